@@ -1,0 +1,13 @@
+package irqlab.exec;
+
+/**
+ * How a runtime lets a CPU take interrupts. The kernel's interrupt entry implements it; the
+ * runtime decides when: inline in run mode, as the CPU actor's turn in explore mode.
+ */
+public interface CpuPort {
+  /** True when the CPU has interrupts enabled and its APIC has a deliverable vector. */
+  boolean canTakeInterrupt(int cpu);
+
+  /** Takes one interrupt: acknowledge at the APIC, run the vector's handler, return from it. */
+  void takeInterrupt(int cpu);
+}

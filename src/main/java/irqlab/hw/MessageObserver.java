@@ -1,0 +1,10 @@
+package irqlab.hw;
+
+/** Watches interrupt messages on the platform bus; the oracle and the trace listen here. */
+public interface MessageObserver {
+  /** A message reached CPU {@code cpu}'s APIC as {@code vector}. */
+  default void delivered(int requesterId, long address, int data, int cpu, int vector) {}
+
+  /** A message was dropped: no APIC has the destination, or the address is not an interrupt. */
+  default void dropped(int requesterId, long address, int data, String why) {}
+}

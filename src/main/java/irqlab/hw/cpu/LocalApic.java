@@ -1,0 +1,104 @@
+package irqlab.hw.cpu;
+
+/**
+ * The interrupt-accepting half of an x86 local APIC. A fixed-mode message sets the vector's IRR
+ * bit (a second message for a vector already in IRR merges into it, as on real hardware); the
+ * CPU takes the highest IRR vector whose priority class is above that of the highest in-service
+ * vector; EOI retires the highest in-service vector.
+ */
+public final class LocalApic {
+  public static final int NR_VECTORS = 256;
+  private final long[] irr = new long[4];
+  private final long[] isr = new long[4];
+  private final int apicId;
+  private long accepted;
+  private long merged;
+
+  public LocalApic(int apicId) {
+    this.apicId = apicId;
+  }
+
+  public int apicId() {
+    return apicId;
+  }
+
+  /** Latches a message's vector; returns false when it merged into an already pending bit. */
+  public boolean accept(int vector) {
+    int w = vector >>> 6;
+    long bit = 1L << vector;
+    accepted++;
+    if ((irr[w] & bit) != 0) {
+      merged++;
+      return false;
+    }
+    irr[w] |= bit;
+    return true;
+  }
+
+  public boolean irrPending(int vector) {
+    return (irr[vector >>> 6] & (1L << vector)) != 0;
+  }
+
+  public boolean inService(int vector) {
+    return (isr[vector >>> 6] & (1L << vector)) != 0;
+  }
+
+  private static int highest(long[] bits) {
+    for (int w = 3; w >= 0; w--) {
+      if (bits[w] != 0) {
+        return (w << 6) + 63 - Long.numberOfLeadingZeros(bits[w]);
+      }
+    }
+    return -1;
+  }
+
+  public int highestPending() {
+    return highest(irr);
+  }
+
+  public int highestInService() {
+    return highest(isr);
+  }
+
+  /** True when the highest pending vector outranks the in-service class (the PPR check). */
+  public boolean hasDeliverable() {
+    int p = highest(irr);
+    if (p < 0) {
+      return false;
+    }
+    int s = highest(isr);
+    return s < 0 || (p >>> 4) > (s >>> 4);
+  }
+
+  /** The CPU's interrupt acknowledge cycle: moves the highest deliverable vector to ISR. */
+  public int acknowledge() {
+    if (!hasDeliverable()) {
+      return -1;
+    }
+    int v = highest(irr);
+    irr[v >>> 6] &= ~(1L << v);
+    isr[v >>> 6] |= 1L << v;
+    return v;
+  }
+
+  /** End of interrupt: retires the highest in-service vector. */
+  public void eoi() {
+    int v = highest(isr);
+    if (v >= 0) {
+      isr[v >>> 6] &= ~(1L << v);
+    }
+  }
+
+  /** Drops a pending vector, as a CPU going offline with its APIC disabled does. */
+  public void clearPending(int vector) {
+    irr[vector >>> 6] &= ~(1L << vector);
+  }
+
+  public long acceptedMessages() {
+    return accepted;
+  }
+
+  public long mergedMessages() {
+    return merged;
+  }
+}

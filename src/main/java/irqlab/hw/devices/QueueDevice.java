@@ -1,0 +1,147 @@
+package irqlab.hw.devices;
+
+import irqlab.exec.Exec;
+import irqlab.hw.PlatformBus;
+import irqlab.hw.pci.Bdf;
+import irqlab.hw.pci.PciFunction;
+
+/**
+ * A PCI device with work queues, each an interrupt source (a NIC's queue pairs, an NVMe
+ * controller's completion queues). BAR 2 starts with the number of queues and a control register
+ * (bit 0: queues run); from 0x100 each queue has an interrupt vector select (which MSI-X entry it
+ * signals; bit 31 = valid) and a completion count, which the driver reads and then acknowledges by
+ * writing back the number it consumed.
+ */
+public class QueueDevice extends PciFunction {
+  public static final int REG_NUM_QUEUES = 0;
+  public static final int REG_CONTROL = 4;
+  public static final int CONTROL_RUN = 1;
+  public static final int QUEUE_BASE = 0x100;
+  public static final int QUEUE_STRIDE = 16;
+  public static final int REG_IVAR = 0;
+  public static final int REG_COMPLETIONS = 4;
+  public static final int IVAR_VALID = 1 << 31;
+
+  private final String id;
+  private final String type;
+  private final int[] ivar;
+  private final int[] completions;
+  private final long[] completedTotal;
+  private WorkObserver observer = new WorkObserver() {};
+  private boolean running;
+
+  public QueueDevice(Exec exec, PlatformBus bus, Bdf bdf, String id, String type, int vendor,
+      int deviceId, int queues, int msixTable) {
+    super(exec, bus, bdf, vendor, deviceId, msixTable);
+    this.id = id;
+    this.type = type;
+    this.ivar = new int[queues];
+    this.completions = new int[queues];
+    this.completedTotal = new long[queues];
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public String type() {
+    return type;
+  }
+
+  public int queues() {
+    return ivar.length;
+  }
+
+  public void setObserver(WorkObserver o) {
+    this.observer = o;
+  }
+
+  /** Work completes on {@code queue}; the device signals the queue's MSI-X entry. */
+  public void complete(int queue) {
+    if (!running) {
+      return;
+    }
+    completions[queue]++;
+    completedTotal[queue]++;
+    observer.completed(this, queue);
+    int sel = ivar[queue];
+    if ((sel & IVAR_VALID) != 0) {
+      signalMsix(sel & 0xffff);
+    }
+  }
+
+  /** Outstanding (completed, not yet consumed) work on {@code queue}. */
+  public int outstanding(int queue) {
+    return completions[queue];
+  }
+
+  public long completedTotal(int queue) {
+    return completedTotal[queue];
+  }
+
+  /** The MSI-X entry {@code queue} signals, or -1 when none is selected. */
+  public int vectorSelect(int queue) {
+    return (ivar[queue] & IVAR_VALID) != 0 ? ivar[queue] & 0xffff : -1;
+  }
+
+  public boolean running() {
+    return running;
+  }
+
+  @Override
+  protected int deviceRegisterRead(int bar, int off) {
+    if (bar == DEVICE_BAR && off == REG_NUM_QUEUES) {
+      return ivar.length;
+    }
+    if (bar == DEVICE_BAR && off == REG_CONTROL) {
+      return running ? CONTROL_RUN : 0;
+    }
+    int q = (off - QUEUE_BASE) / QUEUE_STRIDE;
+    if (bar != DEVICE_BAR || off < QUEUE_BASE || q >= ivar.length) {
+      return 0;
+    }
+    return switch ((off - QUEUE_BASE) % QUEUE_STRIDE) {
+      case REG_IVAR -> ivar[q];
+      case REG_COMPLETIONS -> completions[q];
+      default -> 0;
+    };
+  }
+
+  @Override
+  protected void deviceRegisterWrite(int bar, int off, int value) {
+    if (bar == DEVICE_BAR && off == REG_CONTROL) {
+      running = (value & CONTROL_RUN) != 0;
+      if (!running) {
+        java.util.Arrays.fill(completions, 0);
+      }
+      return;
+    }
+    int q = (off - QUEUE_BASE) / QUEUE_STRIDE;
+    if (bar != DEVICE_BAR || off < QUEUE_BASE || q >= ivar.length) {
+      return;
+    }
+    switch ((off - QUEUE_BASE) % QUEUE_STRIDE) {
+      case REG_IVAR -> ivar[q] = value;
+      case REG_COMPLETIONS -> {
+        int n = Math.min(value, completions[q]);
+        completions[q] -= n;
+        observer.drained(this, q, n);
+      }
+      default -> {}
+    }
+  }
+
+  /** Function-level reset: queues stop, completions are discarded, MSI-X is off. */
+  @Override
+  public void reset() {
+    super.reset();
+    java.util.Arrays.fill(ivar, 0);
+    java.util.Arrays.fill(completions, 0);
+    running = false;
+  }
+
+  /** Register offset of {@code queue}'s register {@code reg}. */
+  public static int queueRegister(int queue, int reg) {
+    return QUEUE_BASE + queue * QUEUE_STRIDE + reg;
+  }
+}

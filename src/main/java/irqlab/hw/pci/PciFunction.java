@@ -1,0 +1,233 @@
+package irqlab.hw.pci;
+
+import irqlab.exec.Exec;
+import irqlab.hw.PlatformBus;
+
+/**
+ * One PCI function: config space, its BAR memory and the MSI-X logic that turns a device's
+ * request to signal entry N into a memory write. State lives only in registers: the entry is read
+ * at the moment the device signals, so a half-updated entry is what the device sends.
+ */
+public class PciFunction {
+  public static final int MSIX_CAP_OFFSET = 0x40;
+  public static final int MSIX_BAR = 0;
+  public static final int DEVICE_BAR = 2;
+
+  protected final Exec exec;
+  private final Bdf bdf;
+  private final PlatformBus bus;
+  private final ConfigSpace config = new ConfigSpace();
+  private final int msixTableSize;
+  private final int[] msixTable;
+  private final long[] pba;
+  private final int pbaOffset;
+  private long messagesSent;
+  private long messagesHeldPending;
+
+  public PciFunction(Exec exec, PlatformBus bus, Bdf bdf, int vendor, int deviceId, int msixTableSize) {
+    this.exec = exec;
+    this.bus = bus;
+    this.bdf = bdf;
+    this.msixTableSize = msixTableSize;
+    this.msixTable = new int[msixTableSize * 4];
+    this.pba = new long[(msixTableSize + 63) / 64];
+    // The PBA follows the table on the next 4 KiB boundary, as most devices lay it out.
+    this.pbaOffset = ((msixTableSize * MsixCapability.ENTRY_SIZE + 0xfff) / 0x1000) * 0x1000;
+    config.write16(ConfigSpace.VENDOR_ID, vendor);
+    config.write16(ConfigSpace.VENDOR_ID + 2, deviceId);
+    if (msixTableSize > 0) {
+      config.write16(ConfigSpace.STATUS, ConfigSpace.STATUS_CAP_LIST);
+      config.write8(ConfigSpace.CAPABILITY_LIST, MSIX_CAP_OFFSET);
+      config.write8(MSIX_CAP_OFFSET, MsixCapability.CAP_ID);
+      config.write8(MSIX_CAP_OFFSET + 1, 0);
+      config.write16(MSIX_CAP_OFFSET + MsixCapability.FLAGS, msixTableSize - 1);
+      config.write32(MSIX_CAP_OFFSET + MsixCapability.TABLE, MSIX_BAR);
+      config.write32(MSIX_CAP_OFFSET + MsixCapability.PBA, pbaOffset | MSIX_BAR);
+      for (int i = 0; i < msixTableSize; i++) {
+        msixTable[i * 4 + 3] = MsixCapability.ENTRY_CTRL_MASKBIT; // entries come out of reset masked
+      }
+    }
+  }
+
+  public Bdf bdf() {
+    return bdf;
+  }
+
+  public int requesterId() {
+    return bdf.requesterId();
+  }
+
+  public int msixTableSize() {
+    return msixTableSize;
+  }
+
+  // ---- accessors used by the kernel: every one is a scheduling point ----
+
+  public int configRead16(int off) {
+    exec.point("cfg read");
+    return config.read16(off);
+  }
+
+  public int configRead32(int off) {
+    exec.point("cfg read");
+    return config.read32(off);
+  }
+
+  public int configRead8(int off) {
+    exec.point("cfg read");
+    return config.read8(off);
+  }
+
+  public void configWrite16(int off, int value) {
+    exec.point("cfg write");
+    int before = config.read16(off);
+    config.write16(off, value);
+    if (off == MSIX_CAP_OFFSET + MsixCapability.FLAGS && msixTableSize > 0) {
+      msixControlWritten(before, value);
+    }
+  }
+
+  public int mmioRead32(int bar, int off) {
+    exec.point("mmio read");
+    if (bar == MSIX_BAR) {
+      return msixBarRead(off);
+    }
+    return deviceRegisterRead(bar, off);
+  }
+
+  public void mmioWrite32(int bar, int off, int value) {
+    exec.point("mmio write");
+    if (bar == MSIX_BAR) {
+      msixBarWrite(off, value);
+    } else {
+      deviceRegisterWrite(bar, off, value);
+    }
+  }
+
+  /** Registers of the device's own BARs; devices override. */
+  protected int deviceRegisterRead(int bar, int off) {
+    return 0;
+  }
+
+  protected void deviceRegisterWrite(int bar, int off, int value) {}
+
+  // ---- MSI-X logic ----
+
+  private int msixBarRead(int off) {
+    if (off < msixTableSize * MsixCapability.ENTRY_SIZE) {
+      return msixTable[off >>> 2];
+    }
+    int p = off - pbaOffset;
+    if (p >= 0 && p < pba.length * 8) {
+      long word = pba[p >>> 3];
+      return (p & 4) == 0 ? (int) word : (int) (word >>> 32);
+    }
+    return 0;
+  }
+
+  private void msixBarWrite(int off, int value) {
+    if (off >= msixTableSize * MsixCapability.ENTRY_SIZE) {
+      return; // the PBA is read-only
+    }
+    int word = off >>> 2;
+    int before = msixTable[word];
+    msixTable[word] = value;
+    if ((word & 3) == 3
+        && (before & MsixCapability.ENTRY_CTRL_MASKBIT) != 0
+        && (value & MsixCapability.ENTRY_CTRL_MASKBIT) == 0) {
+      releasePending(word >>> 2);
+    }
+  }
+
+  private void msixControlWritten(int before, int after) {
+    boolean wasBlocked = (before & MsixCapability.FLAGS_ENABLE) == 0 || (before & MsixCapability.FLAGS_MASKALL) != 0;
+    boolean blocked = (after & MsixCapability.FLAGS_ENABLE) == 0 || (after & MsixCapability.FLAGS_MASKALL) != 0;
+    if (wasBlocked && !blocked) {
+      for (int e = 0; e < msixTableSize; e++) {
+        releasePending(e);
+      }
+    }
+  }
+
+  public boolean msixEnabled() {
+    return (config.read16(MSIX_CAP_OFFSET + MsixCapability.FLAGS) & MsixCapability.FLAGS_ENABLE) != 0;
+  }
+
+  public boolean msixFunctionMasked() {
+    return (config.read16(MSIX_CAP_OFFSET + MsixCapability.FLAGS) & MsixCapability.FLAGS_MASKALL) != 0;
+  }
+
+  public boolean entryMasked(int entry) {
+    return (msixTable[entry * 4 + 3] & MsixCapability.ENTRY_CTRL_MASKBIT) != 0;
+  }
+
+  public boolean pbaPending(int entry) {
+    return (pba[entry >>> 6] & (1L << entry)) != 0;
+  }
+
+  /** The message entry {@code entry} would send now: {address, data}. */
+  public long entryAddress(int entry) {
+    return (msixTable[entry * 4] & 0xffffffffL) | ((long) msixTable[entry * 4 + 1] << 32);
+  }
+
+  public int entryData(int entry) {
+    return msixTable[entry * 4 + 2];
+  }
+
+  private void releasePending(int entry) {
+    if (pbaPending(entry) && !entryMasked(entry) && msixEnabled() && !msixFunctionMasked()) {
+      pba[entry >>> 6] &= ~(1L << entry);
+      send(entry);
+    }
+  }
+
+  /**
+   * The device asks to signal MSI-X entry {@code entry}. Masked: the PBA bit latches and the
+   * message goes out on unmask. Returns false when MSI-X is off and nothing can be signalled.
+   */
+  public boolean signalMsix(int entry) {
+    exec.point("device signal");
+    if (entry >= msixTableSize || !msixEnabled()) {
+      return false;
+    }
+    if (msixFunctionMasked() || entryMasked(entry)) {
+      pba[entry >>> 6] |= 1L << entry;
+      messagesHeldPending++;
+      return true;
+    }
+    send(entry);
+    return true;
+  }
+
+  private void send(int entry) {
+    messagesSent++;
+    int base = entry * 4;
+    long address = (msixTable[base] & 0xffffffffL) | ((long) msixTable[base + 1] << 32);
+    bus.memoryWrite(requesterId(), address, msixTable[base + 2]);
+  }
+
+  /** Function-level reset: MSI-X off, entries masked, pending bits gone. */
+  public void reset() {
+    config.write16(MSIX_CAP_OFFSET + MsixCapability.FLAGS, Math.max(0, msixTableSize - 1));
+    for (int i = 0; i < msixTableSize; i++) {
+      msixTable[i * 4] = 0;
+      msixTable[i * 4 + 1] = 0;
+      msixTable[i * 4 + 2] = 0;
+      msixTable[i * 4 + 3] = MsixCapability.ENTRY_CTRL_MASKBIT;
+    }
+    java.util.Arrays.fill(pba, 0);
+  }
+
+  public long messagesSent() {
+    return messagesSent;
+  }
+
+  public long messagesHeldPending() {
+    return messagesHeldPending;
+  }
+
+  /** Raw config space, for views such as lspci; not a scheduling point. */
+  public int peekConfig16(int off) {
+    return config.read16(off);
+  }
+}

@@ -1,0 +1,54 @@
+package irqlab.kernel;
+
+import irqlab.exec.Exec;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The kernel ring buffer (dmesg): lines stamped with virtual time as printk prints them. */
+public final class KernelLog {
+  /** One printk line. */
+  public record Line(long timeNs, String level, String text) {
+    /** "[    0.012345] text", dmesg's default form. */
+    public String formatted() {
+      long us = timeNs / 1000;
+      return String.format("[%5d.%06d] %s", us / 1_000_000, us % 1_000_000, text);
+    }
+  }
+
+  private final Exec exec;
+  private final List<Line> lines = new ArrayList<>();
+  private final List<KernelObserver> observers;
+
+  KernelLog(Exec exec, List<KernelObserver> observers) {
+    this.exec = exec;
+    this.observers = observers;
+  }
+
+  public void info(String text) {
+    add("info", text);
+  }
+
+  public void warn(String text) {
+    add("warn", text);
+  }
+
+  public void err(String text) {
+    add("err", text);
+  }
+
+  public void emerg(String text) {
+    add("emerg", text);
+  }
+
+  private void add(String level, String text) {
+    Line l = new Line(exec.now(), level, text);
+    lines.add(l);
+    for (KernelObserver o : observers) {
+      o.printk(l);
+    }
+  }
+
+  public List<Line> lines() {
+    return List.copyOf(lines);
+  }
+}

@@ -1,0 +1,27 @@
+package irqlab.kernel;
+
+import irqlab.kernel.irq.IrqDesc;
+import irqlab.kernel.irq.IrqReturn;
+
+/**
+ * What the kernel model reports as it runs, for the oracle and traces to watch. The kernel calls
+ * these; it never depends on what they do.
+ */
+public interface KernelObserver {
+  /** A vector arrived on a CPU with nothing installed (common_interrupt's complaint). */
+  default void noIrqHandler(int cpu, int vector) {}
+
+  /** A flow handler ran a line's actions on {@code cpu}; {@code ret} is the combined result. */
+  default void handled(IrqDesc desc, int cpu, IrqReturn ret) {}
+
+  /** A descriptor marked freed was used: a use-after-free. */
+  default void useAfterFree(String what, int irq) {}
+
+  /** A sleeping operation was attempted in atomic context. */
+  default void sleepingInAtomic(String what, String actor) {}
+
+  /** An invariant of the kernel's own bookkeeping broke. */
+  default void inconsistency(String kind, String what) {}
+
+  default void printk(KernelLog.Line line) {}
+}

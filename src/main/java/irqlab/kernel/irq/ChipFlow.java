@@ -1,0 +1,220 @@
+package irqlab.kernel.irq;
+
+import irqlab.kernel.Kernel;
+import irqlab.kernel.KernelObserver;
+import irqlab.kernel.domain.IrqDomains;
+
+/**
+ * The chip-level state machine of kernel/irq/chip.c and the handler invocation of handle.c:
+ * startup/shutdown, lazy disable, mask bookkeeping and handle_edge_irq.
+ */
+public final class ChipFlow {
+  /** IRQ_RESEND / IRQ_NORESEND for irq_startup. */
+  public static final boolean RESEND = true;
+
+  private final Kernel k;
+  private final FlowHandler edge;
+
+  public ChipFlow(Kernel k) {
+    this.k = k;
+    this.edge = new FlowHandler() {
+      @Override
+      public String name() {
+        return "handle_edge_irq";
+      }
+
+      @Override
+      public void handle(IrqDesc desc) {
+        handleEdgeIrq(desc);
+      }
+    };
+  }
+
+  /** handle_edge_irq, installed by MSI domains with the name "edge". */
+  public FlowHandler edgeHandler() {
+    return edge;
+  }
+
+  // ---- masking (chip.c: mask_irq, unmask_irq, mask_ack_irq) ----
+
+  public void maskIrq(IrqDesc desc) {
+    IrqData d = desc.data();
+    if (d.is(IrqdState.IRQ_MASKED)) {
+      return;
+    }
+    if (d.chip().has(IrqChip.Op.MASK)) {
+      d.chip().mask(d);
+      d.set(IrqdState.IRQ_MASKED);
+    }
+  }
+
+  public void unmaskIrq(IrqDesc desc) {
+    IrqData d = desc.data();
+    if (!d.is(IrqdState.IRQ_MASKED)) {
+      return;
+    }
+    if (d.chip().has(IrqChip.Op.UNMASK)) {
+      d.chip().unmask(d);
+      d.clear(IrqdState.IRQ_MASKED);
+    }
+  }
+
+  void maskAckIrq(IrqDesc desc) {
+    maskIrq(desc);
+    IrqData d = desc.data();
+    if (d.chip().has(IrqChip.Op.ACK)) {
+      d.chip().ack(d);
+    }
+  }
+
+  // ---- enable / disable (chip.c: irq_enable, __irq_disable) ----
+
+  public void irqEnable(IrqDesc desc) {
+    IrqData d = desc.data();
+    if (!d.is(IrqdState.IRQ_DISABLED)) {
+      unmaskIrq(desc);
+    } else {
+      d.clear(IrqdState.IRQ_DISABLED);
+      if (d.chip().has(IrqChip.Op.ENABLE)) {
+        d.chip().enable(d);
+        d.clear(IrqdState.IRQ_MASKED);
+      } else {
+        unmaskIrq(desc);
+      }
+    }
+  }
+
+  /**
+   * __irq_disable: the line is only marked disabled unless {@code mask} (unlazy, or shutdown);
+   * the flow handler masks it when the next interrupt arrives.
+   */
+  public void irqDisable(IrqDesc desc, boolean mask) {
+    IrqData d = desc.data();
+    if (d.is(IrqdState.IRQ_DISABLED)) {
+      if (mask) {
+        maskIrq(desc);
+      }
+    } else {
+      d.set(IrqdState.IRQ_DISABLED);
+      if (d.chip().has(IrqChip.Op.DISABLE)) {
+        d.chip().disable(d);
+        d.set(IrqdState.IRQ_MASKED);
+      } else if (mask) {
+        maskIrq(desc);
+      }
+    }
+  }
+
+  // ---- startup / shutdown (chip.c: irq_startup, irq_shutdown) ----
+
+  /** irq_startup(desc, resend, IRQ_START_FORCE): activates managed lines, enables, resends. */
+  public void irqStartup(IrqDesc desc, boolean resend) {
+    IrqData d = desc.data();
+    desc.setDepth(0);
+    if (d.is(IrqdState.IRQ_STARTED)) {
+      irqEnable(desc);
+    } else {
+      if (d.is(IrqdState.AFFINITY_MANAGED)) {
+        d.clear(IrqdState.MANAGED_SHUTDOWN);
+      }
+      IrqDomains.activate(d, false);
+      d.set(IrqdState.IRQ_STARTED);
+      if (d.chip().has(IrqChip.Op.STARTUP)) {
+        d.chip().startup(d);
+        d.clear(IrqdState.IRQ_DISABLED | IrqdState.IRQ_MASKED);
+      } else {
+        irqEnable(desc);
+      }
+    }
+    if (resend) {
+      k.resend().checkIrqResend(desc, false);
+    }
+  }
+
+  /** irq_shutdown: depth becomes 1 and the line is masked for real. */
+  public void irqShutdown(IrqDesc desc) {
+    IrqData d = desc.data();
+    if (d.is(IrqdState.IRQ_STARTED)) {
+      desc.clearIstate(IrqsState.REPLAY);
+      desc.setDepth(1);
+      if (d.chip().has(IrqChip.Op.SHUTDOWN)) {
+        d.chip().shutdown(d);
+        d.set(IrqdState.IRQ_DISABLED | IrqdState.IRQ_MASKED);
+      } else {
+        irqDisable(desc, true);
+      }
+      d.clear(IrqdState.IRQ_STARTED);
+    }
+  }
+
+  /** irq_shutdown_and_deactivate: managed lines keep their activation for a later restart. */
+  public void irqShutdownAndDeactivate(IrqDesc desc) {
+    irqShutdown(desc);
+    IrqDomains.deactivate(desc.data());
+  }
+
+  // ---- flow handler ----
+
+  private static boolean irqMayRun(IrqDesc desc) {
+    return !desc.data().is(IrqdState.IRQ_INPROGRESS);
+  }
+
+  /** handle_edge_irq (kernel/irq/chip.c). */
+  public void handleEdgeIrq(IrqDesc desc) {
+    if (desc.freed()) {
+      for (KernelObserver o : k.observers()) {
+        o.useAfterFree("handle_edge_irq on a freed descriptor", desc.irq());
+      }
+      return;
+    }
+    desc.lock().lock();
+    try {
+      desc.clearIstate(IrqsState.REPLAY | IrqsState.WAITING);
+      IrqData d = desc.data();
+      if (!irqMayRun(desc) || d.is(IrqdState.IRQ_DISABLED) || desc.action() == null) {
+        desc.setIstate(IrqsState.PENDING);
+        maskAckIrq(desc);
+        return;
+      }
+      desc.countOn(k.smpProcessorId(), k.nrCpus());
+      d.chip().ack(d);
+      do {
+        if (desc.action() == null) {
+          maskIrq(desc);
+          return;
+        }
+        if (desc.istate(IrqsState.PENDING)
+            && !d.is(IrqdState.IRQ_DISABLED)
+            && d.is(IrqdState.IRQ_MASKED)) {
+          unmaskIrq(desc);
+        }
+        handleIrqEvent(desc);
+      } while (desc.istate(IrqsState.PENDING) && !d.is(IrqdState.IRQ_DISABLED));
+    } finally {
+      desc.lock().unlock();
+    }
+  }
+
+  /** handle_irq_event (kernel/irq/handle.c): runs the action with the descriptor lock dropped. */
+  void handleIrqEvent(IrqDesc desc) {
+    desc.clearIstate(IrqsState.PENDING);
+    desc.data().set(IrqdState.IRQ_INPROGRESS);
+    desc.lock().unlock();
+    IrqReturn ret;
+    try {
+      IrqAction a = desc.action();
+      ret = a == null ? IrqReturn.NONE : a.handler().handle(desc.irq(), a.devId());
+      int cpu = k.smpProcessorId();
+      if (ret == IrqReturn.NONE) {
+        desc.countUnhandledOn(cpu, k.nrCpus());
+      }
+      for (KernelObserver o : k.observers()) {
+        o.handled(desc, cpu, ret);
+      }
+      k.spurious().noteInterrupt(desc, ret);
+    } finally {
+      desc.lock().lock();
+    }
+    desc.data().clear(IrqdState.IRQ_INPROGRESS);
+  }
+}

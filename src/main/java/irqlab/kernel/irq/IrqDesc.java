@@ -1,0 +1,252 @@
+package irqlab.kernel.irq;
+
+import irqlab.exec.RawSpinLock;
+import irqlab.kernel.cpu.CpuMask;
+
+/**
+ * struct irq_desc: one Linux interrupt number. Holds the outermost irq_data, the flow handler,
+ * the action, the disable depth, the istate and IRQD state words, the affinity masks and the
+ * per-CPU counts. Per-CPU counters are allocated on the first interrupt so that a million
+ * allocated but idle interrupts stay small.
+ */
+public final class IrqDesc {
+  private final int irq;
+  private final IrqData data;
+  private final RawSpinLock lock;
+  private FlowHandler handler;
+  private String handlerName;
+  private IrqAction action;
+  private int depth = 1;
+  private int wakeDepth;
+  private int istate = IrqsState.SYSFS;
+  // desc_set_defaults (kernel/irq/irqdesc.c): a new line is disabled and masked, depth 1.
+  private int state = IrqdState.IRQ_DISABLED | IrqdState.IRQ_MASKED;
+  private int status;
+  private CpuMask affinity;
+  private CpuMask effectiveAffinity = CpuMask.EMPTY;
+  private CpuMask pendingMask = CpuMask.EMPTY;
+  private String devName = "";
+  private int node;
+  private Object msiDesc;
+  private long[] kstat;
+  private long[] unhandledPerCpu;
+  private long totalCount;
+  // note_interrupt() bookkeeping (kernel/irq/spurious.c).
+  private int irqCount;
+  private int irqsUnhandled;
+  private long lastUnhandledNs;
+  private boolean freed;
+
+  public IrqDesc(int irq, IrqData.Factory dataFactory, RawSpinLock lock, CpuMask defaultAffinity) {
+    this.irq = irq;
+    this.lock = lock;
+    this.affinity = defaultAffinity;
+    this.data = dataFactory.create(this);
+  }
+
+  public int irq() {
+    return irq;
+  }
+
+  /** The outermost irq_data (desc->irq_data). */
+  public IrqData data() {
+    return data;
+  }
+
+  public IrqChip chip() {
+    return data.chip();
+  }
+
+  public RawSpinLock lock() {
+    return lock;
+  }
+
+  public FlowHandler handler() {
+    return handler;
+  }
+
+  /** The flow name shown after the hwirq in /proc/interrupts ("edge"). */
+  public String handlerName() {
+    return handlerName;
+  }
+
+  /** irq_set_chip_and_handler_name's handler half. */
+  public void setHandler(FlowHandler handler, String name) {
+    this.handler = handler;
+    this.handlerName = name;
+  }
+
+  public IrqAction action() {
+    return action;
+  }
+
+  public void setAction(IrqAction action) {
+    this.action = action;
+  }
+
+  public int depth() {
+    return depth;
+  }
+
+  public void setDepth(int depth) {
+    this.depth = depth;
+  }
+
+  public int wakeDepth() {
+    return wakeDepth;
+  }
+
+  public int istate() {
+    return istate;
+  }
+
+  public boolean istate(int bits) {
+    return (istate & bits) != 0;
+  }
+
+  public void setIstate(int bits) {
+    istate |= bits;
+  }
+
+  public void clearIstate(int bits) {
+    istate &= ~bits;
+  }
+
+  public int state() {
+    return state;
+  }
+
+  public boolean is(int bits) {
+    return (state & bits) != 0;
+  }
+
+  void setState(int bits) {
+    state |= bits;
+  }
+
+  void clearState(int bits) {
+    state &= ~bits;
+  }
+
+  /** desc->status_use_accessors (the _IRQ_* settings). */
+  public int status() {
+    return status;
+  }
+
+  public CpuMask affinity() {
+    return affinity;
+  }
+
+  public void setAffinity(CpuMask mask) {
+    this.affinity = mask;
+  }
+
+  public CpuMask effectiveAffinity() {
+    return effectiveAffinity;
+  }
+
+  public void setEffectiveAffinity(CpuMask mask) {
+    this.effectiveAffinity = mask;
+  }
+
+  public CpuMask pendingMask() {
+    return pendingMask;
+  }
+
+  public void setPendingMask(CpuMask mask) {
+    this.pendingMask = mask;
+  }
+
+  public String devName() {
+    return devName;
+  }
+
+  public void setDevName(String devName) {
+    this.devName = devName;
+  }
+
+  public int node() {
+    return node;
+  }
+
+  public void setNode(int node) {
+    this.node = node;
+  }
+
+  public Object msiDesc() {
+    return msiDesc;
+  }
+
+  public void setMsiDesc(Object msiDesc) {
+    this.msiDesc = msiDesc;
+  }
+
+  /** kstat_incr_irqs_this_cpu. */
+  public void countOn(int cpu, int nrCpus) {
+    long[] k = kstat;
+    if (k == null) {
+      k = kstat = new long[nrCpus];
+    }
+    k[cpu]++;
+    totalCount++;
+  }
+
+  /** Interrupts this CPU counted for the line, as /proc/interrupts shows them. */
+  public long count(int cpu) {
+    return kstat == null || cpu >= kstat.length ? 0 : kstat[cpu];
+  }
+
+  public long totalCount() {
+    return totalCount;
+  }
+
+  /** Handler invocations on {@code cpu} that no action claimed (IRQ_NONE). */
+  public long unhandled(int cpu) {
+    return unhandledPerCpu == null || cpu >= unhandledPerCpu.length ? 0 : unhandledPerCpu[cpu];
+  }
+
+  void countUnhandledOn(int cpu, int nrCpus) {
+    if (unhandledPerCpu == null) {
+      unhandledPerCpu = new long[nrCpus];
+    }
+    unhandledPerCpu[cpu]++;
+  }
+
+  int irqCount() {
+    return irqCount;
+  }
+
+  void setIrqCount(int n) {
+    irqCount = n;
+  }
+
+  public int irqsUnhandled() {
+    return irqsUnhandled;
+  }
+
+  void setIrqsUnhandled(int n) {
+    irqsUnhandled = n;
+  }
+
+  long lastUnhandledNs() {
+    return lastUnhandledNs;
+  }
+
+  void setLastUnhandledNs(long t) {
+    lastUnhandledNs = t;
+  }
+
+  /** Set once the descriptor is returned to the allocator; any later use is a use-after-free. */
+  public boolean freed() {
+    return freed;
+  }
+
+  void markFreed() {
+    freed = true;
+  }
+
+  @Override
+  public String toString() {
+    return "irq " + irq;
+  }
+}

@@ -1,0 +1,102 @@
+package irqlab.kernel.irq;
+
+import irqlab.exec.Exec;
+import irqlab.exec.RawSpinLock;
+import irqlab.kernel.Errno;
+import irqlab.kernel.KernelException;
+import irqlab.kernel.cpu.CpuMask;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.function.IntConsumer;
+
+/**
+ * The sparse interrupt number space (kernel/irq/irqdesc.c). Numbers below the dynamic lower bound
+ * belong to the IO-APIC's pins (24 on q35, arch_dynirq_lower_bound in arch/x86/kernel/apic/io_apic.c),
+ * so MSI interrupts start at 24 as on a real q35 machine. Ranges are the lowest free run that fits.
+ */
+public final class IrqDescTable {
+  /** IRQ_BITMAP_BITS with CONFIG_SPARSE_IRQ: NR_IRQS + 8196. */
+  public static final int MAX_SPARSE_IRQS = 1 << 21;
+
+  private final Exec exec;
+  private final int dynamicLowerBound;
+  private final BitSet allocated = new BitSet();
+  private IrqDesc[] descs = new IrqDesc[256];
+  private int count;
+
+  public IrqDescTable(Exec exec, int dynamicLowerBound) {
+    this.exec = exec;
+    this.dynamicLowerBound = dynamicLowerBound;
+  }
+
+  public int dynamicLowerBound() {
+    return dynamicLowerBound;
+  }
+
+  /**
+   * irq_alloc_descs(-1, from, cnt, node): finds the lowest run of {@code cnt} free numbers at or
+   * above {@code from} and creates descriptors. ENOMEM when the space is exhausted.
+   */
+  public int allocate(int from, int cnt, IrqData.Factory dataFactory, CpuMask defaultAffinity) {
+    if (cnt <= 0) {
+      throw new KernelException(Errno.EINVAL, "irq_alloc_descs: count " + cnt);
+    }
+    int start = Math.max(from, dynamicLowerBound);
+    while (true) {
+      start = allocated.nextClearBit(start);
+      int end = allocated.nextSetBit(start);
+      if (end < 0 || end - start >= cnt) {
+        break;
+      }
+      start = end;
+    }
+    if (start + cnt > MAX_SPARSE_IRQS) {
+      throw new KernelException(Errno.ENOMEM, "no free irq numbers for " + cnt + " interrupts");
+    }
+    if (start + cnt > descs.length) {
+      descs = Arrays.copyOf(descs, Math.max(descs.length * 2, start + cnt));
+    }
+    for (int i = 0; i < cnt; i++) {
+      int irq = start + i;
+      descs[irq] = new IrqDesc(irq, dataFactory, new RawSpinLock(exec, "irq_desc"), defaultAffinity);
+    }
+    allocated.set(start, start + cnt);
+    count += cnt;
+    return start;
+  }
+
+  /** irq_free_descs: the descriptors are marked freed so a later use can be caught. */
+  public void free(int from, int cnt) {
+    for (int irq = from; irq < from + cnt; irq++) {
+      IrqDesc d = get(irq);
+      if (d == null) {
+        throw new KernelException(Errno.EINVAL, "irq_free_descs: irq " + irq + " not allocated");
+      }
+      d.markFreed();
+      descs[irq] = null;
+      allocated.clear(irq);
+      count--;
+    }
+  }
+
+  /** irq_to_desc; null for a number that is not allocated. */
+  public IrqDesc get(int irq) {
+    return irq >= 0 && irq < descs.length ? descs[irq] : null;
+  }
+
+  public int size() {
+    return count;
+  }
+
+  /** Visits allocated numbers in ascending order (for_each_irq_desc). */
+  public void forEach(IntConsumer visitor) {
+    for (int i = allocated.nextSetBit(0); i >= 0; i = allocated.nextSetBit(i + 1)) {
+      visitor.accept(i);
+    }
+  }
+
+  /** One past the highest allocated number (nr_irqs as the views size their columns by it). */
+  public int highestPlusOne() {
+    return allocated.length();
+  }
+}

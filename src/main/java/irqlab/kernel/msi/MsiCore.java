@@ -1,0 +1,266 @@
+package irqlab.kernel.msi;
+
+import irqlab.kernel.Errno;
+import irqlab.kernel.Kernel;
+import irqlab.kernel.KernelException;
+import irqlab.kernel.domain.IrqDomain;
+import irqlab.kernel.domain.IrqDomainOps;
+import irqlab.kernel.domain.IrqDomains;
+import irqlab.kernel.irq.IrqChip;
+import irqlab.kernel.irq.IrqData;
+import irqlab.kernel.irq.IrqDesc;
+import irqlab.kernel.irq.IrqdState;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The MSI core of kernel/irq/msi.c with per-device domains: domain creation from a template,
+ * range allocation and free of a device's interrupts by domain id, and message composition and
+ * writing on activation.
+ */
+public final class MsiCore {
+  private final Kernel k;
+
+  public MsiCore(Kernel k) {
+    this.k = k;
+  }
+
+  /**
+   * msi_create_device_irq_domain: a per-device domain under {@code parentDomain} at {@code domid}.
+   * EINVAL for a bad id or size, EEXIST for an occupied slot, ENOTSUPP when the parent refuses the bus.
+   */
+  public MsiDeviceDomain createDeviceDomain(MsiDevice dev, int domid, MsiDomainTemplate template,
+      int hwsize, IrqDomain parentDomain, MsiParent parent) {
+    if (domid < 0 || domid >= MsiDeviceData.MAX_DEVICE_IRQDOMAINS) {
+      throw new KernelException(Errno.EINVAL, "MSI domain id " + domid);
+    }
+    int size = hwsize == 0 ? MsiDescStore.MAX_HWSIZE : hwsize;
+    if (size < 0 || size > MsiDescStore.MAX_HWSIZE) {
+      throw new KernelException(Errno.EINVAL, "MSI domain size " + hwsize + " exceeds " + MsiDescStore.MAX_HWSIZE);
+    }
+    if (dev.msiData().domain(domid) != null) {
+      throw new KernelException(Errno.EEXIST, dev.devName() + " already has an MSI domain at id " + domid);
+    }
+    if (!parent.supportsBus(template.busToken())) {
+      throw new KernelException(Errno.ENOTSUPP, parentDomain.name() + " does not support " + template.busToken() + " domains");
+    }
+    String name = parent.prefix() + template.chipName() + "-" + dev.devName();
+    IrqChip chip = template.chipFactory().apply(name);
+    MsiDescStore store = new MsiDescStore(size);
+    MsiDeviceDomain[] holder = new MsiDeviceDomain[1];
+    IrqDomain domain = k.domains().create(name, parentDomain, new DeviceDomainOps(parent, holder),
+        IrqDomain.FLAG_NAME_ALLOCATED | IrqDomain.FLAG_MSI | IrqDomain.FLAG_MSI_DEVICE,
+        template.busToken(), null);
+    MsiDeviceDomain dd = new MsiDeviceDomain(domid, domain, chip, template, store, dev);
+    holder[0] = dd;
+    dev.msiData().set(domid, dd);
+    return dd;
+  }
+
+  /** msi_remove_device_irq_domain: frees what is left, then the domain. */
+  public void removeDeviceDomain(MsiDevice dev, int domid) {
+    MsiDeviceDomain dd = dev.msiData().domain(domid);
+    if (dd == null) {
+      return;
+    }
+    freeIrqsRange(dev, domid, 0, dd.store().hwsize() - 1);
+    k.domains().remove(dd.domain());
+    dev.msiData().set(domid, null);
+  }
+
+  private MsiDeviceDomain lookup(MsiDevice dev, int domid) {
+    if (domid < 0 || domid >= MsiDeviceData.MAX_DEVICE_IRQDOMAINS) {
+      throw new KernelException(Errno.EINVAL, "MSI domain id " + domid);
+    }
+    MsiDeviceDomain dd = dev.msiData().domain(domid);
+    if (dd == null) {
+      throw new KernelException(Errno.ENODEV, dev.devName() + " has no MSI domain at id " + domid);
+    }
+    return dd;
+  }
+
+  /**
+   * msi_domain_alloc_irqs_range: interrupts for the descriptors with index in [first, last]
+   * (created first when the domain allocates simple descriptors). Any failure frees the whole
+   * range. Returns 0, or a positive count a PCI caller may retry with.
+   */
+  public int allocIrqsRange(MsiDevice dev, int domid, int first, int last) {
+    MsiDeviceDomain dd = lookup(dev, domid);
+    if (first > last || first < 0 || last >= dd.store().hwsize()) {
+      throw new KernelException(Errno.EINVAL, "MSI range " + first + ".." + last + " in a domain of " + dd.store().hwsize());
+    }
+    if (dd.hasFlag(MsiDomainTemplate.FLAG_ALLOC_SIMPLE_MSI_DESCS)) {
+      for (int i = first; i <= last; i++) {
+        if (dd.store().get(i) == null) {
+          dd.store().insert(i);
+        }
+      }
+    }
+    List<MsiDesc> todo = new ArrayList<>();
+    dd.store().forRange(first, last, d -> {
+      if (d.irq() == 0) {
+        todo.add(d);
+      }
+    });
+    int allocated = 0;
+    try {
+      for (MsiDesc desc : todo) {
+        allocDescIrqs(dd, desc);
+        allocated++;
+      }
+    } catch (KernelException e) {
+      freeIrqsRange(dev, domid, first, last);
+      if (dd.template().busToken().name().startsWith("PCI_DEVICE") && allocated > 0 && e.errno() == Errno.ENOSPC) {
+        return allocated;
+      }
+      throw e;
+    }
+    return 0;
+  }
+
+  /** One descriptor's interrupts: hierarchy allocation, then msi_init_virq for each. */
+  private void allocDescIrqs(MsiDeviceDomain dd, MsiDesc desc) {
+    List<IrqDomains.Affinity> aff = desc.affinity() == null ? null : List.of(desc.affinity());
+    DeviceDomainOps ops = (DeviceDomainOps) dd.domain().ops();
+    int virq = k.domains().allocIrqs(dd.domain(), desc.nvecUsed(), new AllocArg(desc, ops.parent.allocInfo(dd.device())),
+        aff, k.possibleMask());
+    desc.setIrq(virq);
+    boolean canReserve = dd.hasFlag(MsiDomainTemplate.FLAG_MUST_REACTIVATE) && (desc.isMsix() || desc.canMask());
+    boolean activate = dd.hasFlag(MsiDomainTemplate.FLAG_ACTIVATE_EARLY);
+    for (int i = 0; i < desc.nvecUsed(); i++) {
+      IrqDesc id = k.descs().get(virq + i);
+      id.setMsiDesc(desc);
+      id.setDevName(dd.device().devName());
+      initVirq(id.data(), canReserve, activate);
+    }
+  }
+
+  /** msi_init_virq: reservation-mode lines are activated with a placeholder, then marked inactive. */
+  private void initVirq(IrqData irqd, boolean canReserve, boolean activate) {
+    if (!canReserve) {
+      irqd.clear(IrqdState.CAN_RESERVE);
+      if (irqd.is(IrqdState.AFFINITY_MANAGED) && !irqd.desc().affinity().intersects(k.onlineMask())) {
+        irqd.set(IrqdState.MANAGED_SHUTDOWN);
+        return;
+      }
+    }
+    if (!activate) {
+      return;
+    }
+    IrqDomains.activate(irqd, canReserve);
+    if (canReserve) {
+      irqd.clear(IrqdState.ACTIVATED);
+    }
+  }
+
+  /** msi_domain_free_irqs_range: deactivate, free the interrupts, drop the descriptors. */
+  public void freeIrqsRange(MsiDevice dev, int domid, int first, int last) {
+    MsiDeviceDomain dd = lookup(dev, domid);
+    List<MsiDesc> todo = new ArrayList<>();
+    dd.store().forRange(first, last, todo::add);
+    for (MsiDesc desc : todo) {
+      if (desc.irq() != 0) {
+        for (int i = 0; i < desc.nvecUsed(); i++) {
+          IrqDesc id = k.descs().get(desc.irq() + i);
+          if (id != null) {
+            IrqDomains.deactivate(id.data());
+          }
+        }
+        k.domains().freeIrqs(desc.irq(), desc.nvecUsed());
+        desc.setIrq(0);
+      }
+      if (dd.hasFlag(MsiDomainTemplate.FLAG_FREE_MSI_DESCS)) {
+        dd.store().erase(desc.msiIndex());
+      }
+    }
+  }
+
+  /** msi_domain_alloc_irq_at: one interrupt at {@code index} or the lowest free one; returns {index, irq}. */
+  public int[] allocIrqAt(MsiDevice dev, int domid, int index, IrqDomains.Affinity affinity, long cookie,
+      java.util.function.Consumer<MsiDesc> prepare) {
+    MsiDeviceDomain dd = lookup(dev, domid);
+    MsiDesc desc = dd.store().insert(index);
+    desc.setAffinity(affinity);
+    desc.setCookie(cookie);
+    try {
+      if (prepare != null) {
+        prepare.accept(desc);
+      }
+      allocDescIrqs(dd, desc);
+    } catch (RuntimeException e) {
+      if (desc.irq() != 0) {
+        k.domains().freeIrqs(desc.irq(), desc.nvecUsed());
+      }
+      dd.store().erase(desc.msiIndex());
+      throw e;
+    }
+    return new int[] {desc.msiIndex(), desc.irq()};
+  }
+
+  /** irq_chip_compose_msi_msg: the deepest level that can compose does. */
+  public static MsiMsg composeMsiMsg(IrqData top) {
+    IrqData pos = null;
+    for (IrqData d = top; d != null; d = d.parent()) {
+      if (d.chip() != null && d.chip().has(IrqChip.Op.COMPOSE_MSI_MSG)) {
+        pos = d;
+      }
+    }
+    if (pos == null) {
+      throw new KernelException(Errno.ENOSYS, "no level of irq " + top.irq() + " composes MSI messages");
+    }
+    return pos.chip().composeMsiMsg(pos);
+  }
+
+  /** Compose and write: what activation and a direct affinity update do (irq_msi_update_msg). */
+  public static void updateMsg(IrqData top) {
+    top.chip().writeMsiMsg(top, composeMsiMsg(top));
+  }
+
+  /** The argument a device domain passes down: its descriptor and the parent's info. */
+  record AllocArg(MsiDesc desc, Object parentInfo) {}
+
+  /** msi_domain_ops of a per-device domain. */
+  private final class DeviceDomainOps implements IrqDomainOps {
+    final MsiParent parent;
+    private final MsiDeviceDomain[] holder;
+
+    DeviceDomainOps(MsiParent parent, MsiDeviceDomain[] holder) {
+      this.parent = parent;
+      this.holder = holder;
+    }
+
+    @Override
+    public void alloc(IrqDomain domain, int virq, int nrIrqs, Object arg) {
+      AllocArg a = (AllocArg) arg;
+      IrqDomains.allocParent(domain, virq, nrIrqs, a.parentInfo());
+      for (int i = 0; i < nrIrqs; i++) {
+        IrqDesc desc = k.descs().get(virq + i);
+        desc.data().set(a.desc().msiIndex() + i, holder[0].chip(), holder[0]);
+        desc.setHandler(k.chipFlow().edgeHandler(), "edge");
+      }
+    }
+
+    @Override
+    public void free(IrqDomain domain, int virq, int nrIrqs) {
+      IrqDomains.freeParent(domain, virq, nrIrqs);
+      for (int i = 0; i < nrIrqs; i++) {
+        IrqDesc desc = k.descs().get(virq + i);
+        if (desc != null) {
+          desc.data().reset();
+        }
+      }
+    }
+
+    /** msi_domain_activate: compose and write the message. */
+    @Override
+    public void activate(IrqDomain domain, IrqData data, boolean reserve) {
+      updateMsg(data);
+    }
+
+    /** msi_domain_deactivate: write an all-zero message. */
+    @Override
+    public void deactivate(IrqDomain domain, IrqData data) {
+      data.chip().writeMsiMsg(data, new MsiMsg(0, 0, 0));
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package irqlab.kernel.msi;
+
+import irqlab.kernel.Errno;
+import irqlab.kernel.KernelException;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.function.Consumer;
+
+/**
+ * The per-device, per-domain descriptor store (the xarray of kernel/irq/msi.c): index-keyed,
+ * insertion at an explicit index or at the lowest free one below the domain's hardware size.
+ */
+public final class MsiDescStore {
+  /** MSI_ANY_INDEX. */
+  public static final int ANY_INDEX = -1;
+  /** MSI_MAX_INDEX + 1: the largest hardware size a domain may declare. */
+  public static final int MAX_HWSIZE = 65536;
+
+  private final int hwsize;
+  private final BitSet used = new BitSet();
+  private MsiDesc[] slots = new MsiDesc[8];
+  private int count;
+
+  public MsiDescStore(int hwsize) {
+    this.hwsize = hwsize;
+  }
+
+  public int hwsize() {
+    return hwsize;
+  }
+
+  /** msi_insert_desc: ERANGE beyond the hardware size, EBUSY for a used index, ENOSPC when full. */
+  public MsiDesc insert(int index) {
+    int at;
+    if (index == ANY_INDEX) {
+      at = used.nextClearBit(0);
+      if (at >= hwsize) {
+        throw new KernelException(Errno.ENOSPC, "no free MSI index below " + hwsize);
+      }
+    } else {
+      if (index < 0 || index >= hwsize) {
+        throw new KernelException(Errno.ERANGE, "MSI index " + index + " outside 0.." + (hwsize - 1));
+      }
+      if (used.get(index)) {
+        throw new KernelException(Errno.EBUSY, "MSI index " + index + " in use");
+      }
+      at = index;
+    }
+    if (at >= slots.length) {
+      slots = Arrays.copyOf(slots, Math.max(slots.length * 2, at + 1));
+    }
+    MsiDesc d = new MsiDesc(at);
+    slots[at] = d;
+    used.set(at);
+    count++;
+    return d;
+  }
+
+  public MsiDesc get(int index) {
+    return index >= 0 && index < slots.length ? slots[index] : null;
+  }
+
+  public void erase(int index) {
+    if (get(index) != null) {
+      slots[index] = null;
+      used.clear(index);
+      count--;
+    }
+  }
+
+  public int size() {
+    return count;
+  }
+
+  /** Visits descriptors with index in [first, last], ascending. */
+  public void forRange(int first, int last, Consumer<MsiDesc> visitor) {
+    for (int i = used.nextSetBit(Math.max(first, 0)); i >= 0 && i <= last; i = used.nextSetBit(i + 1)) {
+      visitor.accept(slots[i]);
+    }
+  }
+
+  public void forEach(Consumer<MsiDesc> visitor) {
+    forRange(0, Integer.MAX_VALUE - 1, visitor);
+  }
+}

@@ -1,0 +1,291 @@
+package irqlab.kernel.pci;
+
+import irqlab.hw.pci.MsixCapability;
+import irqlab.hw.pci.PciFunction;
+import irqlab.kernel.Errno;
+import irqlab.kernel.Kernel;
+import irqlab.kernel.KernelException;
+import irqlab.kernel.Variants;
+import irqlab.kernel.domain.BusToken;
+import irqlab.kernel.domain.IrqDomains;
+import irqlab.kernel.irq.IrqAffinity;
+import irqlab.kernel.irq.IrqDesc;
+import irqlab.kernel.msi.MsiCore;
+import irqlab.kernel.msi.MsiDesc;
+import irqlab.kernel.msi.MsiDescStore;
+import irqlab.kernel.msi.MsiDeviceData;
+import irqlab.kernel.msi.MsiDeviceDomain;
+import irqlab.kernel.msi.MsiDomainTemplate;
+import irqlab.kernel.msi.MsiMsg;
+import irqlab.kernel.msi.MsiParent;
+import java.util.List;
+
+/**
+ * PCI MSI-X for drivers (drivers/pci/msi/api.c, msi.c, irqdomain.c): pci_alloc_irq_vectors with
+ * affinity spreading, pci_irq_vector, pci_free_irq_vectors, dynamic allocation after enable, and
+ * the table accesses behind the PCI-MSIX chip.
+ */
+public final class PciMsi {
+  /** PCI_IRQ_* flags (include/linux/pci.h). */
+  public static final int PCI_IRQ_INTX = 1;
+  public static final int PCI_IRQ_MSI = 1 << 1;
+  public static final int PCI_IRQ_MSIX = 1 << 2;
+  public static final int PCI_IRQ_AFFINITY = 1 << 3;
+
+  /** The PCI-MSIX template flags: MSI_COMMON_FLAGS plus MSI-X and dynamic allocation. */
+  static final int MSIX_TEMPLATE_FLAGS = MsiDomainTemplate.FLAG_FREE_MSI_DESCS
+      | MsiDomainTemplate.FLAG_ACTIVATE_EARLY | MsiDomainTemplate.FLAG_DEV_SYSFS
+      | MsiDomainTemplate.FLAG_MUST_REACTIVATE | MsiDomainTemplate.FLAG_PCI_MSIX
+      | MsiDomainTemplate.FLAG_PCI_MSIX_ALLOC_DYN;
+
+  private final Kernel k;
+  private final MsiCore core;
+  private final MsiParent parent;
+
+  public PciMsi(Kernel k, MsiCore core, MsiParent parent) {
+    this.k = k;
+    this.core = core;
+    this.parent = parent;
+  }
+
+  public MsiCore core() {
+    return core;
+  }
+
+  private int entryOffset(MsiDesc d) {
+    return d.msiIndex() * MsixCapability.ENTRY_SIZE;
+  }
+
+  // ---- table accesses behind the chip ----
+
+  /** pci_msix_mask: set the mask bit and read back to flush the posted write. */
+  void msixMask(IrqDesc irq, MsiDesc d) {
+    PciFunction fn = fn(irq);
+    d.setMsixCtrl(d.msixCtrl() | MsixCapability.ENTRY_CTRL_MASKBIT);
+    fn.mmioWrite32(PciFunction.MSIX_BAR, entryOffset(d) + MsixCapability.ENTRY_VECTOR_CTRL, d.msixCtrl());
+    fn.mmioRead32(PciFunction.MSIX_BAR, entryOffset(d) + MsixCapability.ENTRY_VECTOR_CTRL);
+  }
+
+  void msixUnmask(IrqDesc irq, MsiDesc d) {
+    PciFunction fn = fn(irq);
+    d.setMsixCtrl(d.msixCtrl() & ~MsixCapability.ENTRY_CTRL_MASKBIT);
+    fn.mmioWrite32(PciFunction.MSIX_BAR, entryOffset(d) + MsixCapability.ENTRY_VECTOR_CTRL, d.msixCtrl());
+  }
+
+  /**
+   * __pci_write_msi_msg: the entry is masked while its three words change, because the device
+   * may signal between the writes (unless the msix-unmasked-update variant is on).
+   */
+  void writeMsiMsg(IrqDesc irq, MsiDesc d, MsiMsg msg) {
+    PciFunction fn = fn(irq);
+    int base = entryOffset(d);
+    int ctrl = d.msixCtrl();
+    boolean unmasked = (ctrl & MsixCapability.ENTRY_CTRL_MASKBIT) == 0
+        && !k.variants().on(Variants.MSIX_UNMASKED_UPDATE);
+    if (unmasked) {
+      fn.mmioWrite32(PciFunction.MSIX_BAR, base + MsixCapability.ENTRY_VECTOR_CTRL, ctrl | MsixCapability.ENTRY_CTRL_MASKBIT);
+    }
+    fn.mmioWrite32(PciFunction.MSIX_BAR, base + MsixCapability.ENTRY_LOWER_ADDR, msg.addressLo());
+    fn.mmioWrite32(PciFunction.MSIX_BAR, base + MsixCapability.ENTRY_UPPER_ADDR, msg.addressHi());
+    fn.mmioWrite32(PciFunction.MSIX_BAR, base + MsixCapability.ENTRY_DATA, msg.data());
+    if (unmasked) {
+      fn.mmioWrite32(PciFunction.MSIX_BAR, base + MsixCapability.ENTRY_VECTOR_CTRL, ctrl);
+    }
+    fn.mmioRead32(PciFunction.MSIX_BAR, base + MsixCapability.ENTRY_DATA);
+    d.setMsg(msg);
+  }
+
+  private PciFunction fn(IrqDesc irq) {
+    MsiDeviceDomain dd = (MsiDeviceDomain) irq.data().chipData();
+    return ((PciDev) dd.device()).function();
+  }
+
+  private void msixControl(PciDev dev, int clear, int set) {
+    PciFunction fn = dev.function();
+    int off = dev.msixCap + MsixCapability.FLAGS;
+    int v = fn.configRead16(off);
+    fn.configWrite16(off, (v & ~clear) | set);
+  }
+
+  // ---- the API ----
+
+  /**
+   * pci_alloc_irq_vectors_affinity for MSI-X. With PCI_IRQ_AFFINITY the vectors beyond the pre and
+   * post ones are spread over the CPUs and managed. {@code pinned}, when given, is the irlab
+   * extension for a driver that places unmanaged vectors on fixed CPUs (one mask per vector).
+   * Returns the number of vectors; ENOSPC below {@code min}, EINVAL when MSI is already on.
+   */
+  public int allocIrqVectors(PciDev dev, int min, int max, int flags, IrqAffinity.AffinityDescriptor affd,
+      List<irqlab.kernel.cpu.CpuMask> pinned) {
+    if ((flags & PCI_IRQ_MSIX) == 0) {
+      throw new KernelException(Errno.EINVAL, "only MSI-X vectors are modelled for " + dev.devName());
+    }
+    if ((flags & PCI_IRQ_AFFINITY) != 0 && affd == null) {
+      affd = IrqAffinity.AffinityDescriptor.NONE;
+    } else if ((flags & PCI_IRQ_AFFINITY) == 0) {
+      affd = null;
+    }
+    if (max < min) {
+      throw new KernelException(Errno.ERANGE, "max " + max + " < min " + min);
+    }
+    if (dev.msiEnabled) {
+      throw new KernelException(Errno.EINVAL, dev.devName() + ": can't enable MSI-X (MSI already enabled)");
+    }
+    if (dev.msixEnabled) {
+      throw new KernelException(Errno.EINVAL, dev.devName() + ": MSI-X already enabled");
+    }
+    if (!parent.supportsBus(BusToken.PCI_DEVICE_MSIX)) {
+      throw new KernelException(Errno.ENOTSUPP, "MSI-X not supported by the MSI parent");
+    }
+    int hwsize = dev.msixVecCount();
+    if (hwsize < 0) {
+      throw new KernelException(Errno.EINVAL, dev.devName() + " has no MSI-X capability");
+    }
+    if (hwsize < max) {
+      if (hwsize < min) {
+        throw new KernelException(Errno.ENOSPC, dev.devName() + ": " + hwsize + " MSI-X entries, " + min + " needed");
+      }
+      max = hwsize;
+    }
+    setupMsixDeviceDomain(dev, hwsize);
+    int nvec = max;
+    while (true) {
+      if (affd != null) {
+        nvec = IrqAffinity.calcAffinityVectors(min, nvec, affd, k.nrCpus());
+        if (nvec < min) {
+          throw new KernelException(Errno.ENOSPC, "affinity spreading leaves " + nvec + " < " + min + " vectors");
+        }
+      }
+      int rc = msixCapabilityInit(dev, nvec, affd, pinned);
+      if (rc == 0) {
+        return nvec;
+      }
+      if (rc < min) {
+        throw new KernelException(Errno.ENOSPC, dev.devName() + ": only " + rc + " vectors available");
+      }
+      nvec = rc;
+    }
+  }
+
+  /** pci_setup_msix_device_domain: creates the PCI-MSIX domain once. */
+  private void setupMsixDeviceDomain(PciDev dev, int hwsize) {
+    MsiDeviceDomain dd = dev.msiData().domain(MsiDeviceData.DEFAULT_DOMAIN);
+    if (dd != null) {
+      if (dd.template().busToken() != BusToken.PCI_DEVICE_MSIX) {
+        throw new KernelException(Errno.EBUSY, dev.devName() + ": default MSI domain is " + dd.domain().name());
+      }
+      return;
+    }
+    MsiDomainTemplate t = new MsiDomainTemplate("PCI-MSIX", BusToken.PCI_DEVICE_MSIX, MSIX_TEMPLATE_FLAGS,
+        name -> new PciMsixChip(name, this, parent));
+    core.createDeviceDomain(dev, MsiDeviceData.DEFAULT_DOMAIN, t, hwsize, k.vectorDomain().domain(), parent);
+  }
+
+  /** msix_capability_init: enable with all entries masked, set up descriptors and interrupts, unmask the function. */
+  private int msixCapabilityInit(PciDev dev, int nvec, IrqAffinity.AffinityDescriptor affd,
+      List<irqlab.kernel.cpu.CpuMask> pinned) {
+    msixControl(dev, 0, MsixCapability.FLAGS_MASKALL | MsixCapability.FLAGS_ENABLE);
+    dev.msixEnabled = true;
+    int tsize = dev.msixVecCount();
+    PciFunction fn = dev.function();
+    for (int i = 0; i < tsize; i++) {
+      int ctrl = fn.mmioRead32(PciFunction.MSIX_BAR, i * MsixCapability.ENTRY_SIZE + MsixCapability.ENTRY_VECTOR_CTRL);
+      fn.mmioWrite32(PciFunction.MSIX_BAR, i * MsixCapability.ENTRY_SIZE + MsixCapability.ENTRY_VECTOR_CTRL,
+          ctrl | MsixCapability.ENTRY_CTRL_MASKBIT);
+    }
+    List<IrqAffinity.IrqAffinityMask> masks = affd == null ? null
+        : IrqAffinity.createAffinityMasks(nvec, affd, k.possibleMask(), k.possibleMask());
+    MsiDeviceDomain dd = dev.msiData().domain(MsiDeviceData.DEFAULT_DOMAIN);
+    for (int i = 0; i < nvec; i++) {
+      MsiDesc d = dd.store().insert(i);
+      prepareDesc(dev, d);
+      if (masks != null) {
+        d.setAffinity(new IrqDomains.Affinity(masks.get(i).mask(), masks.get(i).managed()));
+      } else if (pinned != null && i < pinned.size() && pinned.get(i) != null) {
+        d.setAffinity(new IrqDomains.Affinity(pinned.get(i), false));
+      }
+    }
+    int rc;
+    try {
+      rc = core.allocIrqsRange(dev, MsiDeviceData.DEFAULT_DOMAIN, 0, nvec - 1);
+    } catch (KernelException e) {
+      msixControl(dev, MsixCapability.FLAGS_ENABLE, 0);
+      dev.msixEnabled = false;
+      throw e;
+    }
+    if (rc != 0) {
+      msixControl(dev, MsixCapability.FLAGS_ENABLE, 0);
+      dev.msixEnabled = false;
+      return rc;
+    }
+    msixControl(dev, MsixCapability.FLAGS_MASKALL, 0);
+    return 0;
+  }
+
+  /** msix_prepare_msi_desc: attributes and the cached vector control word. */
+  private void prepareDesc(PciDev dev, MsiDesc d) {
+    int ctrl = dev.function().mmioRead32(PciFunction.MSIX_BAR,
+        d.msiIndex() * MsixCapability.ENTRY_SIZE + MsixCapability.ENTRY_VECTOR_CTRL);
+    d.setPci(true, true, true, ctrl);
+  }
+
+  /** pci_irq_vector: the Linux irq of vector {@code nr}; EINVAL when there is none. */
+  public int irqVector(PciDev dev, int nr) {
+    MsiDeviceDomain dd = dev.msiData().domain(MsiDeviceData.DEFAULT_DOMAIN);
+    MsiDesc d = dd == null ? null : dd.store().get(nr);
+    if (d == null || d.irq() == 0) {
+      throw new KernelException(Errno.EINVAL, dev.devName() + " has no vector " + nr);
+    }
+    return d.irq();
+  }
+
+  /** pci_free_irq_vectors: mask every entry, turn MSI-X off, free the interrupts and the domain's descriptors. */
+  public void freeIrqVectors(PciDev dev) {
+    if (!dev.msixEnabled) {
+      return;
+    }
+    MsiDeviceDomain dd = dev.msiData().domain(MsiDeviceData.DEFAULT_DOMAIN);
+    dd.store().forEach(d -> {
+      IrqDesc irq = d.irq() == 0 ? null : k.descs().get(d.irq());
+      if (irq != null && irq.action() != null) {
+        k.log().warn(dev.devName() + ": freeing MSI-X vector " + d.msiIndex() + " (irq " + d.irq() + ") with a handler installed");
+      }
+      if (irq != null) {
+        msixMask(irq, d);
+      }
+    });
+    msixControl(dev, MsixCapability.FLAGS_ENABLE, 0);
+    dev.msixEnabled = false;
+    core.freeIrqsRange(dev, MsiDeviceData.DEFAULT_DOMAIN, 0, MsiDescStore.MAX_HWSIZE - 1);
+  }
+
+  /** pci_msix_can_alloc_dyn: MSI-X capable and the parent supports dynamic allocation. */
+  public boolean msixCanAllocDyn(PciDev dev) {
+    return dev.msixCap != 0 && (parent.supportedFlags() & MsiDomainTemplate.FLAG_PCI_MSIX_ALLOC_DYN) != 0;
+  }
+
+  /** pci_msix_alloc_irq_at: one more vector while MSI-X is on; returns {index, irq}. */
+  public int[] msixAllocIrqAt(PciDev dev, int index, IrqDomains.Affinity affinity) {
+    if (!dev.msixEnabled || !msixCanAllocDyn(dev)) {
+      throw new KernelException(Errno.ENOTSUPP, dev.devName() + ": dynamic MSI-X allocation not available");
+    }
+    return core.allocIrqAt(dev, MsiDeviceData.DEFAULT_DOMAIN, index, affinity, 0, d -> prepareDesc(dev, d));
+  }
+
+  /** pci_msix_free_irq: frees one index; MSI-X stays enabled. */
+  public void msixFreeIrq(PciDev dev, int index) {
+    if (!dev.msixEnabled || !msixCanAllocDyn(dev)) {
+      throw new KernelException(Errno.ENOTSUPP, dev.devName() + ": dynamic MSI-X free not available");
+    }
+    MsiDeviceDomain dd = dev.msiData().domain(MsiDeviceData.DEFAULT_DOMAIN);
+    MsiDesc d = dd.store().get(index);
+    if (d == null) {
+      throw new KernelException(Errno.ENOENT, dev.devName() + " has no MSI-X index " + index);
+    }
+    IrqDesc irq = d.irq() == 0 ? null : k.descs().get(d.irq());
+    if (irq != null) {
+      msixMask(irq, d);
+    }
+    core.freeIrqsRange(dev, MsiDeviceData.DEFAULT_DOMAIN, index, index);
+  }
+}

@@ -1,0 +1,83 @@
+package irqlab.kernel.x86;
+
+import irqlab.exec.Actor;
+import irqlab.exec.CpuPort;
+import irqlab.hw.cpu.Cpu;
+import irqlab.kernel.Kernel;
+import irqlab.kernel.KernelObserver;
+import irqlab.kernel.irq.IrqDesc;
+
+/**
+ * The x86 interrupt entry (arch/x86/kernel/irq.c common_interrupt): the CPU acknowledges the
+ * highest deliverable vector with interrupts off, looks it up in its vector_irq table and runs the
+ * descriptor's flow handler. A vector bound to nothing gets an EOI and "No irq handler for vector".
+ */
+public final class CommonInterrupt implements CpuPort {
+  private final Kernel k;
+  private final VectorDomain vectors;
+  /** The vector each CPU is handling (what the kernel reads back from orig_ax). */
+  private final int[] currentVector;
+  private final long[] noHandler;
+
+  public CommonInterrupt(Kernel k, VectorDomain vectors) {
+    this.k = k;
+    this.vectors = vectors;
+    this.currentVector = new int[k.nrCpus()];
+    this.noHandler = new long[k.nrCpus()];
+  }
+
+  @Override
+  public boolean canTakeInterrupt(int cpu) {
+    return k.cpu(cpu).canTakeInterrupt();
+  }
+
+  @Override
+  public void takeInterrupt(int cpu) {
+    Cpu hw = k.cpu(cpu);
+    Actor me = k.current();
+    k.exec().point("interrupt entry");
+    int vector = hw.apic().acknowledge();
+    if (vector < 0) {
+      return;
+    }
+    hw.setInterruptsEnabled(false);
+    me.enterHardirq();
+    int saved = currentVector[cpu];
+    currentVector[cpu] = vector;
+    try {
+      Object target = vectors.vectorIrq(cpu, vector);
+      if (target instanceof IrqDesc desc) {
+        desc.handler().handle(desc);
+      } else {
+        apicEoi(cpu);
+        if (target == null) {
+          noHandler[cpu]++;
+          k.log().emerg("common_interrupt: " + cpu + "." + vector + " No irq handler for vector");
+          for (KernelObserver o : k.observers()) {
+            o.noIrqHandler(cpu, vector);
+          }
+        } else {
+          vectors.setVectorIrq(cpu, vector, null);
+        }
+      }
+    } finally {
+      currentVector[cpu] = saved;
+      me.exitHardirq();
+      hw.setInterruptsEnabled(true);
+    }
+  }
+
+  public int currentVector(int cpu) {
+    return currentVector[cpu];
+  }
+
+  /** apic_eoi: the EOI register write. */
+  public void apicEoi(int cpu) {
+    k.exec().point("apic EOI");
+    k.cpu(cpu).apic().eoi();
+  }
+
+  public long noHandlerCount(int cpu) {
+    return noHandler[cpu];
+  }
+}

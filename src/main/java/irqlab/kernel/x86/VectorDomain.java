@@ -1,0 +1,505 @@
+package irqlab.kernel.x86;
+
+import irqlab.exec.Event;
+import irqlab.exec.RawSpinLock;
+import irqlab.hw.MsiMessage;
+import irqlab.hw.cpu.Cpu;
+import irqlab.kernel.Errno;
+import irqlab.kernel.Kernel;
+import irqlab.kernel.KernelException;
+import irqlab.kernel.cpu.CpuMask;
+import irqlab.kernel.domain.BusToken;
+import irqlab.kernel.domain.IrqDomain;
+import irqlab.kernel.domain.IrqDomainOps;
+import irqlab.kernel.irq.IrqChip;
+import irqlab.kernel.irq.IrqData;
+import irqlab.kernel.irq.IrqDesc;
+import irqlab.kernel.irq.IrqdState;
+import irqlab.kernel.msi.MsiMsg;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The x86 VECTOR domain (arch/x86/kernel/apic/vector.c): the root of every interrupt's
+ * hierarchy. It owns the vector matrix and the per-CPU vector-to-descriptor tables, assigns vectors
+ * by the kernel's policy (managed reservation, global reservation, explicit mask), moves them, and
+ * frees a moved-from vector on its old CPU from a timer once the first interrupt arrived on the new
+ * one and the old vector is no longer pending there.
+ */
+public final class VectorDomain implements IrqDomainOps {
+  /** Entries of vector_irq that are not descriptors (arch/x86/include/asm/hw_irq.h). */
+  public static final Object VECTOR_SHUTDOWN = new Object() {
+    @Override
+    public String toString() {
+      return "VECTOR_SHUTDOWN";
+    }
+  };
+
+  public static final Object VECTOR_RETRIGGERED = new Object() {
+    @Override
+    public String toString() {
+      return "VECTOR_RETRIGGERED";
+    }
+  };
+
+  private final Kernel k;
+  private final VectorMatrix matrix;
+  private final IrqDomain domain;
+  private final RawSpinLock vectorLock;
+  private final Object[][] vectorIrq;
+  private final List<List<ApicChipData>> cleanupLists = new ArrayList<>();
+  private final Event[] cleanupTimers;
+  private final LapicController chip = new LapicController();
+
+  public VectorDomain(Kernel k, VectorMatrix matrix) {
+    this.k = k;
+    this.matrix = matrix;
+    this.vectorLock = new RawSpinLock(k.exec(), "vector_lock");
+    this.vectorIrq = new Object[k.nrCpus()][VectorMatrix.NR_VECTORS];
+    this.cleanupTimers = new Event[k.nrCpus()];
+    for (int c = 0; c < k.nrCpus(); c++) {
+      cleanupLists.add(new ArrayList<>());
+      final int cpu = c;
+      cleanupTimers[c] = new Event(k.cpuActor(c)) {
+        @Override
+        public void run() {
+          vectorCleanupCallback(cpu);
+        }
+      };
+    }
+    this.domain = k.domains().create("VECTOR", null, this,
+        IrqDomain.FLAG_NAME_ALLOCATED | IrqDomain.FLAG_MSI_PARENT, BusToken.ANY, this);
+  }
+
+  public IrqDomain domain() {
+    return domain;
+  }
+
+  public VectorMatrix matrix() {
+    return matrix;
+  }
+
+  public IrqChip chip() {
+    return chip;
+  }
+
+  /** What CPU {@code cpu}'s vector {@code vector} is bound to: a descriptor, a sentinel, or null (VECTOR_UNUSED). */
+  public Object vectorIrq(int cpu, int vector) {
+    return vectorIrq[cpu][vector];
+  }
+
+  void setVectorIrq(int cpu, int vector, Object v) {
+    vectorIrq[cpu][vector] = v;
+  }
+
+  /** The apic_chip_data at the bottom of {@code d}'s hierarchy, or null. */
+  public static ApicChipData apicChipData(IrqData d) {
+    Object cd = d == null ? null : d.root().chipData();
+    return cd instanceof ApicChipData a ? a : null;
+  }
+
+  private int apicId(int cpu) {
+    return k.cpu(cpu).apic().apicId();
+  }
+
+  // ---- locking helpers: raw_spin_lock_irqsave(&vector_lock) ----
+
+  private boolean lockIrqSave() {
+    boolean f = k.localIrqSave();
+    vectorLock.lock();
+    return f;
+  }
+
+  private void unlockIrqRestore(boolean f) {
+    vectorLock.unlock();
+    k.localIrqRestore(f);
+  }
+
+  // ---- configuration updates ----
+
+  private void updateIrqCfg(IrqData irqd, int vector, int cpu) {
+    ApicChipData a = apicChipData(irqd);
+    a.cfgVector = vector;
+    a.cfgDestApicId = apicId(cpu);
+    irqd.desc().setEffectiveAffinity(k.cpumaskOf(cpu));
+  }
+
+  private void updateVector(IrqData irqd, int newVec, int newCpu) {
+    ApicChipData a = apicChipData(irqd);
+    boolean managed = irqd.is(IrqdState.AFFINITY_MANAGED);
+    a.prevVector = 0;
+    if (a.vector != 0 && a.vector != VectorMatrix.MANAGED_IRQ_SHUTDOWN_VECTOR) {
+      if (k.cpuOnline(a.cpu)) {
+        a.moveInProgress = true;
+        a.prevVector = a.vector;
+        a.prevCpu = a.cpu;
+      } else {
+        matrix.free(a.cpu, a.vector, managed);
+      }
+    }
+    a.vector = newVec;
+    a.cpu = newCpu;
+    Object old = vectorIrq[newCpu][newVec];
+    if (old instanceof IrqDesc) {
+      k.observers().forEach(o -> o.inconsistency("vector-accounting",
+          "vector " + newVec + " on CPU " + newCpu + " handed out twice"));
+    }
+    vectorIrq[newCpu][newVec] = irqd.desc();
+  }
+
+  private void assignManagedShutdown(IrqData irqd) {
+    updateIrqCfg(irqd, VectorMatrix.MANAGED_IRQ_SHUTDOWN_VECTOR, k.onlineMask().firstCpu());
+  }
+
+  private void reserveIrqVectorLocked(IrqData irqd) {
+    ApicChipData a = apicChipData(irqd);
+    matrix.reserve();
+    a.canReserve = true;
+    a.hasReserved = true;
+    irqd.set(IrqdState.CAN_RESERVE);
+    assignManagedShutdown(irqd);
+  }
+
+  /** assign_vector_locked: keeps a current target that is still fine; EBUSY while a move is unfinished. */
+  private void assignVectorLocked(IrqData irqd, CpuMask dest) {
+    ApicChipData a = apicChipData(irqd);
+    if (a.vector != 0 && k.cpuOnline(a.cpu) && dest.contains(a.cpu)) {
+      return;
+    }
+    if (a.moveInProgress || a.cleanupPending) {
+      throw new KernelException(Errno.EBUSY, "irq " + a.irq + ": vector move or cleanup pending");
+    }
+    VectorMatrix.Allocation al = matrix.alloc(dest, a.hasReserved);
+    updateVector(irqd, al.vector(), al.cpu());
+    updateIrqCfg(irqd, al.vector(), al.cpu());
+  }
+
+  private void assignIrqVectorAnyLocked(IrqData irqd) {
+    // Single NUMA node: node∩affinity and the node mask equal the affinity and all CPUs.
+    CpuMask aff = irqd.desc().affinity();
+    CpuMask search = aff.and(k.onlineMask());
+    try {
+      assignVectorLocked(irqd, search);
+      return;
+    } catch (KernelException e) {
+      if (e.errno() == Errno.EBUSY) {
+        throw e;
+      }
+    }
+    assignVectorLocked(irqd, k.onlineMask());
+  }
+
+  private void assignManagedVector(IrqData irqd, CpuMask dest) {
+    ApicChipData a = apicChipData(irqd);
+    CpuMask search = dest.and(irqd.desc().affinity());
+    if (a.vector != 0 && search.contains(a.cpu)) {
+      return;
+    }
+    VectorMatrix.Allocation al = matrix.allocManaged(search);
+    updateVector(irqd, al.vector(), al.cpu());
+    updateIrqCfg(irqd, al.vector(), al.cpu());
+  }
+
+  private void clearIrqVector(IrqData irqd) {
+    ApicChipData a = apicChipData(irqd);
+    boolean managed = irqd.is(IrqdState.AFFINITY_MANAGED);
+    if (a.vector == 0) {
+      return;
+    }
+    vectorIrq[a.cpu][a.vector] = VECTOR_SHUTDOWN;
+    matrix.free(a.cpu, a.vector, managed);
+    a.vector = 0;
+    if (a.prevVector == 0) {
+      return;
+    }
+    vectorIrq[a.prevCpu][a.prevVector] = VECTOR_SHUTDOWN;
+    matrix.free(a.prevCpu, a.prevVector, managed);
+    a.prevVector = 0;
+    a.moveInProgress = false;
+    if (a.cleanupPending) {
+      cleanupLists.get(a.prevCpu).remove(a);
+      a.cleanupPending = false;
+    }
+  }
+
+  // ---- domain ops ----
+
+  @Override
+  public void alloc(IrqDomain d, int virq, int nrIrqs, Object arg) {
+    X86AllocInfo info = arg instanceof X86AllocInfo i ? i : X86AllocInfo.MSI;
+    int done = 0;
+    try {
+      for (; done < nrIrqs; done++) {
+        IrqDesc desc = k.descs().get(virq + done);
+        IrqData irqd = desc.data().levelIn(domain);
+        ApicChipData a = new ApicChipData(virq + done);
+        irqd.set(virq + done, chip, a);
+        // Single target, hard-irq context only, and no affinity setter while deactivated (vector.c).
+        irqd.set(IrqdState.SINGLE_TARGET | IrqdState.HANDLE_ENFORCE_IRQCTX | IrqdState.AFFINITY_ON_ACTIVATE);
+        assignPolicy(irqd, info);
+      }
+    } catch (RuntimeException e) {
+      free(d, virq, done + 1);
+      throw e;
+    }
+  }
+
+  private void assignPolicy(IrqData irqd, X86AllocInfo info) {
+    ApicChipData a = apicChipData(irqd);
+    boolean f = lockIrqSave();
+    try {
+      if (irqd.is(IrqdState.AFFINITY_MANAGED)) {
+        a.isManaged = true;
+        matrix.reserveManaged(irqd.desc().affinity());
+      } else if (info.mask() != null) {
+        assignVectorLocked(irqd, info.mask().and(k.onlineMask()));
+      } else {
+        reserveIrqVectorLocked(irqd);
+      }
+    } finally {
+      unlockIrqRestore(f);
+    }
+  }
+
+  @Override
+  public void free(IrqDomain d, int virq, int nrIrqs) {
+    for (int i = 0; i < nrIrqs; i++) {
+      IrqDesc desc = k.descs().get(virq + i);
+      IrqData irqd = desc == null ? null : desc.data().levelIn(domain);
+      if (irqd == null || !(irqd.chipData() instanceof ApicChipData a)) {
+        continue;
+      }
+      boolean f = lockIrqSave();
+      try {
+        clearIrqVector(irqd);
+        if (a.hasReserved) {
+          matrix.removeReserved();
+        }
+        if (a.isManaged) {
+          matrix.removeManaged(desc.affinity());
+        }
+        irqd.reset();
+      } finally {
+        unlockIrqRestore(f);
+      }
+    }
+  }
+
+  @Override
+  public void activate(IrqDomain d, IrqData irqd, boolean reserve) {
+    ApicChipData a = apicChipData(irqd);
+    if (!a.canReserve && !a.isManaged) {
+      return;
+    }
+    boolean f = lockIrqSave();
+    try {
+      if (reserve || irqd.is(IrqdState.MANAGED_SHUTDOWN)) {
+        assignManagedShutdown(irqd);
+      } else if (a.isManaged) {
+        CpuMask search = irqd.desc().affinity().and(k.onlineMask());
+        if (search.isEmpty()) {
+          k.log().err("Managed startup for irq " + a.irq + ", but no CPU");
+          throw new KernelException(Errno.EINVAL, "managed irq " + a.irq + " has no online CPU in its mask");
+        }
+        assignManagedVector(irqd, search);
+      } else if (a.hasReserved) {
+        assignIrqVectorAnyLocked(irqd);
+        a.hasReserved = false;
+        if (!irqd.is(IrqdState.CAN_RESERVE)) {
+          a.canReserve = false;
+        }
+        if (!irqd.desc().effectiveAffinity().isSubsetOf(irqd.desc().affinity())) {
+          k.log().warn("irq " + a.irq + ": Affinity broken due to vector space exhaustion.");
+        }
+      }
+    } finally {
+      unlockIrqRestore(f);
+    }
+  }
+
+  @Override
+  public void deactivate(IrqDomain d, IrqData irqd) {
+    ApicChipData a = apicChipData(irqd);
+    if (!a.isManaged && !a.canReserve) {
+      return;
+    }
+    if (a.hasReserved) {
+      return;
+    }
+    boolean f = lockIrqSave();
+    try {
+      clearIrqVector(irqd);
+      if (a.canReserve) {
+        reserveIrqVectorLocked(irqd);
+      } else {
+        assignManagedShutdown(irqd);
+      }
+    } finally {
+      unlockIrqRestore(f);
+    }
+  }
+
+  // ---- the chip ----
+
+  /** apic_set_affinity: inactive managed or reservation-mode lines just keep the mask for activation. */
+  int apicSetAffinity(IrqData irqd, CpuMask dest) {
+    ApicChipData a = apicChipData(irqd);
+    if (!irqd.is(IrqdState.ACTIVATED) && (a.isManaged || a.canReserve)) {
+      return IrqChip.SET_MASK_OK;
+    }
+    vectorLock.lock();
+    try {
+      CpuMask search = dest.and(k.onlineMask());
+      if (irqd.is(IrqdState.AFFINITY_MANAGED)) {
+        assignManagedVector(irqd, search);
+      } else {
+        assignVectorLocked(irqd, search);
+      }
+    } finally {
+      vectorLock.unlock();
+    }
+    return IrqChip.SET_MASK_OK;
+  }
+
+  /** irq_complete_move: the first interrupt on the new vector and CPU schedules the old one's cleanup. */
+  void completeMove(IrqData irqd, int cpu, int vector) {
+    ApicChipData a = apicChipData(irqd);
+    if (!a.moveInProgress) {
+      return;
+    }
+    if (vector == a.vector && a.cpu == cpu) {
+      scheduleCleanup(a);
+    }
+  }
+
+  /** __vector_schedule_cleanup: queue on the old CPU and arm its timer for the next tick. */
+  private void scheduleCleanup(ApicChipData a) {
+    int cpu = a.prevCpu;
+    vectorLock.lock();
+    try {
+      a.moveInProgress = false;
+      if (k.cpuOnline(cpu)) {
+        cleanupLists.get(cpu).add(a);
+        a.cleanupPending = true;
+        Event t = cleanupTimers[cpu];
+        if (!t.isQueued()) {
+          k.exec().schedule(t, nextTick());
+        }
+      } else {
+        k.log().warn("IRQ " + a.irq + " schedule cleanup for offline CPU " + cpu);
+        freeMovedVector(a);
+      }
+    } finally {
+      vectorLock.unlock();
+    }
+  }
+
+  private long nextTick() {
+    long now = k.exec().now();
+    return (now / Kernel.JIFFY_NS + 1) * Kernel.JIFFY_NS;
+  }
+
+  private void freeMovedVector(ApicChipData a) {
+    matrix.free(a.prevCpu, a.prevVector, a.isManaged);
+    vectorIrq[a.prevCpu][a.prevVector] = null;
+    if (a.cleanupPending) {
+      cleanupLists.get(a.prevCpu).remove(a);
+      a.cleanupPending = false;
+    }
+    a.prevVector = 0;
+    a.moveInProgress = false;
+  }
+
+  /** vector_cleanup_callback: frees each queued old vector unless it is still pending in this APIC's IRR. */
+  private void vectorCleanupCallback(int cpu) {
+    boolean f = lockIrqSave();
+    try {
+      boolean rearm = false;
+      Cpu hw = k.cpu(cpu);
+      for (ApicChipData a : List.copyOf(cleanupLists.get(cpu))) {
+        k.exec().point("apic_read IRR");
+        if (hw.apic().irrPending(a.prevVector)) {
+          k.log().warn("Moved interrupt pending in old target APIC " + a.irq);
+          rearm = true;
+          continue;
+        }
+        freeMovedVector(a);
+      }
+      if (rearm) {
+        k.exec().schedule(cleanupTimers[cpu], nextTick());
+      }
+    } finally {
+      unlockIrqRestore(f);
+    }
+  }
+
+  /** Vectors awaiting cleanup on {@code cpu}, for views. */
+  public int cleanupQueued(int cpu) {
+    return cleanupLists.get(cpu).size();
+  }
+
+  /** apic_retrigger_irq: an IPI of the line's vector to its current target. */
+  boolean retrigger(IrqData irqd) {
+    ApicChipData a = apicChipData(irqd);
+    boolean f = lockIrqSave();
+    try {
+      sendIpi(a.cpu, a.vector);
+    } finally {
+      unlockIrqRestore(f);
+    }
+    return true;
+  }
+
+  /** __apic_send_IPI: the ICR write that latches {@code vector} in the target's IRR. */
+  void sendIpi(int cpu, int vector) {
+    k.exec().point("apic ICR write");
+    k.cpu(cpu).apic().accept(vector);
+    k.exec().interruptRaised(cpu);
+  }
+
+  /** __irq_msi_compose_msg in compatibility format. */
+  MsiMsg composeMsiMsg(IrqData irqd) {
+    ApicChipData a = apicChipData(irqd);
+    return new MsiMsg(MsiMessage.addressLo(a.cfgDestApicId), 0, MsiMessage.data(a.cfgVector));
+  }
+
+  /** The "APIC" chip of the VECTOR domain (lapic_controller). */
+  private final class LapicController extends IrqChip {
+    private final Set<Op> ops = EnumSet.of(Op.ACK, Op.SET_AFFINITY, Op.RETRIGGER, Op.COMPOSE_MSI_MSG);
+
+    LapicController() {
+      super("APIC", 0);
+    }
+
+    @Override
+    public boolean has(Op op) {
+      return ops.contains(op);
+    }
+
+    /** apic_ack_edge: complete a move, carry out a pending one, then EOI. */
+    @Override
+    public void ack(IrqData d) {
+      int cpu = k.smpProcessorId();
+      completeMove(d, cpu, k.interruptEntry().currentVector(cpu));
+      k.migration().irqMoveIrq(d);
+      k.interruptEntry().apicEoi(cpu);
+    }
+
+    @Override
+    public int setAffinity(IrqData d, CpuMask dest, boolean force) {
+      return apicSetAffinity(d, dest);
+    }
+
+    @Override
+    public boolean retrigger(IrqData d) {
+      return VectorDomain.this.retrigger(d);
+    }
+
+    @Override
+    public MsiMsg composeMsiMsg(IrqData d) {
+      return VectorDomain.this.composeMsiMsg(d);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package irqlab.scenario;
+
+import java.util.List;
+
+/**
+ * What the run should end with: the violations the oracle is expected to report (empty = none,
+ * the default) and bounds on delivered and spurious interrupt counts, in file order. A subject is
+ * a device id or an interrupt name. {@code loc} is the {@code expect} mapping, or the top of the
+ * file when the scenario has none.
+ */
+public record Expectations(
+    List<String> violations,
+    List<Count> delivered,
+    List<Count> spurious,
+    Loc loc,
+    Loc violationsLoc) {
+
+  /** The oracle's violation names. */
+  public static final List<String> VIOLATIONS =
+      List.of(
+          "lost-interrupt",
+          "no-handler",
+          "use-after-free",
+          "sleeping-in-atomic",
+          "storm",
+          "vector-accounting",
+          "spoofed-msi",
+          "lock-inversion",
+          "misrouted");
+
+  /** A bound on a counter of {@code subject}, and where the file states it. */
+  public record Count(String subject, Comparison comparison, Loc loc) {}
+
+  public Expectations {
+    violations = List.copyOf(violations);
+    delivered = List.copyOf(delivered);
+    spurious = List.copyOf(spurious);
+  }
+
+  /** No expectations beyond "no violation", located at {@code loc}. */
+  public static Expectations none(Loc loc) {
+    return new Expectations(List.of(), List.of(), List.of(), loc, loc);
+  }
+}

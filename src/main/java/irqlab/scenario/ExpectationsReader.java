@@ -1,0 +1,105 @@
+package irqlab.scenario;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads {@code expect}: expected violations and bounds on delivered and spurious counts. */
+final class ExpectationsReader {
+  private static final Pattern COMPARISON =
+      Pattern.compile("\\s*(>=|<=|==|>|<)\\s*([0-9]{1,18})\\s*");
+
+  private final Inventory inventory;
+
+  ExpectationsReader(Inventory inventory) {
+    this.inventory = inventory;
+  }
+
+  /** The expectations; {@code fileLoc} locates them when the scenario has no {@code expect}. */
+  Expectations read(YamlNode node, Loc fileLoc) {
+    if (node == null) {
+      return Expectations.none(fileLoc);
+    }
+    YamlMap m = node.asMap("a mapping with 'violations', 'delivered', 'spurious'");
+    m.allowOnly("violations", "delivered", "spurious");
+    YamlNode v = m.get("violations");
+    List<String> violations = v == null ? List.of() : violations(v);
+    return new Expectations(
+        violations,
+        counts(m.get("delivered")),
+        counts(m.get("spurious")),
+        m.loc(),
+        v == null ? m.loc() : v.loc());
+  }
+
+  private static List<String> violations(YamlNode node) {
+    if (node instanceof YamlScalar s && s.kind() == YamlScalar.Kind.STRING
+        && s.text().equals("none")) {
+      return List.of();
+    }
+    List<YamlNode> items =
+        node instanceof YamlList l
+            ? l.items()
+            : List.of(node.asScalar("none or a list of violation names"));
+    List<String> names = new ArrayList<>();
+    for (YamlNode item : items) {
+      String name = item.string("a violation name");
+      if (!Expectations.VIOLATIONS.contains(name)) {
+        throw item.error(
+            "unknown violation " + YamlScalar.quote(name) + "; expected one of: "
+                + String.join(", ", Expectations.VIOLATIONS));
+      }
+      if (names.contains(name)) {
+        throw item.error("violation '" + name + "' is listed twice");
+      }
+      names.add(name);
+    }
+    return names;
+  }
+
+  private List<Expectations.Count> counts(YamlNode node) {
+    if (node == null) {
+      return List.of();
+    }
+    YamlMap m = node.asMap("a mapping from device or interrupt name to a bound like \">= 1000\"");
+    List<Expectations.Count> counts = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (YamlMap.Entry e : m.entries().values()) {
+      YamlNode keyNode =
+          new YamlScalar(
+              YamlScalar.Kind.STRING,
+              e.key(),
+              null,
+              e.keyLoc(),
+              YamlNode.child(m.path(), e.key()));
+      String subject = e.key();
+      if (subject.contains("/")) {
+        subject = inventory.irq(keyNode, subject).toString();
+      } else {
+        inventory.device(keyNode, subject);
+      }
+      if (!seen.add(subject)) {
+        throw keyNode.error("'" + subject + "' already has a bound");
+      }
+      counts.add(new Expectations.Count(subject, comparison(e.value()), e.value().loc()));
+    }
+    return counts;
+  }
+
+  private static Comparison comparison(YamlNode node) {
+    String what = "a bound like \">= 1000\" (operators >=, <=, ==, >, <)";
+    YamlScalar s = node.asScalar(what);
+    if (s.kind() == YamlScalar.Kind.INT) {
+      // A bare number means exactly that many.
+      return new Comparison("==", s.integer(0, Long.MAX_VALUE, "a non-negative count"));
+    }
+    Matcher m = COMPARISON.matcher(s.text());
+    if (s.kind() != YamlScalar.Kind.STRING || !m.matches()) {
+      throw s.error("expected " + what + ", got " + s.describe());
+    }
+    return new Comparison(m.group(1), Long.parseLong(m.group(2)));
+  }
+}

@@ -1,0 +1,34 @@
+package irqlab.scenario;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The machine: CPU count, interrupt remapping and kernel design variants. The extra {@link Loc}s
+ * let later stages (the kernel knows which variants exist) point at the offending key; a key that
+ * was left out carries the location of the {@code machine} mapping.
+ */
+public record MachineSpec(
+    int cpus,
+    String remapping,
+    List<String> variants,
+    boolean msixDynamic,
+    Loc loc,
+    Loc cpusLoc,
+    Loc remappingLoc,
+    Map<String, Loc> variantLocs,
+    Loc msixDynamicLoc) {
+
+  public static final List<String> REMAPPINGS = List.of("none", "intel");
+
+  public MachineSpec {
+    variants = List.copyOf(variants);
+    variantLocs = Collections.unmodifiableMap(new LinkedHashMap<>(variantLocs));
+  }
+
+  public boolean remappingEnabled() {
+    return !remapping.equals("none");
+  }
+}

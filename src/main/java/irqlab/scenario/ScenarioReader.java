@@ -1,0 +1,390 @@
+package irqlab.scenario;
+
+import irqlab.kernel.cpu.CpuMask;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns a YAML tree into a {@link Scenario}, checking every key on the way. Sections are read in
+ * dependency order (machine, devices, drivers, timeline, expect) whatever their order in the file,
+ * so that each can check its references against what came before.
+ */
+final class ScenarioReader {
+  private static final List<String> TOP_KEYS =
+      List.of("name", "description", "seed", "machine", "devices", "drivers", "timeline", "expect");
+  private static final String NAME_FORM = "[a-z0-9-]+";
+  private static final String ID_FORM = "[a-z0-9][a-z0-9_-]*";
+  private static final int MAX_QUEUES = 65536;
+
+  private final String source;
+
+  private ScenarioReader(String source) {
+    this.source = source;
+  }
+
+  static Scenario read(String source, YamlNode root) {
+    if (root == null) {
+      throw new ScenarioException(
+          new Loc(source, 1, 1),
+          "(top level)",
+          "empty file; expected a mapping with at least 'name' and 'machine'");
+    }
+    return new ScenarioReader(source).scenario(root);
+  }
+
+  private Scenario scenario(YamlNode root) {
+    YamlMap top = root.asMap("a mapping with keys " + String.join(", ", TOP_KEYS));
+    top.allowOnly(TOP_KEYS);
+
+    YamlNode nameNode = top.require("name", "a name of lower-case letters, digits and dashes");
+    String name = nameNode.string("a name of lower-case letters, digits and dashes");
+    if (!name.matches(NAME_FORM)) {
+      throw nameNode.error(
+          "expected a name of lower-case letters, digits and dashes ([a-z0-9-]+), got "
+              + YamlScalar.quote(name));
+    }
+    YamlNode descNode = top.get("description");
+    String description = descNode == null ? "" : descNode.string("a description string");
+    YamlNode seedNode = top.get("seed");
+    long seed =
+        seedNode == null
+            ? 1
+            : seedNode.asScalar("a seed").integer(0, Long.MAX_VALUE, "a non-negative integer seed");
+
+    MachineSpec machine = machine(top.require("machine", "a mapping with at least 'cpus'"));
+    List<DeviceSpec> devices = devices(top.get("devices"));
+    Inventory inventory = new Inventory(machine, devices);
+    List<DriverSpec> drivers = drivers(top.get("drivers"), inventory, devices);
+    List<TimelineEntry> timeline = new TimelineReader(inventory).read(top.get("timeline"));
+    Expectations expect = new ExpectationsReader(inventory).read(top.get("expect"), top.loc());
+    return new Scenario(
+        name, description, seed, machine, devices, drivers, timeline, expect, source);
+  }
+
+  private MachineSpec machine(YamlNode node) {
+    YamlMap m = node.asMap("a mapping with at least 'cpus'");
+    m.allowOnly("cpus", "remapping", "kernel", "msix-dynamic");
+    YamlNode cpusNode = m.require("cpus", "the number of cpus, 1.." + CpuMask.MAX_CPUS);
+    int cpus =
+        cpusNode
+            .asScalar("a number of cpus")
+            .intValue(1, CpuMask.MAX_CPUS, "a number of cpus from 1 to " + CpuMask.MAX_CPUS);
+
+    String remapping = "none";
+    Loc remappingLoc = m.loc();
+    YamlNode r = m.get("remapping");
+    if (r != null) {
+      remapping = oneOf(r, MachineSpec.REMAPPINGS, "interrupt remapping");
+      remappingLoc = r.loc();
+    }
+
+    List<String> variants = new ArrayList<>();
+    Map<String, Loc> variantLocs = new LinkedHashMap<>();
+    YamlNode k = m.get("kernel");
+    if (k != null) {
+      YamlMap kernel = k.asMap("a mapping with 'variants'");
+      kernel.allowOnly("variants");
+      YamlNode vs = kernel.get("variants");
+      if (vs != null) {
+        for (YamlNode v : vs.asList("a list of variant names").items()) {
+          String name = v.string("a variant name");
+          if (!name.matches(NAME_FORM)) {
+            throw v.error(
+                "expected a variant name of lower-case letters, digits and dashes, got "
+                    + YamlScalar.quote(name));
+          }
+          if (variantLocs.containsKey(name)) {
+            throw v.error("variant '" + name + "' is listed twice");
+          }
+          variants.add(name);
+          variantLocs.put(name, v.loc());
+        }
+      }
+    }
+
+    boolean msixDynamic = true;
+    Loc msixDynamicLoc = m.loc();
+    YamlNode md = m.get("msix-dynamic");
+    if (md != null) {
+      msixDynamic = md.asScalar("true or false").bool();
+      msixDynamicLoc = md.loc();
+    }
+    return new MachineSpec(
+        cpus,
+        remapping,
+        variants,
+        msixDynamic,
+        m.loc(),
+        cpusNode.loc(),
+        remappingLoc,
+        variantLocs,
+        msixDynamicLoc);
+  }
+
+  private List<DeviceSpec> devices(YamlNode node) {
+    if (node == null) {
+      return List.of();
+    }
+    List<YamlNode> items = node.asList("a list of devices").items();
+    Map<String, YamlNode> idNodes = new HashMap<>();
+    Map<String, String> bdfOwners = new HashMap<>();
+    List<DeviceSpec> partial = new ArrayList<>();
+    List<YamlNode> behindNodes = new ArrayList<>();
+    for (YamlNode item : items) {
+      YamlMap d = item.asMap("a device mapping with 'id' and 'type'");
+      d.allowOnly("id", "bdf", "type", "behind", "msi", "msix", "ims", "queues");
+      YamlNode idNode = d.require("id", "a device id");
+      String id = idNode.string("a device id");
+      if (!id.matches(ID_FORM)) {
+        throw idNode.error(
+            "expected a device id of lower-case letters, digits, '-' and '_' starting with a"
+                + " letter or digit, got " + YamlScalar.quote(id));
+      }
+      YamlNode first = idNodes.putIfAbsent(id, idNode);
+      if (first != null) {
+        throw idNode.error(
+            "duplicate device id '" + id + "' (first declared at line " + first.loc().line()
+                + ")");
+      }
+      String type = oneOf(d.require("type", "a device type"), DeviceSpec.TYPES, "device type");
+
+      String bdf = null;
+      YamlNode bdfNode = d.get("bdf");
+      if (bdfNode != null) {
+        try {
+          bdf = PciAddress.parse(bdfNode.string("a PCI address"));
+        } catch (IllegalArgumentException e) {
+          throw bdfNode.error(e.getMessage());
+        }
+        String owner = bdfOwners.putIfAbsent(bdf, id);
+        if (owner != null) {
+          throw bdfNode.error("duplicate PCI address " + bdf + "; device '" + owner + "' has it");
+        }
+      }
+      YamlNode behind = d.get("behind");
+      behindNodes.add(behind);
+      partial.add(
+          new DeviceSpec(
+              id,
+              bdf,
+              type,
+              behind == null ? null : behind.string("the id of a vmd device"),
+              msi(d.get("msi")),
+              msix(d.get("msix")),
+              ims(d.get("ims")),
+              d.get("queues") == null
+                  ? 1
+                  : d.get("queues")
+                      .asScalar("a number of queues")
+                      .intValue(0, MAX_QUEUES, "a number of queues from 0 to " + MAX_QUEUES),
+              d.loc()));
+    }
+
+    // Second pass: references between devices and default addresses need the whole list.
+    Map<String, DeviceSpec> byId = new HashMap<>();
+    partial.forEach(p -> byId.put(p.id(), p));
+    Set<String> used = new HashSet<>(bdfOwners.keySet());
+    List<DeviceSpec> devices = new ArrayList<>();
+    for (int i = 0; i < partial.size(); i++) {
+      DeviceSpec p = partial.get(i);
+      if (p.behind() != null) {
+        checkBehind(p, byId.get(p.behind()), behindNodes.get(i));
+      }
+      String bdf = p.bdf();
+      if (bdf == null) {
+        bdf = PciAddress.nextFree(used);
+        used.add(bdf);
+      }
+      devices.add(
+          new DeviceSpec(
+              p.id(), bdf, p.type(), p.behind(), p.msi(), p.msix(), p.ims(), p.queues(),
+              p.loc()));
+    }
+    return devices;
+  }
+
+  private static void checkBehind(DeviceSpec d, DeviceSpec host, YamlNode node) {
+    if (d.type().equals("vmd")) {
+      throw node.error("a vmd device cannot sit behind another device");
+    }
+    if (host == null) {
+      throw node.error("unknown device '" + d.behind() + "'; 'behind' names a vmd device");
+    }
+    if (!host.type().equals("vmd")) {
+      throw node.error(
+          "device '" + host.id() + "' is a " + host.type() + "; only a vmd device has devices"
+              + " behind it");
+    }
+  }
+
+  private static MsiSpec msi(YamlNode node) {
+    if (node == null) {
+      return null;
+    }
+    YamlMap m = node.asMap("a mapping with 'vectors', 'maskable', 'address64'");
+    m.allowOnly("vectors", "maskable", "address64");
+    int vectors = 1;
+    YamlNode v = m.get("vectors");
+    if (v != null) {
+      String what = "a power of two from 1 to 32 (MSI vectors)";
+      vectors = v.asScalar(what).intValue(1, 32, what);
+      if (Integer.bitCount(vectors) != 1) {
+        throw v.error("expected " + what + ", got " + vectors);
+      }
+    }
+    boolean maskable =
+        m.get("maskable") != null && m.get("maskable").asScalar("true or false").bool();
+    boolean address64 =
+        m.get("address64") == null || m.get("address64").asScalar("true or false").bool();
+    return new MsiSpec(vectors, maskable, address64);
+  }
+
+  private static MsixSpec msix(YamlNode node) {
+    if (node == null) {
+      return null;
+    }
+    YamlMap m = node.asMap("a mapping with 'table'");
+    m.allowOnly("table");
+    String what = "an MSI-X table size from 1 to 2048";
+    return new MsixSpec(m.require("table", what).asScalar(what).intValue(1, 2048, what));
+  }
+
+  private static ImsSpec ims(YamlNode node) {
+    if (node == null) {
+      return null;
+    }
+    YamlMap m = node.asMap("a mapping with 'storage', 'slots', 'cache'");
+    m.allowOnly("storage", "slots", "cache");
+    String storage = oneOf(m.require("storage", "device or host-memory"), ImsSpec.STORAGES,
+        "IMS storage");
+    String slotsWhat = "a number of IMS slots from 1 to 1048576";
+    int slots = m.require("slots", slotsWhat).asScalar(slotsWhat).intValue(1, 1 << 20, slotsWhat);
+    // A device caches at most 64 messages unless told otherwise, and never more than it has.
+    int cache = Math.min(64, slots);
+    YamlNode c = m.get("cache");
+    if (c != null) {
+      String what = "a cache size from 1 to the number of slots (" + slots + ")";
+      cache = c.asScalar(what).intValue(1, slots, what);
+    }
+    return new ImsSpec(storage, slots, cache);
+  }
+
+  private static List<DriverSpec> drivers(
+      YamlNode node, Inventory inventory, List<DeviceSpec> devices) {
+    if (node == null) {
+      return List.of();
+    }
+    List<DriverSpec> drivers = new ArrayList<>();
+    for (YamlNode item : node.asList("a list of drivers").items()) {
+      YamlMap d = item.asMap("a driver mapping with 'device' and 'vectors'");
+      d.allowOnly("device", "driver", "vectors");
+      YamlNode devNode = d.require("device", "the id of the device the driver binds to");
+      DeviceSpec device = inventory.device(devNode);
+      if (inventory.hasDriver(device.id())) {
+        throw devNode.error(
+            "device '" + device.id() + "' already has a driver ("
+                + inventory.driverPath(device.id()) + "); one driver per device");
+      }
+      String driver = device.type();
+      YamlNode drvNode = d.get("driver");
+      if (drvNode != null) {
+        driver = drvNode.string("a driver name");
+        if (!driver.equals(device.type()) && !driver.equals("vfio")) {
+          throw drvNode.error(
+              "expected '" + device.type() + "' (the device's own driver) or 'vfio', got "
+                  + YamlScalar.quote(driver));
+        }
+      }
+      VectorsSpec vectors =
+          vectors(d.require("vectors", "a mapping with 'max' and 'kind'"), device, inventory);
+      DriverSpec spec = new DriverSpec(device.id(), driver, vectors, d.loc());
+      drivers.add(spec);
+      inventory.addDriver(spec, item.path());
+    }
+    return drivers;
+  }
+
+  private static VectorsSpec vectors(YamlNode node, DeviceSpec device, Inventory inventory) {
+    YamlMap v = node.asMap("a mapping with 'min', 'max', 'kind', 'affinity'");
+    v.allowOnly("min", "max", "kind", "affinity");
+    YamlNode kindNode = v.require("kind", "msi, msix, ims or intx");
+    String kind = oneOf(kindNode, IrqName.KINDS, "vector kind");
+    int limit;
+    String limitWhy;
+    switch (kind) {
+      case "msix" -> {
+        requireCapability(kindNode, device, device.hasMsix(), "MSI-X", "msix");
+        limit = device.msix().table();
+        limitWhy = "the device's MSI-X table size";
+      }
+      case "msi" -> {
+        requireCapability(kindNode, device, device.hasMsi(), "MSI", "msi");
+        limit = device.msi().vectors();
+        limitWhy = "the device's MSI vectors";
+      }
+      case "ims" -> {
+        requireCapability(kindNode, device, device.hasIms(), "IMS", "ims");
+        limit = device.ims().slots();
+        limitWhy = "the device's IMS slots";
+      }
+      default -> {
+        limit = 1;
+        limitWhy = "INTx is a single line";
+      }
+    }
+    String maxWhat = "a vector count from 1 to " + limit + " (" + limitWhy + ")";
+    int max = v.require("max", maxWhat).asScalar(maxWhat).intValue(1, limit, maxWhat);
+    int min = 1;
+    YamlNode minNode = v.get("min");
+    if (minNode != null) {
+      String minWhat = "a vector count of at least 1";
+      min = minNode.asScalar(minWhat).intValue(1, Integer.MAX_VALUE, minWhat);
+      if (min > max) {
+        throw minNode.error("min " + min + " is greater than max " + max);
+      }
+    }
+    YamlNode a = v.get("affinity");
+    return new VectorsSpec(min, max, kind, a == null ? Affinity.NONE : affinity(a, inventory));
+  }
+
+  private static void requireCapability(
+      YamlNode at, DeviceSpec device, boolean has, String name, String key) {
+    if (!has) {
+      throw at.error(
+          "device '" + device.id() + "' has no " + name + " capability (add '" + key
+              + "' to the device)");
+    }
+  }
+
+  private static Affinity affinity(YamlNode node, Inventory inventory) {
+    if (node instanceof YamlScalar s && s.kind() == YamlScalar.Kind.STRING) {
+      if (s.text().equals("managed")) {
+        return Affinity.MANAGED;
+      }
+      if (s.text().equals("none")) {
+        return Affinity.NONE;
+      }
+      if (!s.text().matches("[0-9 ,-]+")) {
+        throw s.error(
+            "expected managed, none or a cpu list like \"0-3\" or [2, 3], got " + s.describe());
+      }
+    }
+    return Affinity.cpus(inventory.cpuMask(node));
+  }
+
+  /** The value of {@code node}, which must be one of {@code allowed}. */
+  static String oneOf(YamlNode node, List<String> allowed, String what) {
+    String s = node.string(String.join(" | ", allowed));
+    if (!allowed.contains(s)) {
+      throw node.error(
+          "unknown " + what + " " + YamlScalar.quote(s) + "; expected one of: "
+              + String.join(", ", allowed));
+    }
+    return s;
+  }
+}

@@ -1,0 +1,57 @@
+package irqlab.sim;
+
+import irqlab.scenario.Comparison;
+import irqlab.scenario.Expectations;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/** Evaluates a scenario's {@code expect} section against a run's results. */
+final class Expect {
+  private Expect() {}
+
+  static List<String> evaluate(Expectations e, List<Violation> violations, List<RunResult.IrqStat> irqs) {
+    List<String> failed = new ArrayList<>();
+    TreeSet<String> seen = new TreeSet<>();
+    for (Violation v : violations) {
+      seen.add(v.kind());
+    }
+    TreeSet<String> expected = new TreeSet<>(e.violations());
+    if (!seen.equals(expected)) {
+      failed.add("violations: expected " + (expected.isEmpty() ? "none" : String.join(", ", expected))
+          + ", got " + (seen.isEmpty() ? "none" : String.join(", ", seen)));
+    }
+    for (Expectations.Count c : e.delivered()) {
+      check("delivered", c, sum(irqs, c.subject(), true), failed);
+    }
+    for (Expectations.Count c : e.spurious()) {
+      check("spurious", c, sum(irqs, c.subject(), false), failed);
+    }
+    return failed;
+  }
+
+  private static long sum(List<RunResult.IrqStat> irqs, String subject, boolean delivered) {
+    long s = 0;
+    for (RunResult.IrqStat st : irqs) {
+      if (st.name().equals(subject) || st.name().startsWith(subject + "/")) {
+        s += delivered ? st.deliveredTotal() : st.spuriousTotal();
+      }
+    }
+    return s;
+  }
+
+  private static void check(String what, Expectations.Count c, long actual, List<String> failed) {
+    Comparison cmp = c.comparison();
+    boolean ok = switch (cmp.op()) {
+      case ">=" -> actual >= cmp.value();
+      case "<=" -> actual <= cmp.value();
+      case "==" -> actual == cmp.value();
+      case ">" -> actual > cmp.value();
+      case "<" -> actual < cmp.value();
+      default -> false;
+    };
+    if (!ok) {
+      failed.add(what + " " + c.subject() + ": expected " + cmp.op() + " " + cmp.value() + ", got " + actual);
+    }
+  }
+}

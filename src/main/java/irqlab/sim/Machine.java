@@ -1,0 +1,364 @@
+package irqlab.sim;
+
+import irqlab.exec.Actor;
+import irqlab.exec.Event;
+import irqlab.exec.Exec;
+import irqlab.hw.PlatformBus;
+import irqlab.hw.devices.QueueDevice;
+import irqlab.hw.pci.Bdf;
+import irqlab.hw.cpu.Cpu;
+import irqlab.kernel.Kernel;
+import irqlab.kernel.KernelException;
+import irqlab.kernel.Variants;
+import irqlab.kernel.drivers.NicDriver;
+import irqlab.kernel.irq.IrqDesc;
+import irqlab.kernel.irq.ProcIrq;
+import irqlab.kernel.pci.PciDev;
+import irqlab.scenario.Action;
+import irqlab.scenario.DeviceSpec;
+import irqlab.scenario.DriverSpec;
+import irqlab.scenario.Durations;
+import irqlab.scenario.IrqName;
+import irqlab.scenario.Scenario;
+import irqlab.scenario.ScenarioException;
+import irqlab.scenario.TimelineEntry;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A scenario made real on one runtime: CPUs, the platform bus, devices, a booted kernel and the
+ * bound drivers, with the timeline queued as events. Drivers probe at time 0 on a kernel task
+ * bound to CPU 0; timeline actions run on that task too; traffic runs on each device's actor.
+ */
+public final class Machine {
+  /** A device and the driver bound to it, with the names of its interrupts. */
+  public record Binding(String id, QueueDevice device, PciDev pci, NicDriver driver, Kernel kernel) {
+    /** The descriptor of MSI-X entry {@code entry}, or null. */
+    public IrqDesc irqOfEntry(int entry) {
+      if (!driver.bound() || entry >= driver.vectors()) {
+        return null;
+      }
+      return driver.dev().msiData().domain(0) == null ? null : descOf(entry);
+    }
+
+    private IrqDesc descOf(int entry) {
+      var d = driver.dev().msiData().domain(0).store().get(entry);
+      return d == null || d.irq() == 0 ? null : kernelDesc(d.irq());
+    }
+
+    private IrqDesc kernelDesc(int irq) {
+      return kernel.descs().get(irq);
+    }
+
+    public String name(int entry) {
+      return id + "/msix/" + entry;
+    }
+  }
+
+  private final Scenario scenario;
+  private final Exec exec;
+  private final List<Cpu> cpus = new ArrayList<>();
+  private final PlatformBus bus;
+  private final Kernel kernel;
+  private final Oracle oracle;
+  private final Map<String, Binding> bindings = new LinkedHashMap<>();
+  private final Actor task;
+  private final List<String> actionLog = new ArrayList<>();
+  private final SplittableRandom trafficRandom;
+  private long endOfTimeline;
+
+  private Machine(Scenario scenario, Exec exec) {
+    this.scenario = scenario;
+    this.exec = exec;
+    int n = scenario.machine().cpus();
+    for (int i = 0; i < n; i++) {
+      cpus.add(new Cpu(i, i));
+    }
+    this.bus = new PlatformBus(exec, cpus);
+    this.kernel = new Kernel(exec, cpus, new Variants(scenario.machine().variants()), scenario.machine().msixDynamic());
+    this.oracle = new Oracle(exec);
+    kernel.addObserver(oracle);
+    bus.addObserver(oracle);
+    this.task = exec.newActor("kworker/0", Actor.Kind.TASK, 0);
+    this.trafficRandom = new SplittableRandom(exec.random().nextLong());
+    for (DeviceSpec d : scenario.devices()) {
+      QueueDevice dev = new QueueDevice(exec, bus, Bdf.parse(d.bdf()), d.id(), d.type(), 0x8086, 0x10fb,
+          d.queues(), d.hasMsix() ? d.msix().table() : 0);
+      dev.setObserver(oracle);
+      DriverSpec drv = scenario.driverFor(d.id()).orElse(null);
+      NicDriver driver = null;
+      PciDev pci = new PciDev(dev);
+      if (drv != null) {
+        NicDriver.AffinityPolicy policy = switch (drv.vectors().affinity().kind()) {
+          case MANAGED -> NicDriver.AffinityPolicy.MANAGED;
+          case NONE -> NicDriver.AffinityPolicy.NONE;
+          case CPUS -> NicDriver.AffinityPolicy.PINNED;
+        };
+        driver = new NicDriver(kernel, pci, d.id(), drv.vectors().min(), drv.vectors().max(), policy,
+            drv.vectors().affinity().cpus());
+      }
+      bindings.put(d.id(), new Binding(d.id(), dev, pci, driver, kernel));
+    }
+  }
+
+  /**
+   * Builds the machine for {@code scenario} on {@code exec}. Parts of the scenario contract this
+   * build does not model yet are refused as bad input, at their location, before anything runs.
+   */
+  public static Machine build(Scenario scenario, Exec exec) {
+    Unsupported.check(scenario);
+    Machine m = new Machine(scenario, exec);
+    m.queueTimeline();
+    return m;
+  }
+
+  private void queueTimeline() {
+    for (Binding b : bindings.values()) {
+      if (b.driver() != null) {
+        at(0, () -> {
+          try {
+            b.driver().probe();
+            log(0, "probe " + b.id() + ": " + b.driver().vectors() + " MSI-X vectors");
+          } catch (KernelException e) {
+            log(0, "probe " + b.id() + ": FAILED: " + e.errno().name() + " (" + e.errno().strerror() + ")");
+          }
+        });
+      }
+    }
+    for (TimelineEntry e : scenario.timeline()) {
+      long t = e.atNs();
+      endOfTimeline = Math.max(endOfTimeline, t);
+      if (e.action() instanceof Action.Traffic tr) {
+        startTraffic(tr, t);
+        endOfTimeline = Math.max(endOfTimeline, t + tr.forNs());
+      } else {
+        at(t, () -> perform(e));
+      }
+    }
+  }
+
+  private void at(long t, Runnable r) {
+    exec.schedule(Event.of(task, r), t);
+  }
+
+  private void startTraffic(Action.Traffic tr, long start) {
+    Binding b = bindings.get(tr.device());
+    QueueDevice dev = b.device();
+    Actor actor = deviceActor(b);
+    List<Integer> queues = tr.allQueues() ? allQueues(dev) : tr.queues();
+    double meanGap = 1e9 / tr.ratePerSecond();
+    long end = start + tr.forNs();
+    for (int q : queues) {
+      SplittableRandom rnd = trafficRandom.split();
+      Event gen = new Event(actor) {
+        @Override
+        public void run() {
+          dev.complete(q);
+          long next = exec.now() + Math.max(1, Math.round(-Math.log(1 - rnd.nextDouble()) * meanGap));
+          if (next < end) {
+            exec.schedule(this, next);
+          }
+        }
+      };
+      long first = start + Math.round(rnd.nextDouble() * meanGap);
+      if (first < end) {
+        exec.schedule(gen, first);
+      }
+    }
+  }
+
+  private final Map<String, Actor> deviceActors = new LinkedHashMap<>();
+
+  private Actor deviceActor(Binding b) {
+    return deviceActors.computeIfAbsent(b.id(), id -> exec.newActor(id, Actor.Kind.DEVICE, -1));
+  }
+
+  private static List<Integer> allQueues(QueueDevice dev) {
+    List<Integer> l = new ArrayList<>();
+    for (int q = 0; q < dev.queues(); q++) {
+      l.add(q);
+    }
+    return l;
+  }
+
+  private void perform(TimelineEntry e) {
+    long t = e.atNs();
+    Action a = e.action();
+    String what = describe(a);
+    try {
+      log(t, what + ": " + performAction(a));
+    } catch (KernelException ex) {
+      log(t, what + ": FAILED: " + ex.errno().name() + " (" + ex.errno().strerror() + ")");
+    }
+  }
+
+  private String performAction(Action a) {
+    if (a instanceof Action.SetAffinity s) {
+      int irq = irqOf(s.irq());
+      ProcIrq.writeSmpAffinityList(kernel, irq, s.cpus());
+      IrqDesc d = kernel.descs().get(irq);
+      return "OK; now smp=" + d.affinity().toList() + " eff=" + d.effectiveAffinity().toList()
+          + (d.pendingMask().isEmpty() ? "" : " pending=" + d.pendingMask().toList());
+    }
+    if (a instanceof Action.IrqOp op) {
+      Binding b = bindings.get(op.irq().device());
+      int irq = irqOf(op.irq());
+      switch (op.op()) {
+        case DISABLE -> kernel.manage().disableIrq(irq);
+        case DISABLE_NOSYNC -> kernel.manage().disableIrqNosync(irq);
+        case ENABLE -> kernel.manage().enableIrq(irq);
+        case FREE -> b.driver().freeIrq(op.irq().index());
+        case REQUEST -> b.driver().requestIrq(op.irq().index());
+        default -> throw new IllegalStateException("refused at build time: " + op.op());
+      }
+      return "OK; depth=" + kernel.descs().get(irq).depth();
+    }
+    if (a instanceof Action.Unbind u) {
+      bindings.get(u.device()).driver().remove();
+      return "OK";
+    }
+    if (a instanceof Action.Bind bd) {
+      bindings.get(bd.device()).driver().probe();
+      return "OK";
+    }
+    throw new IllegalStateException("refused at build time: " + a.key());
+  }
+
+  private String describe(Action a) {
+    if (a instanceof Action.SetAffinity s) {
+      return "write /proc/irq/" + irqOrDash(s.irq()) + "/smp_affinity_list <- " + s.cpus().toList()
+          + " (" + s.irq() + ")";
+    }
+    if (a instanceof Action.IrqOp op) {
+      return op.op().key() + " " + op.irq() + " (irq " + irqOrDash(op.irq()) + ")";
+    }
+    if (a instanceof Action.Unbind u) {
+      return "unbind " + u.device();
+    }
+    if (a instanceof Action.Bind b) {
+      return "bind " + b.device();
+    }
+    return a.key();
+  }
+
+  private String irqOrDash(IrqName n) {
+    try {
+      return Integer.toString(irqOf(n));
+    } catch (KernelException e) {
+      return "-";
+    }
+  }
+
+  /** The Linux irq number behind a scenario interrupt name; ENOENT when it has none now. */
+  public int irqOf(IrqName n) {
+    Binding b = bindings.get(n.device());
+    if (b == null || b.driver() == null) {
+      throw new KernelException(irqlab.kernel.Errno.ENOENT, n + ": no such device or driver");
+    }
+    return b.driver().irq(n.index());
+  }
+
+  private void log(long t, String line) {
+    actionLog.add(Durations.format(t) + " " + line);
+  }
+
+  /** The oracle's checks once nothing is left to run. */
+  public void checkQuiescent() {
+    oracle.checkQuiescent(kernel, List.copyOf(bindings.values()));
+  }
+
+  public Scenario scenario() {
+    return scenario;
+  }
+
+  public Exec exec() {
+    return exec;
+  }
+
+  public Kernel kernel() {
+    return kernel;
+  }
+
+  public Oracle oracle() {
+    return oracle;
+  }
+
+  public PlatformBus bus() {
+    return bus;
+  }
+
+  public List<Binding> bindings() {
+    return List.copyOf(bindings.values());
+  }
+
+  public Binding binding(String id) {
+    return bindings.get(id);
+  }
+
+  public List<String> actionLog() {
+    return List.copyOf(actionLog);
+  }
+
+  public long endOfTimeline() {
+    return endOfTimeline;
+  }
+
+  /** Maps interrupt names to descriptors for views: "nic0/msix/3" -> irq. */
+  public Map<String, Integer> interruptNames() {
+    Map<String, Integer> m = new LinkedHashMap<>();
+    for (Binding b : bindings.values()) {
+      if (b.driver() != null && b.driver().bound()) {
+        for (int v = 0; v < b.driver().vectors(); v++) {
+          m.put(b.name(v), b.driver().irq(v));
+        }
+      }
+    }
+    return m;
+  }
+
+  /** Refuses scenario features this build does not model, pointing at the key. */
+  static final class Unsupported {
+    private Unsupported() {}
+
+    static void check(Scenario s) {
+      if (s.machine().remappingEnabled()) {
+        throw new ScenarioException(s.machine().remappingLoc(), "machine.remapping",
+            "interrupt remapping is not modelled by this build; expected none");
+      }
+      for (DeviceSpec d : s.devices()) {
+        if (!d.type().equals("nic")) {
+          throw new ScenarioException(d.loc(), "devices." + d.id() + ".type",
+              "device type '" + d.type() + "' is not modelled by this build; expected nic");
+        }
+        if (d.behind() != null || d.hasMsi() || d.hasIms()) {
+          throw new ScenarioException(d.loc(), "devices." + d.id(),
+              "msi, ims and behind are not modelled by this build; a nic has msix and queues");
+        }
+      }
+      for (DriverSpec d : s.drivers()) {
+        if (!d.vectors().kind().equals("msix")) {
+          throw new ScenarioException(d.loc(), "drivers." + d.device() + ".vectors.kind",
+              "vector kind '" + d.vectors().kind() + "' is not modelled by this build; expected msix");
+        }
+        if (d.driver() != null && !d.driver().equals("nic")) {
+          throw new ScenarioException(d.loc(), "drivers." + d.device() + ".driver",
+              "driver '" + d.driver() + "' is not modelled by this build; expected nic");
+        }
+      }
+      for (TimelineEntry e : s.timeline()) {
+        Action a = e.action();
+        boolean ok = a instanceof Action.Traffic || a instanceof Action.SetAffinity
+            || a instanceof Action.Unbind || a instanceof Action.Bind
+            || (a instanceof Action.IrqOp op && op.op() != Action.IrqOp.Op.MSIX_FREE);
+        if (!ok) {
+          throw new ScenarioException(e.loc(), "timeline." + a.key(),
+              "action '" + a.key() + "' is not modelled by this build; expected traffic, set-affinity,"
+                  + " disable-irq, disable-irq-nosync, enable-irq, free-irq, request-irq, unbind or bind");
+        }
+      }
+    }
+  }
+}

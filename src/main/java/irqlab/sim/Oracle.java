@@ -1,0 +1,138 @@
+package irqlab.sim;
+
+import irqlab.exec.Exec;
+import irqlab.hw.MessageObserver;
+import irqlab.hw.devices.QueueDevice;
+import irqlab.hw.devices.WorkObserver;
+import irqlab.kernel.Kernel;
+import irqlab.kernel.KernelObserver;
+import irqlab.kernel.irq.IrqDesc;
+import irqlab.kernel.irq.IrqReturn;
+import irqlab.kernel.irq.IrqdState;
+import irqlab.kernel.irq.IrqsState;
+import irqlab.kernel.x86.ApicChipData;
+import irqlab.kernel.x86.VectorDomain;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Judges a run: watches hardware messages, device work and the kernel's reports, and at
+ * quiescence checks that no completed work was left without a handler run or anything pending,
+ * and that the vector matrix agrees with the installed vectors.
+ */
+public final class Oracle implements KernelObserver, WorkObserver, MessageObserver {
+  private final Exec exec;
+  private final List<Violation> violations = new ArrayList<>();
+  private long messagesDelivered;
+  private long messagesDropped;
+
+  public Oracle(Exec exec) {
+    this.exec = exec;
+  }
+
+  private void add(String kind, String detail) {
+    violations.add(new Violation(kind, exec.now(), detail));
+  }
+
+  public List<Violation> violations() {
+    return List.copyOf(violations);
+  }
+
+  public long messagesDelivered() {
+    return messagesDelivered;
+  }
+
+  public long messagesDropped() {
+    return messagesDropped;
+  }
+
+  @Override
+  public void noIrqHandler(int cpu, int vector) {
+    add(Violation.NO_HANDLER, "vector " + vector + " arrived on CPU " + cpu + " with no irq handler installed");
+  }
+
+  @Override
+  public void useAfterFree(String what, int irq) {
+    add(Violation.USE_AFTER_FREE, what + " (irq " + irq + ")");
+  }
+
+  @Override
+  public void sleepingInAtomic(String what, String actor) {
+    add(Violation.SLEEPING_IN_ATOMIC, what + " called from atomic context by " + actor);
+  }
+
+  @Override
+  public void inconsistency(String kind, String what) {
+    add(kind, what);
+  }
+
+  @Override
+  public void handled(IrqDesc desc, int cpu, IrqReturn ret) {}
+
+  @Override
+  public void delivered(int requesterId, long address, int data, int cpu, int vector) {
+    messagesDelivered++;
+  }
+
+  @Override
+  public void dropped(int requesterId, long address, int data, String why) {
+    messagesDropped++;
+  }
+
+  /**
+   * The checks at quiescence. A queue with completed, unconsumed work is fine only while something
+   * still remembers it: the entry's PBA bit, a disabled or pending descriptor, or an IRR bit.
+   */
+  public void checkQuiescent(Kernel k, List<Machine.Binding> bindings) {
+    for (Machine.Binding b : bindings) {
+      QueueDevice dev = b.device();
+      for (int q = 0; q < dev.queues(); q++) {
+        int outstanding = dev.outstanding(q);
+        if (outstanding == 0) {
+          continue;
+        }
+        int entry = dev.vectorSelect(q);
+        if (entry < 0 || dev.pbaPending(entry)) {
+          continue;
+        }
+        IrqDesc desc = b.irqOfEntry(entry);
+        if (desc != null && (desc.istate(IrqsState.PENDING) || desc.data().is(IrqdState.IRQ_DISABLED)
+            || desc.action() == null)) {
+          continue;
+        }
+        if (desc != null && irrPending(k, desc)) {
+          continue;
+        }
+        add(Violation.LOST_INTERRUPT, dev.id() + " queue " + q + ": " + outstanding
+            + " completion(s) with no handler run after them and nothing pending"
+            + (desc == null ? "" : " (" + b.name(entry) + ", irq " + desc.irq() + ")"));
+      }
+    }
+    checkVectorAccounting(k);
+  }
+
+  private static boolean irrPending(Kernel k, IrqDesc desc) {
+    ApicChipData a = VectorDomain.apicChipData(desc.data());
+    return a != null && a.vector() != 0 && k.cpu(a.cpu()).apic().irrPending(a.vector());
+  }
+
+  private void checkVectorAccounting(Kernel k) {
+    VectorDomain vd = k.vectorDomain();
+    for (int cpu = 0; cpu < k.nrCpus(); cpu++) {
+      if (!k.cpuOnline(cpu)) {
+        continue;
+      }
+      int installed = 0;
+      for (int v = 0; v < 256; v++) {
+        if (vd.vectorIrq(cpu, v) instanceof IrqDesc) {
+          installed++;
+        }
+      }
+      int allocated = k.matrix().allocated(cpu);
+      if (installed != allocated) {
+        add(Violation.VECTOR_ACCOUNTING, "CPU " + cpu + ": matrix counts " + allocated
+            + " allocated vectors, " + installed + " are installed");
+      }
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package irqlab.sim;
+
+import irqlab.kernel.KernelLog;
+import java.util.List;
+
+/**
+ * What a run produced: per-interrupt and per-device counts, the action log, the kernel log, the
+ * oracle's violations and the expectations that failed. Everything in it is deterministic for a
+ * scenario and seed.
+ */
+public record RunResult(
+    String scenario,
+    long seed,
+    int cpus,
+    long endNs,
+    long events,
+    List<IrqStat> irqs,
+    List<DeviceStat> devices,
+    List<String> actions,
+    List<KernelLog.Line> dmesg,
+    List<Violation> violations,
+    List<String> failedExpectations) {
+
+  /** One interrupt's counts per CPU: handler invocations (kstat) and those no action claimed. */
+  public record IrqStat(String name, int irq, String action, long[] delivered, long[] spurious,
+      String affinity, String effective) {
+    public long deliveredTotal() {
+      long s = 0;
+      for (long v : delivered) {
+        s += v;
+      }
+      return s;
+    }
+
+    public long spuriousTotal() {
+      long s = 0;
+      for (long v : spurious) {
+        s += v;
+      }
+      return s;
+    }
+  }
+
+  /** One device's work and message counts. */
+  public record DeviceStat(String id, String bdf, long completed, long outstanding, long messagesSent,
+      long messagesHeldPending) {}
+
+  /**
+   * True when the run met its expectations. Violations count against it unless the scenario
+   * expected exactly those kinds (a known-bad variant shown on purpose).
+   */
+  public boolean ok() {
+    return failedExpectations.isEmpty();
+  }
+}

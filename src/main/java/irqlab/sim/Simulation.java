@@ -1,0 +1,66 @@
+package irqlab.sim;
+
+import irqlab.kernel.irq.IrqDesc;
+import irqlab.scenario.Scenario;
+import irqlab.sim.run.RunRuntime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Runs a scenario in run mode and collects its result. */
+public final class Simulation {
+  private Simulation() {}
+
+  /** Builds the scenario's machine on a fresh run-mode runtime seeded with {@code seed}. */
+  public static Machine build(Scenario scenario, long seed) {
+    return Machine.build(scenario, new RunRuntime(seed));
+  }
+
+  /** Runs {@code scenario} to quiescence and judges it. */
+  public static RunResult run(Scenario scenario, long seed) {
+    Machine m = build(scenario, seed);
+    RunRuntime rt = (RunRuntime) m.exec();
+    rt.runToQuiescence();
+    m.checkQuiescent();
+    return result(m, seed, rt.eventsRun());
+  }
+
+  /** Runs {@code scenario} up to {@code atNs} only (for views of an intermediate state). */
+  public static Machine runUntil(Scenario scenario, long seed, long atNs) {
+    Machine m = build(scenario, seed);
+    ((RunRuntime) m.exec()).runUntil(atNs);
+    return m;
+  }
+
+  /** Collects the results of a machine that has run. */
+  public static RunResult result(Machine m, long seed, long events) {
+    int n = m.kernel().nrCpus();
+    List<RunResult.IrqStat> irqs = new ArrayList<>();
+    for (Map.Entry<String, Integer> e : m.interruptNames().entrySet()) {
+      IrqDesc d = m.kernel().descs().get(e.getValue());
+      long[] delivered = new long[n];
+      long[] spurious = new long[n];
+      for (int c = 0; c < n; c++) {
+        delivered[c] = d.count(c);
+        spurious[c] = d.unhandled(c);
+      }
+      irqs.add(new RunResult.IrqStat(e.getKey(), d.irq(), d.action() == null ? "" : d.action().name(),
+          delivered, spurious, d.affinity().toList(), d.effectiveAffinity().toList()));
+    }
+    List<RunResult.DeviceStat> devices = new ArrayList<>();
+    for (Machine.Binding b : m.bindings()) {
+      long completed = 0;
+      long outstanding = 0;
+      for (int q = 0; q < b.device().queues(); q++) {
+        completed += b.device().completedTotal(q);
+        outstanding += b.device().outstanding(q);
+      }
+      devices.add(new RunResult.DeviceStat(b.id(), b.device().bdf().toString(), completed, outstanding,
+          b.device().messagesSent(), b.device().messagesHeldPending()));
+    }
+    List<Violation> violations = m.oracle().violations();
+    return new RunResult(m.scenario().name(), seed, n, m.exec().now(), events, irqs, devices,
+        m.actionLog(), m.kernel().log().lines(), violations,
+        Expect.evaluate(m.scenario().expect(), violations, irqs));
+  }
+}

@@ -1,0 +1,16 @@
+package irqlab.sim;
+
+/** Something the oracle judged wrong, with when and where it happened. */
+public record Violation(String kind, long timeNs, String detail) {
+  public static final String LOST_INTERRUPT = "lost-interrupt";
+  public static final String NO_HANDLER = "no-handler";
+  public static final String USE_AFTER_FREE = "use-after-free";
+  public static final String SLEEPING_IN_ATOMIC = "sleeping-in-atomic";
+  public static final String VECTOR_ACCOUNTING = "vector-accounting";
+  public static final String MISROUTED = "misrouted";
+
+  @Override
+  public String toString() {
+    return kind + " at " + irqlab.scenario.Durations.format(timeNs) + ": " + detail;
+  }
+}

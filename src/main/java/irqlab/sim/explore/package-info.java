@@ -1,0 +1,2 @@
+/** Explore mode: one thread per actor, one baton, strategies picking who runs at each point. */
+package irqlab.sim.explore;

@@ -1,0 +1,35 @@
+package irqlab.sim.explore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class ScheduleIdTest {
+  @Test
+  void parsesAndPrints() {
+    ScheduleId id = ScheduleId.parse("pct-3:42:17");
+    assertThat(id).isEqualTo(new ScheduleId("pct-3", 42, 17));
+    assertThat(id.toString()).isEqualTo("pct-3:42:17");
+    assertThat(ScheduleId.parse("random:-5:0").runSeed()).isEqualTo(-5);
+    assertThatThrownBy(() -> ScheduleId.parse("random:5")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ScheduleId.parse("random:x:1")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void seedsArePureAndDistinct() {
+    ScheduleId a = new ScheduleId("random", 42, 17);
+    assertThat(a.seed()).isEqualTo(ScheduleId.parse("random:42:17").seed());
+    assertThat(a.seed()).isNotEqualTo(a.next().seed());
+    assertThat(a.seed()).isNotEqualTo(new ScheduleId("random", 43, 17).seed());
+  }
+
+  @Test
+  void strategiesRoundTripTheirNames() {
+    for (String name : new String[] {"random", "pct-1", "pct-3", "pct-2-10"}) {
+      assertThat(Strategies.forId(new ScheduleId(name, 1, 0)).name()).isEqualTo(name);
+    }
+    assertThatThrownBy(() -> Strategies.of("dfs", 1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Strategies.of("pct-x", 1)).isInstanceOf(IllegalArgumentException.class);
+  }
+}
