@@ -132,7 +132,9 @@ public final class Machine {
       long t = e.atNs();
       endOfTimeline = Math.max(endOfTimeline, t);
       if (e.action() instanceof Action.Traffic tr) {
-        startTraffic(tr, t);
+        // Started by the task in timeline order, so that in explore mode traffic never begins
+        // before the actions listed before it have finished.
+        at(t, () -> startTraffic(tr, t));
         endOfTimeline = Math.max(endOfTimeline, t + tr.forNs());
       } else {
         at(t, () -> perform(e));
@@ -163,7 +165,7 @@ public final class Machine {
           }
         }
       };
-      long first = start + Math.round(rnd.nextDouble() * meanGap);
+      long first = Math.max(exec.now(), start + Math.round(rnd.nextDouble() * meanGap));
       if (first < end) {
         exec.schedule(gen, first);
       }
@@ -324,6 +326,16 @@ public final class Machine {
     private Unsupported() {}
 
     static void check(Scenario s) {
+      for (String v : s.machine().variants()) {
+        if (!Variants.isKnown(v)) {
+          StringBuilder known = new StringBuilder();
+          for (Variants.Variant k : Variants.KNOWN) {
+            known.append(known.length() == 0 ? "" : ", ").append(k.name());
+          }
+          throw new ScenarioException(s.machine().variantLocs().getOrDefault(v, s.machine().loc()),
+              "machine.kernel.variants", "unknown variant '" + v + "'; expected one of: " + known);
+        }
+      }
       if (s.machine().remappingEnabled()) {
         throw new ScenarioException(s.machine().remappingLoc(), "machine.remapping",
             "interrupt remapping is not modelled by this build; expected none");

@@ -24,6 +24,7 @@ public final class RunRuntime implements Exec {
   private final Actor clock;
   private Actor[] cpuActors = new Actor[0];
   private boolean[] dispatching = new boolean[0];
+  private Event[] deferred = new Event[0];
   private CpuPort cpus;
   private Actor current;
   private long now;
@@ -83,18 +84,46 @@ public final class RunRuntime implements Exec {
       if (cpu >= cpuActors.length) {
         cpuActors = java.util.Arrays.copyOf(cpuActors, cpu + 1);
         dispatching = java.util.Arrays.copyOf(dispatching, cpu + 1);
+        deferred = java.util.Arrays.copyOf(deferred, cpu + 1);
       }
       cpuActors[cpu] = a;
+      deferred[cpu] = new Event(a) {
+        @Override
+        public void run() {
+          dispatch(cpu);
+        }
+      };
     }
     return a;
   }
 
+  /**
+   * A device's message is taken at once (devices hold no kernel state, so nesting the handler in
+   * the device's event is exact). A message raised by kernel code running on another CPU, which may
+   * hold locks the handler needs, is taken by that CPU right after the current event, as the other
+   * CPU would take it at its next instruction boundary while this one runs on.
+   */
   @Override
   public void interruptRaised(int cpu) {
     if (cpus == null || dispatching[cpu]) {
       return; // the dispatch loop already running on this CPU picks it up
     }
     if (!cpus.canTakeInterrupt(cpu)) {
+      return;
+    }
+    int here = current.cpu();
+    if (here >= 0 && here != cpu) {
+      Event d = deferred[cpu];
+      if (!d.isQueued()) {
+        queue.add(d, now);
+      }
+      return;
+    }
+    dispatch(cpu);
+  }
+
+  private void dispatch(int cpu) {
+    if (dispatching[cpu] || !cpus.canTakeInterrupt(cpu)) {
       return;
     }
     Actor prev = current;

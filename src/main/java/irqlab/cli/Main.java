@@ -1,7 +1,0 @@
-package irqlab.cli;
-
-public final class Main {
-  public static void main(String[] args) {
-    System.out.println("irqlab");
-  }
-}

@@ -1,0 +1,66 @@
+package irqlab.report;
+
+import irqlab.kernel.domain.IrqDomain;
+import irqlab.kernel.irq.IrqDesc;
+import irqlab.kernel.msi.MsiDeviceData;
+import irqlab.kernel.msi.MsiDeviceDomain;
+import irqlab.sim.Machine;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Links kernel objects back to the scenario: irq numbers to interrupt names, domains to devices. */
+final class MachineIndex {
+  /** The device and MSI domain id (MSI_DEFAULT_DOMAIN 0, MSI_SECONDARY_DOMAIN 1) a domain serves. */
+  record Owner(String device, String bdf, int domainId) {}
+
+  private final Map<Integer, String> irqNames = new TreeMap<>();
+  private final Map<IrqDomain, Owner> owners = new LinkedHashMap<>();
+
+  MachineIndex(Machine m) {
+    for (Map.Entry<String, Integer> e : m.interruptNames().entrySet()) {
+      irqNames.putIfAbsent(e.getValue(), e.getKey());
+    }
+    for (Machine.Binding b : m.bindings()) {
+      MsiDeviceData data = b.pci().msiData();
+      for (int id = 0; id < MsiDeviceData.MAX_DEVICE_IRQDOMAINS; id++) {
+        MsiDeviceDomain dd = data.domain(id);
+        if (dd != null) {
+          owners.put(dd.domain(), new Owner(b.id(), b.pci().devName(), id));
+        }
+      }
+    }
+  }
+
+  /** The scenario name of {@code irq} ("nic0/msix/3"), or null. */
+  String nameOf(int irq) {
+    return irqNames.get(irq);
+  }
+
+  Map<Integer, String> irqNames() {
+    return irqNames;
+  }
+
+  Owner ownerOf(IrqDomain d) {
+    return d == null ? null : owners.get(d);
+  }
+
+  /** The MSI domain id of the interrupt's outermost domain, or -1 when it is no device MSI domain. */
+  int domainIdOf(IrqDesc d) {
+    Owner o = ownerOf(d.data().domain());
+    return o == null ? -1 : o.domainId();
+  }
+
+  /** "irq 24 nic0/msix/0 (nic0-TxRx-0)", as compact as the facts allow. */
+  String describe(IrqDesc d) {
+    StringBuilder sb = new StringBuilder("irq ").append(d.irq());
+    String n = nameOf(d.irq());
+    if (n != null) {
+      sb.append(' ').append(n);
+    }
+    if (d.action() != null) {
+      sb.append(" (").append(d.action().name()).append(')');
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,31 @@
+package irqlab.sim;
+
+import irqlab.scenario.ScenarioParser;
+import irqlab.sim.run.RunRuntime;
+
+/** Builds small machines from inline YAML for tests. */
+public final class TestMachines {
+  private TestMachines() {}
+
+  /** One NIC {@code nic0} with {@code queues} queues and as many MSI-X vectors, affinity as given. */
+  public static String nic(int cpus, int queues, String affinity, String timeline) {
+    return "name: test\n"
+        + "machine: { cpus: " + cpus + " }\n"
+        + "devices:\n"
+        + "  - { id: nic0, type: nic, msix: { table: " + Math.max(queues, 1) + " }, queues: " + queues + " }\n"
+        + "drivers:\n"
+        + "  - { device: nic0, vectors: { min: 1, max: " + queues + ", kind: msix, affinity: " + affinity + " } }\n"
+        + (timeline == null ? "" : "timeline:\n" + timeline);
+  }
+
+  /** Builds and probes (runs time 0) a machine in run mode. */
+  public static Machine boot(String yaml, long seed) {
+    Machine m = Simulation.build(ScenarioParser.parse("test.yaml", yaml), seed);
+    ((RunRuntime) m.exec()).runUntil(0);
+    return m;
+  }
+
+  public static RunRuntime rt(Machine m) {
+    return (RunRuntime) m.exec();
+  }
+}
