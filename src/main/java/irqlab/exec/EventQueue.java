@@ -6,11 +6,26 @@ import java.util.Arrays;
  * A binary min-heap of events keyed by (time, sequence). Indexed so that an event can be
  * cancelled; hand-written because {@link java.util.PriorityQueue} allocates per insertion and
  * cannot remove in O(log n).
+ *
+ * <p>The keys are kept beside the events in primitive arrays, so sifting compares without loading
+ * the events, and the slots past the end hold a sentinel key that sorts after every real one, so a
+ * sift need not check whether a right child exists. Picking the smaller child compares times only
+ * (a branch-free select); sequences are read only on a tie. The (time, sequence) order is total,
+ * so the order events leave the queue does not depend on the heap's layout.
  */
 public final class EventQueue {
+  private static final long SENTINEL = Long.MAX_VALUE;
   private Event[] heap = new Event[64];
+  private long[] times = sentinels(64);
+  private long[] seqs = sentinels(64);
   private int size;
   private long nextSeq;
+
+  private static long[] sentinels(int n) {
+    long[] a = new long[n];
+    Arrays.fill(a, SENTINEL);
+    return a;
+  }
 
   public int size() {
     return size;
@@ -25,14 +40,20 @@ public final class EventQueue {
     if (e.heapIndex >= 0) {
       remove(e);
     }
+    long seq = nextSeq++;
     e.time = time;
-    e.seq = nextSeq++;
-    if (size == heap.length) {
-      heap = Arrays.copyOf(heap, size * 2);
+    e.seq = seq;
+    if (size + 2 >= heap.length) {
+      // Keep at least one sentinel slot past the last element (the right child of a sift).
+      int old = heap.length;
+      int n = old * 2;
+      heap = Arrays.copyOf(heap, n);
+      times = Arrays.copyOf(times, n);
+      seqs = Arrays.copyOf(seqs, n);
+      Arrays.fill(times, old, n, SENTINEL);
+      Arrays.fill(seqs, old, n, SENTINEL);
     }
-    heap[size] = e;
-    e.heapIndex = size;
-    siftUp(size++);
+    siftUp(size++, e, time, seq);
   }
 
   public Event peek() {
@@ -58,62 +79,79 @@ public final class EventQueue {
   }
 
   private void removeAt(int i) {
-    Event gone = heap[i];
-    gone.heapIndex = -1;
-    size--;
-    if (i == size) {
-      heap[size] = null;
+    heap[i].heapIndex = -1;
+    int last = --size;
+    Event e = heap[last];
+    long t = times[last];
+    long s = seqs[last];
+    heap[last] = null;
+    times[last] = SENTINEL;
+    seqs[last] = SENTINEL;
+    if (i == last) {
       return;
     }
-    Event last = heap[size];
-    heap[size] = null;
-    heap[i] = last;
-    last.heapIndex = i;
-    siftDown(i);
-    if (heap[i] == last) {
-      siftUp(i);
+    if (siftDown(i, e, t, s) == i) {
+      siftUp(i, e, t, s);
     }
   }
 
-  private static boolean less(Event a, Event b) {
-    return a.time < b.time || (a.time == b.time && a.seq < b.seq);
-  }
-
-  private void siftUp(int i) {
-    Event e = heap[i];
+  /** Places {@code e}, keyed (t, s), at slot {@code i} or above it. */
+  private void siftUp(int i, Event e, long t, long s) {
+    Event[] h = heap;
+    long[] ts = times;
+    long[] ss = seqs;
     while (i > 0) {
       int p = (i - 1) >>> 1;
-      Event pe = heap[p];
-      if (!less(e, pe)) {
+      long pt = ts[p];
+      if (t > pt || (t == pt && s > ss[p])) {
         break;
       }
-      heap[i] = pe;
+      Event pe = h[p];
+      h[i] = pe;
+      ts[i] = pt;
+      ss[i] = ss[p];
       pe.heapIndex = i;
       i = p;
     }
-    heap[i] = e;
+    h[i] = e;
+    ts[i] = t;
+    ss[i] = s;
     e.heapIndex = i;
   }
 
-  private void siftDown(int i) {
-    Event e = heap[i];
-    int half = size >>> 1;
-    while (i < half) {
-      int c = 2 * i + 1;
-      Event ce = heap[c];
-      int r = c + 1;
-      if (r < size && less(heap[r], ce)) {
-        c = r;
-        ce = heap[c];
+  /** Places {@code e}, keyed (t, s), at slot {@code i} or below it; returns its slot. */
+  private int siftDown(int i, Event e, long t, long s) {
+    Event[] h = heap;
+    long[] ts = times;
+    long[] ss = seqs;
+    int n = size;
+    int c;
+    while ((c = 2 * i + 1) < n) {
+      long lt = ts[c];
+      long rt = ts[c + 1]; // a sentinel when c is the last element
+      if (rt == lt) {
+        if (ss[c + 1] < ss[c]) {
+          c++;
+        }
+      } else {
+        c += rt < lt ? 1 : 0;
       }
-      if (!less(ce, e)) {
+      long ct = ts[c];
+      long cs = ss[c];
+      if (t < ct || (t == ct && s < cs)) {
         break;
       }
-      heap[i] = ce;
+      Event ce = h[c];
+      h[i] = ce;
+      ts[i] = ct;
+      ss[i] = cs;
       ce.heapIndex = i;
       i = c;
     }
-    heap[i] = e;
+    h[i] = e;
+    ts[i] = t;
+    ss[i] = s;
     e.heapIndex = i;
+    return i;
   }
 }

@@ -7,6 +7,7 @@ import irqlab.kernel.irq.IrqDesc;
 import irqlab.kernel.msi.MsiDesc;
 import irqlab.kernel.x86.ApicChipData;
 import irqlab.kernel.x86.VectorDomain;
+import irqlab.kernel.x86.VectorMatrix;
 import irqlab.sim.Machine;
 import java.util.ArrayList;
 import java.util.List;
@@ -165,7 +166,8 @@ public final class IrqDebugView {
     ApicChipData a = VectorDomain.apicChipData(d.data());
     if (a != null) {
       sb.append("  message:    vector ").append(Fmt.hex(a.cfgVector())).append(" to APIC id ")
-          .append(a.cfgDestApicId()).append(a.cfgVector() == 0xef ? " (MANAGED_IRQ_SHUTDOWN_VECTOR: parked)" : "")
+          .append(a.cfgDestApicId())
+          .append(a.cfgVector() == VectorMatrix.MANAGED_IRQ_SHUTDOWN_VECTOR ? " (MANAGED_IRQ_SHUTDOWN_VECTOR: parked)" : "")
           .append('\n');
     }
     return sb.toString();

@@ -74,9 +74,16 @@ public final class ProcInterrupts {
     return sb.append('\n').toString();
   }
 
-  /** Whether show_interrupts prints a row: an action, or interrupts counted (kstat_irqs_desc). */
+  /** _IRQ_HIDDEN (include/linux/irq.h IRQ_HIDDEN): never listed. */
+  static final int STATUS_HIDDEN = 1 << 20;
+
+  /**
+   * Whether show_interrupts prints a row: not hidden, and an action or interrupts counted
+   * (kstat_irqs_desc, which for an ordinary line is desc->tot_count over all CPUs).
+   */
   public static boolean shown(IrqDesc d) {
-    return d != null && (d.action() != null || (d.totalCount() & 0xffffffffL) != 0);
+    return d != null && (d.status() & STATUS_HIDDEN) == 0
+        && (d.action() != null || (d.totalCount() & 0xffffffffL) != 0);
   }
 
   /** One interrupt's row, newline included. */

@@ -36,9 +36,9 @@ public final class Exploration {
     }
   }
 
-  /** The outcome of many schedules. */
+  /** The outcome of many schedules; {@code steps} is the scheduling steps of all of them. */
   public record Report(String scenario, String strategy, long seed, int schedules, int failed,
-      List<Explorer.Result> failures, TreeSet<String> kinds) {
+      List<Explorer.Result> failures, TreeSet<String> kinds, long steps) {
     public Explorer.Result firstFailure() {
       return failures.isEmpty() ? null : failures.get(0);
     }
@@ -94,7 +94,9 @@ public final class Exploration {
     List<Explorer.Result> failures = new ArrayList<>();
     TreeSet<String> kinds = new TreeSet<>();
     int failed = 0;
+    long steps = 0;
     for (Explorer.Result r : results) {
+      steps += r.steps();
       if (r.failed()) {
         failed++;
         kinds.addAll(kindsOf(r.failure()));
@@ -103,7 +105,7 @@ public final class Exploration {
         }
       }
     }
-    return new Report(scenario.name(), strategy, seed, n, failed, failures, kinds);
+    return new Report(scenario.name(), strategy, seed, n, failed, failures, kinds, steps);
   }
 
   /**

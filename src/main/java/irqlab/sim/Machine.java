@@ -67,6 +67,7 @@ public final class Machine {
   private final Map<String, Binding> bindings = new LinkedHashMap<>();
   private final Actor task;
   private final List<String> actionLog = new ArrayList<>();
+  private final List<RunResult.IrqStat> retired = new ArrayList<>();
   private final SplittableRandom trafficRandom;
   private long endOfTimeline;
 
@@ -219,6 +220,12 @@ public final class Machine {
       return "OK; depth=" + kernel.descs().get(irq).depth();
     }
     if (a instanceof Action.Unbind u) {
+      // Keep the counts of the interrupts about to be freed: results cover the whole run.
+      interruptNames().forEach((name, irq) -> {
+        if (name.startsWith(u.device() + "/")) {
+          retired.add(Simulation.stat(name, kernel.descs().get(irq), kernel.nrCpus()));
+        }
+      });
       bindings.get(u.device()).driver().remove();
       return "OK";
     }
@@ -302,6 +309,11 @@ public final class Machine {
 
   public List<String> actionLog() {
     return List.copyOf(actionLog);
+  }
+
+  /** Counts of interrupts freed during the run (by unbind), in the order they went. */
+  public List<RunResult.IrqStat> retiredInterrupts() {
+    return List.copyOf(retired);
   }
 
   public long endOfTimeline() {

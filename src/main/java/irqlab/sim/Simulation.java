@@ -32,20 +32,24 @@ public final class Simulation {
     return m;
   }
 
+  /** One interrupt's counts as they stand now. */
+  static RunResult.IrqStat stat(String name, IrqDesc d, int n) {
+    long[] delivered = new long[n];
+    long[] spurious = new long[n];
+    for (int c = 0; c < n; c++) {
+      delivered[c] = d.count(c);
+      spurious[c] = d.unhandled(c);
+    }
+    return new RunResult.IrqStat(name, d.irq(), d.action() == null ? "" : d.action().name(),
+        delivered, spurious, d.affinity().toList(), d.effectiveAffinity().toList());
+  }
+
   /** Collects the results of a machine that has run. */
   public static RunResult result(Machine m, long seed, long events) {
     int n = m.kernel().nrCpus();
-    List<RunResult.IrqStat> irqs = new ArrayList<>();
+    List<RunResult.IrqStat> irqs = new ArrayList<>(m.retiredInterrupts());
     for (Map.Entry<String, Integer> e : m.interruptNames().entrySet()) {
-      IrqDesc d = m.kernel().descs().get(e.getValue());
-      long[] delivered = new long[n];
-      long[] spurious = new long[n];
-      for (int c = 0; c < n; c++) {
-        delivered[c] = d.count(c);
-        spurious[c] = d.unhandled(c);
-      }
-      irqs.add(new RunResult.IrqStat(e.getKey(), d.irq(), d.action() == null ? "" : d.action().name(),
-          delivered, spurious, d.affinity().toList(), d.effectiveAffinity().toList()));
+      irqs.add(stat(e.getKey(), m.kernel().descs().get(e.getValue()), n));
     }
     List<RunResult.DeviceStat> devices = new ArrayList<>();
     for (Machine.Binding b : m.bindings()) {

@@ -10,6 +10,12 @@ public final class LocalApic {
   public static final int NR_VECTORS = 256;
   private final long[] irr = new long[4];
   private final long[] isr = new long[4];
+  /**
+   * The highest set IRR and ISR vectors (-1: none), kept current by every change so that the
+   * deliverability check the runtime makes several times per interrupt does not scan the arrays.
+   */
+  private int highIrr = -1;
+  private int highIsr = -1;
   private final int apicId;
   private long accepted;
   private long merged;
@@ -32,6 +38,9 @@ public final class LocalApic {
       return false;
     }
     irr[w] |= bit;
+    if (vector > highIrr) {
+      highIrr = vector;
+    }
     return true;
   }
 
@@ -53,20 +62,20 @@ public final class LocalApic {
   }
 
   public int highestPending() {
-    return highest(irr);
+    return highIrr;
   }
 
   public int highestInService() {
-    return highest(isr);
+    return highIsr;
   }
 
   /** True when the highest pending vector outranks the in-service class (the PPR check). */
   public boolean hasDeliverable() {
-    int p = highest(irr);
+    int p = highIrr;
     if (p < 0) {
       return false;
     }
-    int s = highest(isr);
+    int s = highIsr;
     return s < 0 || (p >>> 4) > (s >>> 4);
   }
 
@@ -75,23 +84,31 @@ public final class LocalApic {
     if (!hasDeliverable()) {
       return -1;
     }
-    int v = highest(irr);
+    int v = highIrr;
     irr[v >>> 6] &= ~(1L << v);
     isr[v >>> 6] |= 1L << v;
+    highIrr = highest(irr);
+    if (v > highIsr) {
+      highIsr = v;
+    }
     return v;
   }
 
   /** End of interrupt: retires the highest in-service vector. */
   public void eoi() {
-    int v = highest(isr);
+    int v = highIsr;
     if (v >= 0) {
       isr[v >>> 6] &= ~(1L << v);
+      highIsr = highest(isr);
     }
   }
 
   /** Drops a pending vector, as a CPU going offline with its APIC disabled does. */
   public void clearPending(int vector) {
     irr[vector >>> 6] &= ~(1L << vector);
+    if (vector == highIrr) {
+      highIrr = highest(irr);
+    }
   }
 
   public long acceptedMessages() {

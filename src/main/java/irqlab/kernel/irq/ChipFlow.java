@@ -3,6 +3,7 @@ package irqlab.kernel.irq;
 import irqlab.kernel.Kernel;
 import irqlab.kernel.KernelObserver;
 import irqlab.kernel.domain.IrqDomains;
+import java.util.List;
 
 /**
  * The chip-level state machine of kernel/irq/chip.c and the handler invocation of handle.c:
@@ -208,8 +209,10 @@ public final class ChipFlow {
       if (ret == IrqReturn.NONE) {
         desc.countUnhandledOn(cpu, k.nrCpus());
       }
-      for (KernelObserver o : k.observers()) {
-        o.handled(desc, cpu, ret);
+      // Indexed, not for-each: the iterator was allocated on every interrupt (not scalarized).
+      List<KernelObserver> observers = k.observers();
+      for (int i = 0, n = observers.size(); i < n; i++) {
+        observers.get(i).handled(desc, cpu, ret);
       }
       k.spurious().noteInterrupt(desc, ret);
     } finally {

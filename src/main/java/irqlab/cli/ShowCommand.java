@@ -1,0 +1,87 @@
+package irqlab.cli;
+
+import irqlab.report.DomainsView;
+import irqlab.report.IrqDebugView;
+import irqlab.report.ProcInterrupts;
+import irqlab.report.VectorsView;
+import irqlab.scenario.Durations;
+import irqlab.scenario.Scenario;
+import irqlab.sim.Machine;
+import irqlab.sim.Simulation;
+import irqlab.sim.run.RunRuntime;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** irqlab show [SCENARIO] [--at TIME] interrupts|domains|vectors|irq NAME. */
+@Command(name = "show",
+    description = "Show the kernel's interrupt state as Linux shows it: /proc/interrupts, the irq"
+        + " domains, the vector matrix, or one interrupt's debugfs file.")
+final class ShowCommand implements Callable<Integer> {
+  static final List<String> VIEWS = List.of("interrupts", "domains", "vectors", "irq");
+
+  @Spec CommandSpec spec;
+
+  @Parameters(arity = "1..3", paramLabel = "[SCENARIO] VIEW [NAME]",
+      description = "VIEW is interrupts, domains, vectors or irq NAME (e.g. nic0/msix/3 or an irq number).")
+  List<String> words;
+
+  @Option(names = "--at", paramLabel = "TIME", description = "Show the state after the timeline up to TIME (e.g. 2.5ms).")
+  String at;
+
+  @Option(names = "--seed", paramLabel = "N", description = "Override the scenario's seed.")
+  Long seed;
+
+  @Override
+  public Integer call() {
+    String scenarioArg = null;
+    int i = 0;
+    if (!VIEWS.contains(words.get(0))) {
+      scenarioArg = words.get(0);
+      i = 1;
+    }
+    if (i >= words.size() || !VIEWS.contains(words.get(i))) {
+      throw new Main.BadInput("irqlab show: expected a view (interrupts, domains, vectors or irq NAME), got "
+          + (i >= words.size() ? "nothing" : "'" + words.get(i) + "'"));
+    }
+    String view = words.get(i);
+    String name = i + 1 < words.size() ? words.get(i + 1) : null;
+    if (view.equals("irq") == (name == null) || (!view.equals("irq") && i + 1 < words.size())) {
+      throw new Main.BadInput(view.equals("irq")
+          ? "irqlab show irq: expected an interrupt name such as nic0/msix/0 or an irq number"
+          : "irqlab show " + view + ": unexpected argument '" + words.get(i + 1) + "'");
+    }
+    Scenario s = ScenarioSource.load(scenarioArg);
+    long sd = seed != null ? seed : s.seed();
+    Machine m;
+    if (at != null) {
+      long t;
+      try {
+        t = Durations.parse(at);
+      } catch (IllegalArgumentException e) {
+        throw new Main.BadInput("irqlab show: --at: " + e.getMessage());
+      }
+      m = Simulation.runUntil(s, sd, t);
+    } else {
+      m = Simulation.build(s, sd);
+      ((RunRuntime) m.exec()).runToQuiescence();
+    }
+    String text;
+    try {
+      text = switch (view) {
+        case "interrupts" -> ProcInterrupts.render(m);
+        case "domains" -> DomainsView.render(m);
+        case "vectors" -> VectorsView.render(m);
+        default -> IrqDebugView.render(m, name);
+      };
+    } catch (IllegalArgumentException e) {
+      throw new Main.BadInput("irqlab show irq: " + e.getMessage());
+    }
+    spec.commandLine().getOut().print(text);
+    return 0;
+  }
+}

@@ -1,0 +1,281 @@
+package irqlab.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import irqlab.kernel.KernelLog;
+import irqlab.scenario.Durations;
+import irqlab.sim.RunResult;
+import irqlab.sim.Violation;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A run's result as text for people and as JSON for tools. Both depend on the result alone: the
+ * same scenario and seed give the same bytes (no wall clock, no hash ordering).
+ */
+public final class RunReport {
+  /** Above this many CPUs the per-CPU columns become "cpu:count" lists of the non-zero counts. */
+  static final int MAX_CPU_COLUMNS = 16;
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private RunReport() {}
+
+  // ------------------------------------------------------------------ text
+
+  public static String text(RunResult r) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("irqlab run: ").append(r.scenario()).append("  seed ").append(r.seed()).append("  ")
+        .append(r.cpus()).append(r.cpus() == 1 ? " CPU" : " CPUs").append("  ended at ")
+        .append(Durations.format(r.endNs())).append("  ").append(r.events()).append(" events  -> ")
+        .append(r.ok() ? "OK" : "FAILED").append('\n');
+
+    sb.append("\nDevices:\n");
+    if (r.devices().isEmpty()) {
+      sb.append("  none\n");
+    } else {
+      List<String[]> rows = new ArrayList<>();
+      for (RunResult.DeviceStat d : r.devices()) {
+        rows.add(new String[] {d.id(), d.bdf(), Long.toString(d.completed()), Long.toString(d.outstanding()),
+          Long.toString(d.messagesSent()), Long.toString(d.messagesHeldPending())});
+      }
+      sb.append(Table.render(new String[] {"device", "bdf", "completed", "outstanding", "msgs-sent", "msgs-held"},
+          rows, new boolean[] {false, false, true, true, true, true}));
+      sb.append("  (completed: work items the device finished; outstanding: finished but not yet consumed\n"
+          + "   by a handler; msgs-held: messages held back by a masked MSI-X entry)\n");
+    }
+
+    sb.append("\nInterrupts (delivered = handler runs counted per CPU, as /proc/interrupts shows them):\n");
+    if (r.irqs().isEmpty()) {
+      sb.append("  none\n");
+    } else {
+      sb.append(irqTable(r, true));
+      boolean anySpurious = r.irqs().stream().anyMatch(s -> s.spuriousTotal() != 0);
+      if (anySpurious) {
+        sb.append("\nSpurious (handler runs no action claimed, IRQ_NONE) per CPU:\n");
+        sb.append(irqTable(r, false));
+      } else {
+        sb.append("  spurious: none (every handler run was claimed)\n");
+      }
+    }
+
+    sb.append("\nActions:\n");
+    appendLines(sb, alignTimes(r.actions()));
+
+    sb.append("\nKernel log:\n");
+    List<String> dmesg = new ArrayList<>();
+    for (KernelLog.Line l : r.dmesg()) {
+      dmesg.add(l.formatted() + ("info".equals(l.level()) ? "" : "  <" + l.level() + ">"));
+    }
+    appendLines(sb, dmesg);
+
+    sb.append("\nViolations:");
+    if (r.violations().isEmpty()) {
+      sb.append(" none\n");
+    } else {
+      sb.append(' ').append(r.violations().size()).append('\n');
+      for (Violation v : r.violations()) {
+        sb.append("  ").append(v.kind()).append(" at ").append(Durations.format(v.timeNs())).append(": ")
+            .append(v.detail()).append('\n');
+      }
+    }
+
+    sb.append("\nExpectations: ");
+    if (r.failedExpectations().isEmpty()) {
+      sb.append("met\n");
+    } else {
+      sb.append("NOT met\n");
+      for (String f : r.failedExpectations()) {
+        sb.append("  ").append(f).append('\n');
+      }
+    }
+    sb.append("\nResult: ").append(r.ok() ? "OK" : "FAILED").append('\n');
+    return sb.toString();
+  }
+
+  /** "2ms write ..." lines with their leading times right-aligned to one column. */
+  private static List<String> alignTimes(List<String> lines) {
+    int w = 0;
+    for (String l : lines) {
+      int sp = l.indexOf(' ');
+      w = Math.max(w, sp < 0 ? 0 : sp);
+    }
+    List<String> out = new ArrayList<>();
+    for (String l : lines) {
+      int sp = l.indexOf(' ');
+      out.add(sp < 0 ? l : Fmt.right(l.substring(0, sp), w) + l.substring(sp));
+    }
+    return out;
+  }
+
+  private static void appendLines(StringBuilder sb, List<String> lines) {
+    if (lines.isEmpty()) {
+      sb.append("  none\n");
+    }
+    for (String l : lines) {
+      sb.append("  ").append(l).append('\n');
+    }
+  }
+
+  private static String irqTable(RunResult r, boolean delivered) {
+    boolean columns = r.cpus() <= MAX_CPU_COLUMNS;
+    List<String> head = new ArrayList<>(List.of("name", "irq", "action"));
+    if (columns) {
+      for (int c = 0; c < r.cpus(); c++) {
+        head.add("CPU" + c);
+      }
+    } else {
+      head.add("per-CPU (cpu:count)");
+    }
+    head.add("total");
+    if (delivered) {
+      head.addAll(List.of("spurious", "affinity", "effective"));
+    }
+    List<String[]> rows = new ArrayList<>();
+    for (RunResult.IrqStat s : r.irqs()) {
+      long[] v = delivered ? s.delivered() : s.spurious();
+      List<String> row = new ArrayList<>(List.of(s.name(), Integer.toString(s.irq()),
+          s.action().isEmpty() ? "-" : s.action()));
+      if (columns) {
+        for (int c = 0; c < r.cpus(); c++) {
+          row.add(Long.toString(c < v.length ? v[c] : 0));
+        }
+      } else {
+        List<String> nz = new ArrayList<>();
+        for (int c = 0; c < v.length; c++) {
+          if (v[c] != 0) {
+            nz.add(c + ":" + v[c]);
+          }
+        }
+        row.add(nz.isEmpty() ? "-" : String.join(" ", nz));
+      }
+      row.add(Long.toString(delivered ? s.deliveredTotal() : s.spuriousTotal()));
+      if (delivered) {
+        row.add(Long.toString(s.spuriousTotal()));
+        row.add(s.affinity().isEmpty() ? "-" : s.affinity());
+        row.add(s.effective().isEmpty() ? "-" : s.effective());
+      }
+      rows.add(row.toArray(String[]::new));
+    }
+    boolean[] right = new boolean[head.size()];
+    for (int i = 1; i < head.size(); i++) {
+      String h = head.get(i);
+      right[i] = h.equals("irq") || h.startsWith("CPU") || h.equals("total") || h.equals("spurious");
+    }
+    return Table.render(head.toArray(String[]::new), rows, right);
+  }
+
+  // ------------------------------------------------------------------ JSON
+
+  /**
+   * The result as one pretty-printed JSON object: keys in a fixed order, two-space indentation,
+   * "\n" line ends, arrays of numbers or strings on one line.
+   */
+  public static String json(RunResult r) {
+    StringBuilder sb = new StringBuilder();
+    write(sb, tree(r), 0);
+    return sb.append('\n').toString();
+  }
+
+  private static void write(StringBuilder sb, JsonNode n, int ind) {
+    if (n.isObject()) {
+      if (n.isEmpty()) {
+        sb.append("{}");
+        return;
+      }
+      sb.append("{\n");
+      Iterator<Map.Entry<String, JsonNode>> it = n.properties().iterator();
+      while (it.hasNext()) {
+        Map.Entry<String, JsonNode> e = it.next();
+        sb.append(Fmt.spaces(ind + 2)).append(new TextNode(e.getKey())).append(": ");
+        write(sb, e.getValue(), ind + 2);
+        sb.append(it.hasNext() ? ",\n" : "\n");
+      }
+      sb.append(Fmt.spaces(ind)).append('}');
+    } else if (n.isArray()) {
+      boolean scalars = true;
+      for (JsonNode e : n) {
+        scalars &= e.isValueNode();
+      }
+      if (n.isEmpty() || scalars) {
+        sb.append('[');
+        for (int i = 0; i < n.size(); i++) {
+          sb.append(i == 0 ? "" : ", ").append(n.get(i));
+        }
+        sb.append(']');
+        return;
+      }
+      sb.append("[\n");
+      for (int i = 0; i < n.size(); i++) {
+        sb.append(Fmt.spaces(ind + 2));
+        write(sb, n.get(i), ind + 2);
+        sb.append(i + 1 < n.size() ? ",\n" : "\n");
+      }
+      sb.append(Fmt.spaces(ind)).append(']');
+    } else {
+      sb.append(n); // value nodes print as JSON literals, strings quoted and escaped
+    }
+  }
+
+  /** The JSON object before printing, for callers that embed it. */
+  public static ObjectNode tree(RunResult r) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("scenario", r.scenario());
+    o.put("seed", r.seed());
+    o.put("cpus", r.cpus());
+    o.put("end_ns", r.endNs());
+    o.put("events", r.events());
+    ArrayNode irqs = o.putArray("irqs");
+    for (RunResult.IrqStat s : r.irqs()) {
+      ObjectNode i = irqs.addObject();
+      i.put("name", s.name());
+      i.put("irq", s.irq());
+      i.put("action", s.action());
+      ArrayNode del = i.putArray("delivered");
+      for (long v : s.delivered()) {
+        del.add(v);
+      }
+      ArrayNode sp = i.putArray("spurious");
+      for (long v : s.spurious()) {
+        sp.add(v);
+      }
+      i.put("affinity", s.affinity());
+      i.put("effective", s.effective());
+    }
+    ArrayNode devs = o.putArray("devices");
+    for (RunResult.DeviceStat d : r.devices()) {
+      ObjectNode j = devs.addObject();
+      j.put("id", d.id());
+      j.put("bdf", d.bdf());
+      j.put("completed", d.completed());
+      j.put("outstanding", d.outstanding());
+      j.put("messages_sent", d.messagesSent());
+      j.put("messages_held_pending", d.messagesHeldPending());
+    }
+    ArrayNode actions = o.putArray("actions");
+    r.actions().forEach(actions::add);
+    ArrayNode dmesg = o.putArray("dmesg");
+    for (KernelLog.Line l : r.dmesg()) {
+      ObjectNode j = dmesg.addObject();
+      j.put("time_ns", l.timeNs());
+      j.put("level", l.level());
+      j.put("text", l.text());
+    }
+    ArrayNode viol = o.putArray("violations");
+    for (Violation v : r.violations()) {
+      ObjectNode j = viol.addObject();
+      j.put("kind", v.kind());
+      j.put("time_ns", v.timeNs());
+      j.put("detail", v.detail());
+    }
+    ArrayNode failed = o.putArray("failed_expectations");
+    r.failedExpectations().forEach(failed::add);
+    o.put("ok", r.ok());
+    return o;
+  }
+}

@@ -1,0 +1,141 @@
+package irqlab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command-line contract: exit statuses, one-line errors, the views and JSON. */
+class CliTest {
+  @TempDir Path tmp;
+
+  private Path write(String name, String text) throws IOException {
+    Path p = tmp.resolve(name);
+    Files.writeString(p, text);
+    return p;
+  }
+
+  @Test
+  void runWithoutArgumentsRunsTheDefaultScenario() {
+    Cli c = Cli.run("run");
+    assertThat(c.rc()).isZero();
+    assertThat(c.out()).startsWith("irqlab run: " + ScenarioSource.DEFAULT + " ");
+    assertThat(c.err()).isEmpty();
+  }
+
+  @Test
+  void runJsonHasTheResults() throws IOException {
+    Cli c = Cli.run("run", "nic-basic", "--json");
+    assertThat(c.rc()).isZero();
+    JsonNode j = new ObjectMapper().readTree(c.out());
+    assertThat(j.get("scenario").asText()).isEqualTo("nic-basic");
+    assertThat(j.get("irqs")).hasSize(4);
+    assertThat(j.get("violations")).isEmpty();
+  }
+
+  @Test
+  void aFailedExpectationExitsOne() throws IOException {
+    Path p = write("greedy.yaml", """
+        name: greedy
+        machine: { cpus: 2 }
+        devices: [ { id: nic0, type: nic, msix: { table: 2 }, queues: 2 } ]
+        drivers: [ { device: nic0, vectors: { min: 1, max: 2, kind: msix } } ]
+        timeline:
+          - { at: 0ms, traffic: { device: nic0, rate: 1k/s, for: 1ms } }
+        expect:
+          delivered: { nic0: ">= 999999" }
+        """);
+    Cli c = Cli.run("run", p.toString());
+    assertThat(c.rc()).isEqualTo(1);
+    assertThat(c.out()).contains("delivered nic0: expected >= 999999");
+  }
+
+  @Test
+  void badInputIsOneLineWithLocationAndExitsTwo() throws IOException {
+    Path p = write("bad.yaml", "name: bad\nmachine: { cpus: 0 }\n");
+    Cli c = Cli.run("run", p.toString());
+    assertThat(c.rc()).isEqualTo(2);
+    assertThat(c.out()).isEmpty();
+    assertThat(c.err().strip()).doesNotContain("\n").startsWith(p + ":2:");
+    assertThat(c.err()).contains("machine.cpus");
+  }
+
+  @Test
+  void unmodelledFeaturesAreRefusedAsBadInputAtTheirKey() throws IOException {
+    Path p = write("ir.yaml", """
+        name: ir
+        machine: { cpus: 2, remapping: intel }
+        """);
+    Cli c = Cli.run("run", p.toString());
+    assertThat(c.rc()).isEqualTo(2);
+    assertThat(c.err().strip()).startsWith(p + ":2:").contains("machine.remapping").doesNotContain("\n");
+  }
+
+  @Test
+  void unknownVariantIsBadInput() throws IOException {
+    Path p = write("v.yaml", """
+        name: v
+        machine:
+          cpus: 2
+          kernel: { variants: [no-such-variant] }
+        """);
+    Cli c = Cli.run("run", p.toString());
+    assertThat(c.rc()).isEqualTo(2);
+    assertThat(c.err()).contains("machine.kernel.variants").contains("unknown variant 'no-such-variant'");
+  }
+
+  @Test
+  void missingScenarioAndBadOptionsAreBadInput() {
+    assertThat(Cli.run("run", "no-such-file.yaml").rc()).isEqualTo(2);
+    assertThat(Cli.run("run", "--seed", "x").rc()).isEqualTo(2);
+    assertThat(Cli.run("show", "nic-basic", "bogus").rc()).isEqualTo(2);
+    assertThat(Cli.run("show", "nic-basic", "irq", "nic0/msix/99").rc()).isEqualTo(2);
+    assertThat(Cli.run("show", "--at", "3 parsecs", "interrupts").rc()).isEqualTo(2);
+    assertThat(Cli.run("explore", "nic-basic", "--strategy", "bogus").rc()).isEqualTo(2);
+    assertThat(Cli.run("replay", "nic-basic", "--schedule", "garbage").rc()).isEqualTo(2);
+    assertThat(Cli.run("bogus").rc()).isEqualTo(2);
+  }
+
+  @Test
+  void scenariosListsTheBuiltIns() {
+    Cli c = Cli.run("scenarios");
+    assertThat(c.rc()).isZero();
+    assertThat(c.out()).contains("nic-tour").contains("(default)").contains("msix-affinity-race-unmasked");
+  }
+
+  @Test
+  void showInterruptsReadsLikeProcInterrupts() {
+    Cli c = Cli.run("show", "nic-basic", "interrupts");
+    assertThat(c.rc()).isZero();
+    String[] lines = c.out().split("\n");
+    assertThat(lines[0]).isEqualTo("           CPU0       CPU1       CPU2       CPU3       ");
+    assertThat(lines[1]).matches(" 24: +\\d+ +0 +0 +0  PCI-MSIX-0000:00:03.0   0-edge      nic0-TxRx-0");
+  }
+
+  @Test
+  void showAtAnEarlierTimeShowsAnEarlierState() {
+    Cli early = Cli.run("show", "nic-tour", "--at", "2500us", "irq", "nic1/msix/0");
+    Cli before = Cli.run("show", "nic-tour", "--at", "2ms", "irq", "nic1/msix/0");
+    assertThat(before.out()).contains("pending:  3");
+    assertThat(early.out()).contains("effectiv: 3");
+  }
+
+  @Test
+  void exploreFindsTheVariantAndReplayReproducesIt() {
+    Cli e = Cli.run("explore", "msix-affinity-race-unmasked", "--schedules", "100", "--jobs", "2");
+    assertThat(e.rc()).isEqualTo(1);
+    String replayLine = e.out().lines().filter(l -> l.startsWith("replay the first with:")).findFirst().orElseThrow();
+    String id = replayLine.substring(replayLine.lastIndexOf(' ') + 1);
+    Cli r = Cli.run("replay", "msix-affinity-race-unmasked", "--schedule", id);
+    assertThat(r.rc()).isEqualTo(1);
+    assertThat(r.out()).contains("No irq handler for vector");
+    Cli again = Cli.run("replay", "msix-affinity-race-unmasked", "--schedule", id);
+    assertThat(again.out()).isEqualTo(r.out());
+    assertThat(Cli.run("explore", "msix-affinity-race", "--schedules", "100").rc()).isZero();
+  }
+}
