@@ -12,6 +12,11 @@ import java.util.Arrays;
  * sift need not check whether a right child exists. Picking the smaller child compares times only
  * (a branch-free select); sequences are read only on a tie. The (time, sequence) order is total,
  * so the order events leave the queue does not depend on the heap's layout.
+ *
+ * <p>A polled event stays in the root slot, detached (no longer queued, {@link Event#isQueued}
+ * false), until the next operation: if that is the same event being added again, as a periodic
+ * source rescheduling itself from its own run does, its new key simply sifts down from the root,
+ * one sift instead of a removal and an insertion; any other operation first completes the removal.
  */
 public final class EventQueue {
   private static final long SENTINEL = Long.MAX_VALUE;
@@ -20,6 +25,16 @@ public final class EventQueue {
   private long[] seqs = sentinels(64);
   private int size;
   private long nextSeq;
+  /** The polled event still occupying slot 0, or null. */
+  private Event detached;
+
+  /** Completes a deferred removal of the polled event. */
+  private void settle() {
+    if (detached != null) {
+      detached = null;
+      removeAt(0);
+    }
+  }
 
   private static long[] sentinels(int n) {
     long[] a = new long[n];
@@ -28,15 +43,27 @@ public final class EventQueue {
   }
 
   public int size() {
-    return size;
+    return detached == null ? size : size - 1;
   }
 
   public boolean isEmpty() {
-    return size == 0;
+    return size() == 0;
   }
 
   /** Queues {@code e} at {@code time}; an already queued event is moved. */
   public void add(Event e, long time) {
+    if (detached != null) {
+      if (e == detached) {
+        // Re-adding the event just polled: replace the root's key and sift it down.
+        detached = null;
+        long seq = nextSeq++;
+        e.time = time;
+        e.seq = seq;
+        siftDown(0, e, time, seq);
+        return;
+      }
+      settle();
+    }
     if (e.heapIndex >= 0) {
       remove(e);
     }
@@ -57,19 +84,23 @@ public final class EventQueue {
   }
 
   public Event peek() {
+    settle();
     return size == 0 ? null : heap[0];
   }
 
   public Event poll() {
+    settle();
     if (size == 0) {
       return null;
     }
     Event top = heap[0];
-    removeAt(0);
+    top.heapIndex = -1;
+    detached = top;
     return top;
   }
 
   public boolean remove(Event e) {
+    settle();
     int i = e.heapIndex;
     if (i < 0 || i >= size || heap[i] != e) {
       return false;
