@@ -38,7 +38,7 @@ public final class Machine {
   public record Binding(String id, QueueDevice device, PciDev pci, NicDriver driver, Kernel kernel) {
     /** The descriptor of MSI-X entry {@code entry}, or null. */
     public IrqDesc irqOfEntry(int entry) {
-      if (!driver.bound() || entry >= driver.vectors()) {
+      if (!driver.bound()) {
         return null;
       }
       return driver.dev().msiData().domain(0) == null ? null : descOf(entry);
@@ -215,9 +215,18 @@ public final class Machine {
         case ENABLE -> kernel.manage().enableIrq(irq);
         case FREE -> b.driver().freeIrq(op.irq().index());
         case REQUEST -> b.driver().requestIrq(op.irq().index());
+        case MSIX_FREE -> {
+          b.driver().freeVector(op.irq().index());
+          return "OK; " + b.driver().vectors() + " vectors";
+        }
         default -> throw new IllegalStateException("refused at build time: " + op.op());
       }
       return "OK; depth=" + kernel.descs().get(irq).depth();
+    }
+    if (a instanceof Action.MsixAlloc ma) {
+      int index = bindings.get(ma.device()).driver().allocVector(
+          ma.index() == null ? irqlab.kernel.msi.MsiDescStore.ANY_INDEX : ma.index());
+      return "OK; index " + index + " irq " + bindings.get(ma.device()).driver().irq(index);
     }
     if (a instanceof Action.Unbind u) {
       // Keep the counts of the interrupts about to be freed: results cover the whole run.
@@ -249,6 +258,9 @@ public final class Machine {
     }
     if (a instanceof Action.Bind b) {
       return "bind " + b.device();
+    }
+    if (a instanceof Action.MsixAlloc ma) {
+      return "msix-alloc " + ma.device() + " index " + (ma.index() == null ? "any" : ma.index());
     }
     return a.key();
   }
@@ -325,7 +337,7 @@ public final class Machine {
     Map<String, Integer> m = new LinkedHashMap<>();
     for (Binding b : bindings.values()) {
       if (b.driver() != null && b.driver().bound()) {
-        for (int v = 0; v < b.driver().vectors(); v++) {
+        for (int v : b.driver().vectorIndexes()) {
           m.put(b.name(v), b.driver().irq(v));
         }
       }
@@ -376,11 +388,12 @@ public final class Machine {
         Action a = e.action();
         boolean ok = a instanceof Action.Traffic || a instanceof Action.SetAffinity
             || a instanceof Action.Unbind || a instanceof Action.Bind
-            || (a instanceof Action.IrqOp op && op.op() != Action.IrqOp.Op.MSIX_FREE);
+            || a instanceof Action.IrqOp || a instanceof Action.MsixAlloc;
         if (!ok) {
           throw new ScenarioException(e.loc(), "timeline." + a.key(),
               "action '" + a.key() + "' is not modelled by this build; expected traffic, set-affinity,"
-                  + " disable-irq, disable-irq-nosync, enable-irq, free-irq, request-irq, unbind or bind");
+                  + " disable-irq, disable-irq-nosync, enable-irq, free-irq, request-irq, msix-alloc, msix-free,"
+                  + " unbind or bind");
         }
       }
     }

@@ -40,8 +40,10 @@ public final class NicDriver {
   private final CpuMask pinned;
   private int nvec;
   private int queues;
-  private final List<IrqHandler> handlers = new ArrayList<>();
-  private final List<Integer> irqs = new ArrayList<>();
+  /** The MSI-X entry each queue signals (the device's vector select registers mirror it). */
+  private int[] queueVector = new int[0];
+  private final java.util.TreeMap<Integer, IrqHandler> handlers = new java.util.TreeMap<>();
+  private final java.util.TreeMap<Integer, Integer> irqs = new java.util.TreeMap<>();
   private boolean bound;
 
   public NicDriver(Kernel k, PciDev dev, String name, int min, int max, AffinityPolicy policy, CpuMask pinned) {
@@ -72,10 +74,16 @@ public final class NicDriver {
 
   /** The Linux irq of vector {@code index}. */
   public int irq(int index) {
-    if (!bound || index < 0 || index >= irqs.size()) {
+    Integer irq = irqs.get(index);
+    if (irq == null) {
       throw new KernelException(Errno.ENOENT, name + " has no vector " + index);
     }
-    return irqs.get(index);
+    return irq;
+  }
+
+  /** The MSI-X indexes that have an interrupt, ascending. */
+  public List<Integer> vectorIndexes() {
+    return List.copyOf(irqs.keySet());
   }
 
   public String actionName(int index) {
@@ -97,27 +105,33 @@ public final class NicDriver {
     nvec = k.pciMsi().allocIrqVectors(dev, min, max, flags, IrqAffinity.AffinityDescriptor.NONE, pin);
     irqs.clear();
     handlers.clear();
+    queueVector = new int[queues];
     for (int q = 0; q < queues; q++) {
-      fn.mmioWrite32(PciFunction.DEVICE_BAR, QueueDevice.queueRegister(q, QueueDevice.REG_IVAR),
-          QueueDevice.IVAR_VALID | (q % nvec));
+      pointQueue(q, q % nvec);
     }
     for (int v = 0; v < nvec; v++) {
-      final int vector = v;
-      IrqHandler h = (irq, devId) -> service(vector);
-      handlers.add(h);
-      int irq = k.pciMsi().irqVector(dev, v);
-      irqs.add(irq);
-      k.manage().requestIrq(irq, h, 0, actionName(v), this);
+      irqs.put(v, k.pciMsi().irqVector(dev, v));
+      requestIrq(v);
     }
     fn.mmioWrite32(PciFunction.DEVICE_BAR, QueueDevice.REG_CONTROL, QueueDevice.CONTROL_RUN);
     bound = true;
+  }
+
+  private void pointQueue(int q, int vector) {
+    queueVector[q] = vector;
+    dev.function().mmioWrite32(PciFunction.DEVICE_BAR, QueueDevice.queueRegister(q, QueueDevice.REG_IVAR),
+        QueueDevice.IVAR_VALID | vector);
   }
 
   /** The hard interrupt handler of vector {@code vector}: consume completions of its queues. */
   private IrqReturn service(int vector) {
     PciFunction fn = dev.function();
     boolean any = false;
-    for (int q = vector; q < queues; q += nvec) {
+    int[] map = queueVector;
+    for (int q = 0; q < map.length; q++) {
+      if (map[q] != vector) {
+        continue;
+      }
       int done = fn.mmioRead32(PciFunction.DEVICE_BAR, QueueDevice.queueRegister(q, QueueDevice.REG_COMPLETIONS));
       if (done > 0) {
         fn.mmioWrite32(PciFunction.DEVICE_BAR, QueueDevice.queueRegister(q, QueueDevice.REG_COMPLETIONS), done);
@@ -127,9 +141,52 @@ public final class NicDriver {
     return any ? IrqReturn.HANDLED : IrqReturn.NONE;
   }
 
-  /** request_irq again after a free_irq, as a driver reopening a queue would. */
+  /** request_irq (again, after a free_irq, as a driver reopening a queue would). */
   public void requestIrq(int index) {
-    k.manage().requestIrq(irq(index), handlers.get(index), 0, actionName(index), this);
+    IrqHandler h = handlers.computeIfAbsent(index, v -> (irq, devId) -> service(v));
+    k.manage().requestIrq(irq(index), h, 0, actionName(index), this);
+  }
+
+  /**
+   * Grows the device by one vector after MSI-X is enabled (pci_msix_alloc_irq_at), requests it and
+   * points the queue with the same number at it, if there is one. Returns the index allocated.
+   */
+  public int allocVector(int index) {
+    if (!bound) {
+      throw new KernelException(Errno.ENODEV, name + " is not bound");
+    }
+    int[] got = k.pciMsi().msixAllocIrqAt(dev, index, null);
+    irqs.put(got[0], got[1]);
+    nvec++;
+    requestIrq(got[0]);
+    if (got[0] < queues) {
+      pointQueue(got[0], got[0]);
+    }
+    return got[0];
+  }
+
+  /**
+   * Frees one vector (free_irq, then pci_msix_free_irq); its queues move to the lowest remaining
+   * vector first, so that no completion is left without an interrupt.
+   */
+  public void freeVector(int index) {
+    int irq = irq(index);
+    if (irqs.size() == 1) {
+      throw new KernelException(Errno.EBUSY, name + ": vector " + index + " is the last one");
+    }
+    int target = irqs.firstKey() == index ? irqs.higherKey(index) : irqs.firstKey();
+    for (int q = 0; q < queues; q++) {
+      if (queueVector[q] == index) {
+        pointQueue(q, target);
+      }
+    }
+    if (k.descs().get(irq).action() != null) {
+      k.manage().freeIrq(irq, this);
+    }
+    k.pciMsi().msixFreeIrq(dev, index);
+    irqs.remove(index);
+    handlers.remove(index);
+    nvec--;
   }
 
   public void freeIrq(int index) {
@@ -143,13 +200,13 @@ public final class NicDriver {
     }
     PciFunction fn = dev.function();
     fn.mmioWrite32(PciFunction.DEVICE_BAR, QueueDevice.REG_CONTROL, 0);
-    for (int v = 0; v < irqs.size(); v++) {
-      int irq = irqs.get(v);
+    for (int irq : irqs.values()) {
       if (k.descs().get(irq) != null && k.descs().get(irq).action() != null) {
         k.manage().freeIrq(irq, this);
       }
     }
     k.pciMsi().freeIrqVectors(dev);
+    irqs.clear();
     bound = false;
   }
 }

@@ -110,12 +110,25 @@ public final class MsiCore {
       }
     } catch (KernelException e) {
       freeIrqsRange(dev, domid, first, last);
-      if (dd.template().busToken().name().startsWith("PCI_DEVICE") && allocated > 0 && e.errno() == Errno.ENOSPC) {
+      if (isPciBus(dd.template().busToken()) && allocated > 0 && e.errno() == Errno.ENOSPC) {
         return allocated;
       }
       throw e;
     }
     return 0;
+  }
+
+  /** msi_handle_pci_fail: PCI buses let a caller retry with the count that did succeed. */
+  private static boolean isPciBus(irqlab.kernel.domain.BusToken t) {
+    switch (t) {
+      case PCI_MSI:
+      case PCI_DEVICE_MSI:
+      case PCI_DEVICE_MSIX:
+      case VMD_MSI:
+        return true;
+      default:
+        return false;
+    }
   }
 
   /** One descriptor's interrupts: hierarchy allocation, then msi_init_virq for each. */

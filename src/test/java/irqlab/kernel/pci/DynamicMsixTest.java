@@ -1,0 +1,69 @@
+package irqlab.kernel.pci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import irqlab.scenario.ScenarioParser;
+import irqlab.sim.RunResult;
+import irqlab.sim.Simulation;
+import irqlab.sim.TestMachines;
+import org.junit.jupiter.api.Test;
+
+/** Dynamic MSI-X allocation after enable (pci_msix_alloc_irq_at / pci_msix_free_irq). */
+class DynamicMsixTest {
+  private static String scenario(boolean dynamic) {
+    return """
+        name: grow
+        machine: { cpus: 2, msix-dynamic: %s }
+        devices: [ { id: nic0, type: nic, msix: { table: 8 }, queues: 4 } ]
+        drivers: [ { device: nic0, vectors: { min: 1, max: 2, kind: msix, affinity: none } } ]
+        timeline:
+          - { at: 0ms, traffic: { device: nic0, rate: 50k/s, for: 6ms } }
+          - { at: 1ms, msix-alloc: { device: nic0, index: any } }
+          - { at: 2ms, msix-alloc: { device: nic0, index: 3 } }
+          - { at: 4ms, msix-free: { irq: nic0/msix/0 } }
+        """.formatted(dynamic);
+  }
+
+  @Test
+  void vectorsGrowAndShrinkWhileTheOthersKeepFiring() {
+    RunResult r = Simulation.run(ScenarioParser.parse("grow.yaml", scenario(true)), 1);
+    assertThat(r.violations()).isEmpty();
+    assertThat(r.actions()).anyMatch(a -> a.contains("msix-alloc nic0 index any: OK; index 2"));
+    assertThat(r.actions()).anyMatch(a -> a.contains("msix-alloc nic0 index 3: OK; index 3"));
+    assertThat(r.actions()).anyMatch(a -> a.contains("msix-free nic0/msix/0") && a.contains("OK; 3 vectors"));
+    assertThat(r.irqs()).extracting(RunResult.IrqStat::name)
+        .containsExactly("nic0/msix/1", "nic0/msix/2", "nic0/msix/3");
+    // The new vectors took over queues 2 and 3 and handled their work.
+    assertThat(r.irqs().get(1).deliveredTotal()).isPositive();
+    assertThat(r.irqs().get(2).deliveredTotal()).isPositive();
+    assertThat(r.devices().get(0).outstanding()).isZero();
+  }
+
+  @Test
+  void withoutParentSupportDynamicAllocationIsEnotsupp() {
+    RunResult r = Simulation.run(ScenarioParser.parse("grow.yaml", scenario(false)), 1);
+    assertThat(r.actions()).anyMatch(a -> a.contains("msix-alloc nic0 index any: FAILED: ENOTSUPP"));
+    assertThat(r.violations()).isEmpty();
+  }
+
+  @Test
+  void allocationWithMsixOffIsEnotsupp() {
+    var m = TestMachines.boot(TestMachines.nic(2, 1, "none", null), 1);
+    PciDev dev = m.binding("nic0").pci();
+    var k = m.kernel();
+    Throwable[] err = new Throwable[1];
+    k.exec().schedule(irqlab.exec.Event.of(k.exec().newActor("t", irqlab.exec.Actor.Kind.TASK, 0), () -> {
+      m.binding("nic0").driver().remove();
+      assertThat(dev.msixEnabled()).isFalse();
+      assertThat(k.pciMsi().msixCanAllocDyn(dev)).isTrue();
+      try {
+        k.pciMsi().msixAllocIrqAt(dev, 0, null);
+      } catch (RuntimeException e) {
+        err[0] = e;
+      }
+    }), 0);
+    TestMachines.rt(m).runToQuiescence();
+    assertThat(err[0]).isInstanceOfSatisfying(irqlab.kernel.KernelException.class,
+        e -> assertThat(e.errno()).isEqualTo(irqlab.kernel.Errno.ENOTSUPP));
+  }
+}
