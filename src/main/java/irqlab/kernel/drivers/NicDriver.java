@@ -42,6 +42,8 @@ public final class NicDriver {
   private int queues;
   /** The MSI-X entry each queue signals (the device's vector select registers mirror it). */
   private int[] queueVector = new int[0];
+  /** The inverse: queues per vector index, rebuilt when a queue is repointed (rare). */
+  private int[][] vectorQueues = new int[0][];
   private final java.util.TreeMap<Integer, IrqHandler> handlers = new java.util.TreeMap<>();
   private final java.util.TreeMap<Integer, Integer> irqs = new java.util.TreeMap<>();
   private boolean bound;
@@ -121,17 +123,30 @@ public final class NicDriver {
     queueVector[q] = vector;
     dev.function().mmioWrite32(PciFunction.DEVICE_BAR, QueueDevice.queueRegister(q, QueueDevice.REG_IVAR),
         QueueDevice.IVAR_VALID | vector);
+    int max = 0;
+    for (int v : queueVector) {
+      max = Math.max(max, v);
+    }
+    int[][] inv = new int[max + 1][];
+    for (int i = 0; i < queueVector.length; i++) {
+      int[] cur = inv[queueVector[i]] == null ? new int[0] : inv[queueVector[i]];
+      int[] next = java.util.Arrays.copyOf(cur, cur.length + 1);
+      next[cur.length] = i;
+      inv[queueVector[i]] = next;
+    }
+    vectorQueues = inv;
   }
 
   /** The hard interrupt handler of vector {@code vector}: consume completions of its queues. */
   private IrqReturn service(int vector) {
     PciFunction fn = dev.function();
     boolean any = false;
-    int[] map = queueVector;
-    for (int q = 0; q < map.length; q++) {
-      if (map[q] != vector) {
-        continue;
-      }
+    int[][] inv = vectorQueues;
+    int[] mine = vector < inv.length ? inv[vector] : null;
+    if (mine == null) {
+      return IrqReturn.NONE;
+    }
+    for (int q : mine) {
       int done = fn.mmioRead32(PciFunction.DEVICE_BAR, QueueDevice.queueRegister(q, QueueDevice.REG_COMPLETIONS));
       if (done > 0) {
         fn.mmioWrite32(PciFunction.DEVICE_BAR, QueueDevice.queueRegister(q, QueueDevice.REG_COMPLETIONS), done);
