@@ -51,8 +51,8 @@ final class ExploreCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new Main.BadInput("irqlab explore: --strategy: " + e.getMessage());
     }
-    if (schedules < 1 || jobs < 1) {
-      throw new Main.BadInput("irqlab explore: --schedules and --jobs: expected a number >= 1");
+    if (schedules < 1 || jobs < 1 || show < 0) {
+      throw new Main.BadInput("irqlab explore: --schedules and --jobs: expected a number >= 1, --show: >= 0");
     }
     Scenario s = ScenarioSource.load(scenario);
     long sd = seed != null ? seed : s.seed();
@@ -76,7 +76,9 @@ final class ExploreCommand implements Callable<Integer> {
         out.printf("  schedule %s (%d steps): %s%n", r.id(), r.steps(), oneLine(r.failure()));
       }
       Explorer.Result first = rep.firstFailure();
-      out.printf("replay the first with: irqlab replay %s --schedule %s%n", scenario, first.id());
+      if (first != null) {
+        out.printf("replay the first with: irqlab replay %s --schedule %s%n", scenario, first.id());
+      }
     }
     out.flush();
     return rep.failed() == 0 ? 0 : Main.VIOLATION;

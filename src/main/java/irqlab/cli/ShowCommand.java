@@ -3,6 +3,7 @@ package irqlab.cli;
 import irqlab.report.DomainsView;
 import irqlab.report.IrqDebugView;
 import irqlab.report.ProcInterrupts;
+import irqlab.report.RemappingView;
 import irqlab.report.VectorsView;
 import irqlab.scenario.Durations;
 import irqlab.scenario.Scenario;
@@ -17,17 +18,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** irqlab show [SCENARIO] [--at TIME] interrupts|domains|vectors|irq NAME. */
+/** irqlab show [SCENARIO] [--at TIME] interrupts|domains|vectors|remapping|irq NAME. */
 @Command(name = "show",
     description = "Show the kernel's interrupt state as Linux shows it: /proc/interrupts, the irq"
-        + " domains, the vector matrix, or one interrupt's debugfs file.")
+        + " domains, the vector matrix, the interrupt remapping table, or one interrupt's debugfs file.")
 final class ShowCommand implements Callable<Integer> {
-  static final List<String> VIEWS = List.of("interrupts", "domains", "vectors", "irq");
+  static final List<String> VIEWS = List.of("interrupts", "domains", "vectors", "remapping", "irq");
 
   @Spec CommandSpec spec;
 
   @Parameters(arity = "1..3", paramLabel = "[SCENARIO] VIEW [NAME]",
-      description = "VIEW is interrupts, domains, vectors or irq NAME (e.g. nic0/msix/3 or an irq number).")
+      description = "VIEW is interrupts, domains, vectors, remapping or irq NAME (e.g. nic0/msix/3 or an irq number).")
   List<String> words;
 
   @Option(names = "--at", paramLabel = "TIME", description = "Show the state after the timeline up to TIME (e.g. 2.5ms).")
@@ -45,7 +46,7 @@ final class ShowCommand implements Callable<Integer> {
       i = 1;
     }
     if (i >= words.size() || !VIEWS.contains(words.get(i))) {
-      throw new Main.BadInput("irqlab show: expected a view (interrupts, domains, vectors or irq NAME), got "
+      throw new Main.BadInput("irqlab show: expected a view (interrupts, domains, vectors, remapping or irq NAME), got "
           + (i >= words.size() ? "nothing" : "'" + words.get(i) + "'"));
     }
     String view = words.get(i);
@@ -76,6 +77,7 @@ final class ShowCommand implements Callable<Integer> {
         case "interrupts" -> ProcInterrupts.render(m);
         case "domains" -> DomainsView.render(m);
         case "vectors" -> VectorsView.render(m);
+        case "remapping" -> RemappingView.render(m);
         default -> IrqDebugView.render(m, name);
       };
     } catch (IllegalArgumentException e) {

@@ -25,10 +25,33 @@ public interface Exec {
   boolean cancel(Event event);
 
   /**
-   * Blocks the current actor until {@code ready} holds. Explore mode lets other actors run
-   * meanwhile; run mode can only proceed when it already holds, and reports a deadlock otherwise.
+   * Blocks the current actor until {@code ready} holds; other actors run meanwhile. In run mode a
+   * {@code TASK} parks on its own thread; a CPU, device or clock cannot park and runs the event loop
+   * nested until the condition holds. A wait nothing can end is reported as a deadlock.
    */
   void waitUntil(String why, BooleanSupplier ready);
+
+  /**
+   * Blocks the current actor until {@code ready} holds (returns true) or virtual time reaches now
+   * + {@code timeoutNs} (returns false, unless {@code ready} holds at that moment). The condition
+   * is re-checked after every event (run mode) or step (explore mode); a clock-owned timer event
+   * ends the wait. {@code Long.MAX_VALUE} waits without a timer (MAX_SCHEDULE_TIMEOUT). For the
+   * kernel this is a busy wait (readx_poll_timeout_atomic): it runs no might_sleep check; sleeping
+   * waits go through {@link WaitQueue}, {@link Completion}, {@link Mutex} or {@link #sleep}.
+   */
+  boolean waitUntil(String why, BooleanSupplier ready, long timeoutNs);
+
+  /**
+   * msleep / usleep_range: the current actor sleeps {@code ns} of virtual time (0 lets everything
+   * already due now run first) while every other actor goes on. Runs the might_sleep check first.
+   */
+  void sleep(long ns);
+
+  /** Installs the check every sleeping primitive runs first: the kernel's might_sleep(). */
+  void setMightSleep(MightSleep check);
+
+  /** Runs the installed might_sleep check for the sleeping call {@code what}; none: nothing. */
+  void mightSleep(String what);
 
   /** A CPU may now be able to take an interrupt (an IRR bit was set, or interrupts re-enabled). */
   void interruptRaised(int cpu);

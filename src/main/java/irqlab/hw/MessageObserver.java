@@ -7,4 +7,10 @@ public interface MessageObserver {
 
   /** A message was dropped: no APIC has the destination, or the address is not an interrupt. */
   default void dropped(int requesterId, long address, int data, String why) {}
+
+  /**
+   * The interrupt remapping unit blocked a message with VT-d fault reason {@code faultReason}
+   * (0x20..0x26) for remapping table index {@code index} (0 when the request had none).
+   */
+  default void blocked(int requesterId, long address, int data, int faultReason, int index) {}
 }

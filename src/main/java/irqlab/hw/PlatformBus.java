@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * The path from a device's memory write to a local APIC. A write into the 0xFEExxxxx window is
  * an interrupt message; without a remapping unit it is decoded in compatibility format and
- * latched into the destination APIC's IRR.
+ * latched into the destination APIC's IRR. With one, the unit translates or blocks it first.
  */
 public final class PlatformBus {
   private final Exec exec;
@@ -16,6 +16,7 @@ public final class PlatformBus {
   private final List<MessageObserver> observers = new ArrayList<>();
   private MessageObserver[] observerArray = new MessageObserver[0];
   private long messages;
+  private InterruptRemapper remapper;
 
   public PlatformBus(Exec exec, List<Cpu> cpus) {
     this.exec = exec;
@@ -38,7 +39,61 @@ public final class PlatformBus {
       }
       return;
     }
-    int dest = MsiMessage.destination(address);
+    InterruptRemapper r = remapper;
+    if (r != null) {
+      remapped(r, requesterId, address, data);
+      return;
+    }
+    deliver(requesterId, address, data, MsiMessage.destination(address), MsiMessage.vector(data));
+  }
+
+  /** Kept out of memoryWrite so that the path without a remapping unit stays small. */
+  private void remapped(InterruptRemapper r, int requesterId, long address, int data) {
+    int t = r.remap(requesterId, address, data);
+    if (t != InterruptRemapper.BLOCKED) {
+      deliver(requesterId, address, data, (t >>> 8) & 0xff, t & 0xff);
+    }
+  }
+
+  /**
+   * A message that does not pass through the remapping unit: the unit's own fault event, which
+   * VT-d sends in compatibility format straight to the APIC.
+   */
+  public void deliverUntranslated(int requesterId, long address, int data) {
+    messages++;
+    if (!MsiMessage.isInterruptAddress(address)) {
+      for (MessageObserver o : observerArray) {
+        o.dropped(requesterId, address, data, "not an interrupt address");
+      }
+      return;
+    }
+    deliver(requesterId, address, data, MsiMessage.destination(address), MsiMessage.vector(data));
+  }
+
+  /** The remapping unit reports a request it blocked (after recording the fault). */
+  public void reportBlocked(int requesterId, long address, int data, int faultReason, int index) {
+    for (MessageObserver o : observerArray) {
+      o.blocked(requesterId, address, data, faultReason, index);
+    }
+  }
+
+  /** The remapping unit drops a request without a fault (a delivery mode the model lacks). */
+  public void reportDropped(int requesterId, long address, int data, String why) {
+    for (MessageObserver o : observerArray) {
+      o.dropped(requesterId, address, data, why);
+    }
+  }
+
+  /** Puts an interrupt remapping unit on the path (null: none, the compatibility decode). */
+  public void setRemapper(InterruptRemapper r) {
+    this.remapper = r;
+  }
+
+  public InterruptRemapper remapper() {
+    return remapper;
+  }
+
+  private void deliver(int requesterId, long address, int data, int dest, int vector) {
     Cpu cpu = byApicId[dest];
     if (cpu == null || !cpu.online()) {
       for (MessageObserver o : observerArray) {
@@ -46,7 +101,6 @@ public final class PlatformBus {
       }
       return;
     }
-    int vector = MsiMessage.vector(data);
     cpu.apic().accept(vector);
     for (MessageObserver o : observerArray) {
       o.delivered(requesterId, address, data, cpu.index(), vector);

@@ -11,9 +11,15 @@ import irqlab.kernel.irq.Manage;
 import irqlab.kernel.irq.Migration;
 import irqlab.kernel.irq.Resend;
 import irqlab.kernel.irq.Spurious;
+import irqlab.kernel.domain.IrqDomain;
+import irqlab.kernel.iommu.IntelIommu;
+import irqlab.kernel.iommu.IommuOptions;
 import irqlab.kernel.msi.MsiCore;
+import irqlab.kernel.msi.MsiParent;
+import irqlab.kernel.pci.PciIms;
 import irqlab.kernel.pci.PciMsi;
 import irqlab.kernel.x86.CommonInterrupt;
+import irqlab.kernel.x86.SmpBoot;
 import irqlab.kernel.x86.X86MsiParent;
 import irqlab.kernel.x86.VectorDomain;
 import irqlab.kernel.x86.VectorMatrix;
@@ -35,6 +41,8 @@ public final class Kernel {
   private final Exec exec;
   private final List<Cpu> cpus;
   private final CpuMask[] single;
+  /** cpu_possible_mask: fixed at boot, asked for on every allocation. */
+  private final CpuMask possible;
   private final List<KernelObserver> observers = new ArrayList<>();
   private final KernelLog log;
   private final Variants variants;
@@ -47,18 +55,32 @@ public final class Kernel {
   private final Spurious spurious;
   private final VectorMatrix matrix;
   private final VectorDomain vectorDomain;
+  private final SmpBoot smpBoot;
   private final CommonInterrupt entry;
   private final MsiCore msiCore;
-  private final X86MsiParent msiParent;
+  private final MsiParent msiParent;
+  /** The remapping unit's driver (null without interrupt remapping). */
+  private final IntelIommu intelIommu;
+  private final IommuOptions iommuOptions;
   private final PciMsi pciMsi;
+  private final PciIms pciIms;
   private final Actor[] cpuActors;
   private CpuMask online;
+  /** The task running take_cpu_down and the CPU it stands for (see runAsStopper), or null. */
+  private Actor stopperActor;
+  private int stopperCpu;
 
   public Kernel(Exec exec, List<Cpu> cpus, Variants variants, boolean msixDynamic) {
+    this(exec, cpus, variants, msixDynamic, IommuOptions.NONE);
+  }
+
+  /** A kernel on a platform with (or without) an interrupt remapping unit, see {@link IommuOptions}. */
+  public Kernel(Exec exec, List<Cpu> cpus, Variants variants, boolean msixDynamic, IommuOptions iommu) {
     this.exec = exec;
     this.cpus = List.copyOf(cpus);
     this.variants = variants;
     this.single = new CpuMask[cpus.size()];
+    this.possible = CpuMask.first(cpus.size());
     for (int i = 0; i < single.length; i++) {
       single[i] = CpuMask.of(i);
     }
@@ -77,23 +99,55 @@ public final class Kernel {
     this.spurious = new Spurious(this);
     this.matrix = VectorMatrix.x86Boot(cpus.size());
     this.vectorDomain = new VectorDomain(this, matrix);
+    this.smpBoot = new SmpBoot(this, vectorDomain);
     this.entry = new CommonInterrupt(this, vectorDomain);
     exec.attachCpus(entry);
+    // Every sleeping primitive of the exec layer (Mutex, Completion, WaitQueue, sleep) checks here.
+    exec.setMightSleep(this::mightSleep);
     this.msiCore = new MsiCore(this);
-    this.msiParent = new X86MsiParent(this, msixDynamic);
+    this.iommuOptions = iommu;
+    X86MsiParent vectorParent = new X86MsiParent(this, msixDynamic);
+    // With remapping, INTEL-IR sits between VECTOR and the per-device domains and is their MSI parent.
+    this.intelIommu = iommu.remapping() ? new IntelIommu(this, iommu, vectorParent, msixDynamic) : null;
+    this.msiParent = intelIommu != null ? intelIommu.irDomain() : vectorParent;
     this.pciMsi = new PciMsi(this, msiCore, msiParent);
+    this.pciIms = new PciIms(this, msiCore, msiParent, msiParentDomain());
+    if (intelIommu != null) {
+      intelIommu.enableFaultHandling();
+    }
   }
 
   public MsiCore msiCore() {
     return msiCore;
   }
 
-  public X86MsiParent msiParent() {
+  /** The MSI parent of per-device domains: VECTOR, or INTEL-IR under remapping. */
+  public MsiParent msiParent() {
     return msiParent;
+  }
+
+  /** The domain per-device MSI domains are created under. */
+  public IrqDomain msiParentDomain() {
+    return intelIommu != null ? intelIommu.irDomain().domain() : vectorDomain.domain();
+  }
+
+  /** The interrupt remapping unit's driver, or null when the machine has no remapping. */
+  public IntelIommu intelIommu() {
+    return intelIommu;
+  }
+
+  /** The IOMMU side of the configuration (the remapping unit, vfio's allow_unsafe_interrupts). */
+  public IommuOptions iommuOptions() {
+    return iommuOptions;
   }
 
   public PciMsi pciMsi() {
     return pciMsi;
+  }
+
+  /** PCI/IMS (v6.2): offered only where the MSI parent supports it (x86: with remapping). */
+  public PciIms pciIms() {
+    return pciIms;
   }
 
   public Exec exec() {
@@ -132,22 +186,45 @@ public final class Kernel {
   }
 
   public CpuMask possibleMask() {
-    return CpuMask.first(cpus.size());
+    return possible;
   }
 
   /** smp_processor_id(): the CPU the current actor runs on. */
   public int smpProcessorId() {
-    return exec.current().cpu();
+    Actor a = exec.current();
+    return a == stopperActor ? stopperCpu : a.cpu();
+  }
+
+  /**
+   * Runs {@code work} as CPU {@code cpu}'s stopper thread under stop_machine (take_cpu_down): the
+   * calling task's code sees that CPU as smp_processor_id(), as the kernel's code on the dying
+   * CPU does, so "this CPU" interrupts, IRR and vector_irq are the dying CPU's.
+   */
+  public void runAsStopper(int cpu, Runnable work) {
+    Actor saved = stopperActor;
+    int savedCpu = stopperCpu;
+    stopperActor = exec.current();
+    stopperCpu = cpu;
+    try {
+      work.run();
+    } finally {
+      stopperActor = saved;
+      stopperCpu = savedCpu;
+    }
   }
 
   /** local_irq_save(): clears IF on this CPU and returns the previous state. */
   public boolean localIrqSave() {
+    // An irq-off section is atomic like a raw spinlock: might_sleep and explore's same-CPU
+    // exclusion both read the actor's atomic depth.
+    exec.current().enterAtomic();
     int c = smpProcessorId();
     return c >= 0 && cpus.get(c).setInterruptsEnabled(false);
   }
 
   /** local_irq_restore(): re-enabling lets a pending interrupt in at once. */
   public void localIrqRestore(boolean wasEnabled) {
+    exec.current().exitAtomic();
     int c = smpProcessorId();
     if (c >= 0 && wasEnabled) {
       cpus.get(c).setInterruptsEnabled(true);
@@ -221,6 +298,11 @@ public final class Kernel {
 
   public VectorMatrix matrix() {
     return matrix;
+  }
+
+  /** CPU hotplug: cpu_down and cpu_up. */
+  public SmpBoot smpBoot() {
+    return smpBoot;
   }
 
   public VectorDomain vectorDomain() {

@@ -28,6 +28,11 @@ public final class KernelLog {
     add("info", text);
   }
 
+  /** pr_debug: printed here as if dynamic debug were on for the call site. */
+  public void debug(String text) {
+    add("debug", text);
+  }
+
   public void warn(String text) {
     add("warn", text);
   }

@@ -14,6 +14,9 @@ public interface KernelObserver {
   /** A flow handler ran a line's actions on {@code cpu}; {@code ret} is the combined result. */
   default void handled(IrqDesc desc, int cpu, IrqReturn ret) {}
 
+  /** note_interrupt disabled a line that kept firing with nobody claiming it ("nobody cared"). */
+  default void spuriousDisabled(IrqDesc desc) {}
+
   /** A descriptor marked freed was used: a use-after-free. */
   default void useAfterFree(String what, int irq) {}
 

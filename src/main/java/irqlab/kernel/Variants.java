@@ -15,13 +15,42 @@ public final class Variants {
    */
   public static final String MSIX_UNMASKED_UPDATE = "msix-unmasked-update";
 
+  /**
+   * Move a non-maskable, non-remapped MSI by rewriting address and data directly, as x86 did
+   * before commit 6f1a4891a592 ("x86/apic/msi: Plug non-maskable MSI affinity race").
+   */
+  public static final String MSI_DIRECT_UPDATE = "msi-direct-update";
+
+  /**
+   * CPU offline as before the CVE-2024-31076 fix (commit a6c11c0a5235): the dying CPU's hotplug
+   * code force-completes only moves of interrupts still affine to it, and a cleanup scheduled for
+   * a CPU that is already offline forgets the old vector instead of freeing it, so it leaks.
+   */
+  public static final String LEAK_VECTOR_ON_OFFLINE = "leak-vector-on-offline";
+
+  /**
+   * Queue-memory IMS whose chip stores message and mask straight into the queue's context in host
+   * memory instead of sending the device a command: the device's cached copy never sees the change
+   * and its next write-back puts the old one back.
+   */
+  public static final String IMS_DIRECT_WRITE = "ims-direct-write";
+
   /** A named variant and what it changes. */
   public record Variant(String name, String description) {}
 
   /** Every variant this build knows. */
   public static final List<Variant> KNOWN = List.of(
       new Variant(MSIX_UNMASKED_UPDATE,
-          "affinity changes rewrite an unmasked MSI-X entry word by word (no mask around the update)"));
+          "affinity changes rewrite an unmasked MSI-X entry word by word (no mask around the update)"),
+      new Variant(MSI_DIRECT_UPDATE,
+          "a non-maskable MSI moves by rewriting address and data directly, without the detour over"
+              + " the new vector on the old CPU (x86 msi_set_affinity before 6f1a4891a592)"),
+      new Variant(LEAK_VECTOR_ON_OFFLINE,
+          "an old vector whose cleanup is scheduled for a CPU that already went offline is forgotten,"
+              + " not freed (CPU offline before the CVE-2024-31076 fix a6c11c0a5235)"),
+      new Variant(IMS_DIRECT_WRITE,
+          "queue-memory IMS changes are stored by the CPU into the queue context in host memory, not"
+              + " sent as device commands, so the device's cached context overwrites them"));
 
   private final Set<String> enabled;
 

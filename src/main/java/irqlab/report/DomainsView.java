@@ -70,6 +70,12 @@ public final class DomainsView {
     if (d == k.vectorDomain().domain()) {
       sb.append("  x86 vector domain, chip APIC, default domain");
     }
+    if (k.intelIommu() != null && d == k.intelIommu().irDomain().domain()) {
+      sb.append("  interrupt remapping (").append(k.intelIommu().name()).append("), chip INTEL-IR, MSI parent (IR-)");
+    }
+    if (k.intelIommu() != null && d == k.intelIommu().dmarMsi().domain()) {
+      sb.append("  ").append(k.intelIommu().name()).append("'s fault interrupt, never remapped");
+    }
     MachineIndex.Owner o = idx.ownerOf(d);
     if (o != null) {
       sb.append("  ").append(o.device()).append(" (").append(o.bdf()).append("), MSI domain id ")
@@ -112,8 +118,8 @@ public final class DomainsView {
   /** irq_domain_debug_show_one(). */
   static void showOne(StringBuilder sb, Kernel k, IrqDomain d, int ind) {
     sb.append(Fmt.spaces(ind)).append("name:   ").append(d.debugfsName()).append('\n');
-    // revmap_size: hierarchical MSI and VECTOR domains have no linear revmap.
-    sb.append(Fmt.spaces(ind + 1)).append("size:   0\n");
+    // revmap_size: MSI and VECTOR domains have no linear revmap; INTEL-IR has its table's size.
+    sb.append(Fmt.spaces(ind + 1)).append("size:   ").append(Fmt.u32(d.revmapSize())).append('\n');
     sb.append(Fmt.spaces(ind + 1)).append("mapped: ").append(Fmt.u32(d.mapped())).append('\n');
     sb.append(Fmt.spaces(ind + 1)).append("flags:  ").append(Fmt.hex8(d.flags())).append('\n');
     LinuxNames.showBits(sb, ind, d.flags(), LinuxNames.DOMAIN);

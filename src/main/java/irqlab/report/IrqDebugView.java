@@ -170,6 +170,7 @@ public final class IrqDebugView {
           .append(a.cfgVector() == VectorMatrix.MANAGED_IRQ_SHUTDOWN_VECTOR ? " (MANAGED_IRQ_SHUTDOWN_VECTOR: parked)" : "")
           .append('\n');
     }
+    sb.append(RemappingView.irqLines(m.kernel(), d));
     return sb.toString();
   }
 }

@@ -47,7 +47,7 @@ public final class RunReport {
       sb.append(Table.render(new String[] {"device", "bdf", "completed", "outstanding", "msgs-sent", "msgs-held"},
           rows, new boolean[] {false, false, true, true, true, true}));
       sb.append("  (completed: work items the device finished; outstanding: finished but not yet consumed\n"
-          + "   by a handler; msgs-held: messages held back by a masked MSI-X entry)\n");
+          + "   by a handler; msgs-held: messages held back by a masked MSI-X entry or MSI vector)\n");
     }
 
     sb.append("\nInterrupts (delivered = handler runs counted per CPU, as /proc/interrupts shows them):\n");

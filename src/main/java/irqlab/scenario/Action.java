@@ -12,6 +12,7 @@ public sealed interface Action {
   List<String> KEYS =
       List.of(
           "traffic",
+          "storm",
           "set-affinity",
           "disable-irq",
           "disable-irq-nosync",
@@ -43,6 +44,18 @@ public sealed interface Action {
     @Override
     public String key() {
       return "traffic";
+    }
+  }
+
+  /**
+   * A stuck interrupt source: the device signals {@code queue}'s vector {@code ratePerSecond}
+   * times a second, evenly spaced, for {@code forNs}, without completing any work.
+   */
+  record Storm(String device, int queue, double ratePerSecond, long forNs, Loc loc)
+      implements Action {
+    @Override
+    public String key() {
+      return "storm";
     }
   }
 

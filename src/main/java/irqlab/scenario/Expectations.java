@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * What the run should end with: the violations the oracle is expected to report (empty = none,
- * the default) and bounds on delivered and spurious interrupt counts, in file order. A subject is
+ * the default), bounds on delivered and spurious interrupt counts, and the end state of chosen
+ * interrupts ({@code state}), in file order. A subject is
  * a device id or an interrupt name. {@code loc} is the {@code expect} mapping, or the top of the
  * file when the scenario has none.
  */
@@ -12,6 +13,7 @@ public record Expectations(
     List<String> violations,
     List<Count> delivered,
     List<Count> spurious,
+    List<StateExpectation> state,
     Loc loc,
     Loc violationsLoc) {
 
@@ -35,6 +37,13 @@ public record Expectations(
     violations = List.copyOf(violations);
     delivered = List.copyOf(delivered);
     spurious = List.copyOf(spurious);
+    state = List.copyOf(state);
+  }
+
+  /** Without state expectations. */
+  public Expectations(
+      List<String> violations, List<Count> delivered, List<Count> spurious, Loc loc, Loc violationsLoc) {
+    this(violations, delivered, spurious, List.of(), loc, violationsLoc);
   }
 
   /** No expectations beyond "no violation", located at {@code loc}. */

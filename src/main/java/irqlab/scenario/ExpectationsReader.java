@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads {@code expect}: expected violations and bounds on delivered and spurious counts. */
+/** Reads {@code expect}: expected violations, bounds on delivered and spurious counts, end states. */
 final class ExpectationsReader {
   private static final Pattern COMPARISON =
       Pattern.compile("\\s*(>=|<=|==|>|<)\\s*([0-9]{1,18})\\s*");
@@ -23,14 +23,15 @@ final class ExpectationsReader {
     if (node == null) {
       return Expectations.none(fileLoc);
     }
-    YamlMap m = node.asMap("a mapping with 'violations', 'delivered', 'spurious'");
-    m.allowOnly("violations", "delivered", "spurious");
+    YamlMap m = node.asMap("a mapping with 'violations', 'delivered', 'spurious', 'state'");
+    m.allowOnly("violations", "delivered", "spurious", "state");
     YamlNode v = m.get("violations");
     List<String> violations = v == null ? List.of() : violations(v);
     return new Expectations(
         violations,
         counts(m.get("delivered")),
         counts(m.get("spurious")),
+        new StateExpectationsReader(inventory).read(m.get("state")),
         m.loc(),
         v == null ? m.loc() : v.loc());
   }

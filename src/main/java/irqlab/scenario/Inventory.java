@@ -84,13 +84,19 @@ final class Inventory {
     DeviceSpec device = device(node, irq.device());
     DriverSpec driver = driver(node, device);
     VectorsSpec v = driver.vectors();
-    if (!v.kind().equals(irq.kind())) {
+    // An accelerator's IMS driver also owns MSI-X entry 0, its control interrupt.
+    boolean control = device.type().equals("accelerator") && device.hasMsix() && irq.kind().equals("msix");
+    if (control && irq.index() > 0) {
+      throw node.error("interrupt index " + irq.index() + " out of range in '" + text
+          + "': an accelerator's driver uses MSI-X entry 0 only, its control interrupt (indices 0..0)");
+    }
+    if (!v.kind().equals(irq.kind()) && !control) {
       throw node.error(
           "device '" + device.id() + "' uses " + v.kind() + " vectors ("
               + driverPath(device.id()) + ".vectors.kind), so '" + text
               + "' names no interrupt");
     }
-    int limit = irq.kind().equals("msix") ? device.msix().table() : v.max();
+    int limit = control ? 1 : irq.kind().equals("msix") ? device.msix().table() : v.max();
     if (irq.index() >= limit) {
       String why =
           irq.kind().equals("msix")

@@ -19,13 +19,22 @@ public record MachineSpec(
     Loc cpusLoc,
     Loc remappingLoc,
     Map<String, Loc> variantLocs,
-    Loc msixDynamicLoc) {
+    Loc msixDynamicLoc,
+    boolean allowUnsafeInterrupts,
+    Loc allowUnsafeInterruptsLoc) {
 
   public static final List<String> REMAPPINGS = List.of("none", "intel");
 
   public MachineSpec {
     variants = List.copyOf(variants);
     variantLocs = Collections.unmodifiableMap(new LinkedHashMap<>(variantLocs));
+  }
+
+  /** The spec without the vfio allow_unsafe_interrupts option (off, located at the machine). */
+  public MachineSpec(int cpus, String remapping, List<String> variants, boolean msixDynamic, Loc loc,
+      Loc cpusLoc, Loc remappingLoc, Map<String, Loc> variantLocs, Loc msixDynamicLoc) {
+    this(cpus, remapping, variants, msixDynamic, loc, cpusLoc, remappingLoc, variantLocs, msixDynamicLoc,
+        false, loc);
   }
 
   public boolean remappingEnabled() {

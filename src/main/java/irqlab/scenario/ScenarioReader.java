@@ -20,6 +20,8 @@ final class ScenarioReader {
   private static final String NAME_FORM = "[a-z0-9-]+";
   private static final String ID_FORM = "[a-z0-9][a-z0-9_-]*";
   private static final int MAX_QUEUES = 65536;
+  /** An accelerator's work queues each have an IMS interrupt: up to the IMS slot maximum. */
+  private static final int MAX_ACCELERATOR_QUEUES = 1 << 20;
 
   private final String source;
 
@@ -68,7 +70,7 @@ final class ScenarioReader {
 
   private MachineSpec machine(YamlNode node) {
     YamlMap m = node.asMap("a mapping with at least 'cpus'");
-    m.allowOnly("cpus", "remapping", "kernel", "msix-dynamic");
+    m.allowOnly("cpus", "remapping", "kernel", "msix-dynamic", "allow-unsafe-interrupts");
     YamlNode cpusNode = m.require("cpus", "the number of cpus, 1.." + CpuMask.MAX_CPUS);
     int cpus =
         cpusNode
@@ -114,6 +116,15 @@ final class ScenarioReader {
       msixDynamic = md.asScalar("true or false").bool();
       msixDynamicLoc = md.loc();
     }
+
+    // vfio's allow_unsafe_interrupts: device assignment without interrupt remapping.
+    boolean allowUnsafe = false;
+    Loc allowUnsafeLoc = m.loc();
+    YamlNode au = m.get("allow-unsafe-interrupts");
+    if (au != null) {
+      allowUnsafe = au.asScalar("true or false").bool();
+      allowUnsafeLoc = au.loc();
+    }
     return new MachineSpec(
         cpus,
         remapping,
@@ -123,7 +134,9 @@ final class ScenarioReader {
         cpusNode.loc(),
         remappingLoc,
         variantLocs,
-        msixDynamicLoc);
+        msixDynamicLoc,
+        allowUnsafe,
+        allowUnsafeLoc);
   }
 
   private List<DeviceSpec> devices(YamlNode node) {
@@ -174,14 +187,15 @@ final class ScenarioReader {
               bdf,
               type,
               behind == null ? null : behind.string("the id of a vmd device"),
-              msi(d.get("msi")),
+              // A legacy-msi device is its MSI capability: one non-maskable vector unless told.
+              d.get("msi") == null && type.equals("legacy-msi")
+                  ? new MsiSpec(1, false, true)
+                  : msi(d.get("msi")),
               msix(d.get("msix")),
               ims(d.get("ims")),
               d.get("queues") == null
                   ? 1
-                  : d.get("queues")
-                      .asScalar("a number of queues")
-                      .intValue(0, MAX_QUEUES, "a number of queues from 0 to " + MAX_QUEUES),
+                  : queues(d.get("queues"), type.equals("accelerator") ? MAX_ACCELERATOR_QUEUES : MAX_QUEUES),
               d.loc()));
     }
 
@@ -206,6 +220,10 @@ final class ScenarioReader {
               p.loc()));
     }
     return devices;
+  }
+
+  private static int queues(YamlNode node, int max) {
+    return node.asScalar("a number of queues").intValue(0, max, "a number of queues from 0 to " + max);
   }
 
   private static void checkBehind(DeviceSpec d, DeviceSpec host, YamlNode node) {

@@ -68,6 +68,7 @@ final class TimelineReader {
     }
     return switch (key) {
       case "traffic" -> traffic(v);
+      case "storm" -> storm(v);
       case "set-affinity" -> setAffinity(v);
       case "msix-alloc" -> msixAlloc(v);
       case "unbind" -> new Action.Unbind(boundDevice(v).id());
@@ -97,6 +98,31 @@ final class TimelineReader {
       throw forNode.error("expected a duration above 0, got " + forNode.describe());
     }
     return new Action.Traffic(device.id(), queues, rate, forNs, m.loc());
+  }
+
+  private Action storm(YamlNode node) {
+    YamlMap m = node.asMap("a mapping with 'device', 'queue', 'rate', 'for'");
+    m.allowOnly("device", "queue", "rate", "for");
+    DeviceSpec device = inventory.device(m.require("device", "the id of a device"));
+    YamlNode queueNode = m.require("queue", "the queue whose interrupt is stuck, e.g. 0");
+    if (device.queues() == 0) {
+      throw queueNode.error("device '" + device.id() + "' has no queues (queues: 0)");
+    }
+    String what = "a queue number below " + device.queues() + " (device '" + device.id() + "')";
+    int queue = queueNode.asScalar(what).intValue(0, device.queues() - 1, what);
+    YamlNode rateNode = m.require("rate", "how often the line fires, like 1M/s");
+    double rate;
+    try {
+      rate = Rates.parse(rateNode.string("a rate like 1M/s"));
+    } catch (IllegalArgumentException ex) {
+      throw rateNode.error(ex.getMessage());
+    }
+    YamlNode forNode = m.require("for", "how long the storm lasts, e.g. 200ms");
+    long forNs = duration(forNode);
+    if (forNs == 0) {
+      throw forNode.error("expected a duration above 0, got " + forNode.describe());
+    }
+    return new Action.Storm(device.id(), queue, rate, forNs, m.loc());
   }
 
   /** Queue numbers, or the empty list for {@code all} (also the default). */

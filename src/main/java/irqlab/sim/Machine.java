@@ -6,11 +6,13 @@ import irqlab.exec.Exec;
 import irqlab.hw.PlatformBus;
 import irqlab.hw.devices.QueueDevice;
 import irqlab.hw.pci.Bdf;
+import irqlab.hw.pci.MsiShape;
 import irqlab.hw.cpu.Cpu;
 import irqlab.kernel.Kernel;
 import irqlab.kernel.KernelException;
 import irqlab.kernel.Variants;
 import irqlab.kernel.drivers.NicDriver;
+import irqlab.kernel.drivers.VfioPciDriver;
 import irqlab.kernel.irq.IrqDesc;
 import irqlab.kernel.irq.ProcIrq;
 import irqlab.kernel.pci.PciDev;
@@ -36,7 +38,7 @@ import java.util.SplittableRandom;
 public final class Machine {
   /** A device and the driver bound to it, with the names of its interrupts. */
   public record Binding(String id, QueueDevice device, PciDev pci, NicDriver driver, Kernel kernel) {
-    /** The descriptor of MSI-X entry {@code entry}, or null. */
+    /** The descriptor of MSI-X entry {@code entry} (or of vector {@code entry} of the MSI block), or null. */
     public IrqDesc irqOfEntry(int entry) {
       if (!driver.bound()) {
         return null;
@@ -45,6 +47,11 @@ public final class Machine {
     }
 
     private IrqDesc descOf(int entry) {
+      if (driver.kind() == NicDriver.Kind.MSI) {
+        // One descriptor at index 0 holds the whole block's consecutive interrupts.
+        var blk = driver.dev().msiData().domain(0).store().get(0);
+        return blk == null || blk.irq() == 0 || entry >= blk.nvecUsed() ? null : kernelDesc(blk.irq() + entry);
+      }
       var d = driver.dev().msiData().domain(0).store().get(entry);
       return d == null || d.irq() == 0 ? null : kernelDesc(d.irq());
     }
@@ -54,7 +61,7 @@ public final class Machine {
     }
 
     public String name(int entry) {
-      return id + "/msix/" + entry;
+      return id + "/" + (driver == null ? "msix" : driver.kind().key()) + "/" + entry;
     }
   }
 
@@ -65,6 +72,7 @@ public final class Machine {
   private final Kernel kernel;
   private final Oracle oracle;
   private final Map<String, Binding> bindings = new LinkedHashMap<>();
+  private final Accelerators accelerators;
   private final Actor task;
   private final List<String> actionLog = new ArrayList<>();
   private final List<RunResult.IrqStat> retired = new ArrayList<>();
@@ -79,15 +87,22 @@ public final class Machine {
       cpus.add(new Cpu(i, i));
     }
     this.bus = new PlatformBus(exec, cpus);
-    this.kernel = new Kernel(exec, cpus, new Variants(scenario.machine().variants()), scenario.machine().msixDynamic());
+    this.kernel = new Kernel(exec, cpus, new Variants(scenario.machine().variants()), scenario.machine().msixDynamic(),
+        IommuPlatform.build(scenario.machine(), exec, bus));
     this.oracle = new Oracle(exec);
     kernel.addObserver(oracle);
     bus.addObserver(oracle);
     this.task = exec.newActor("kworker/0", Actor.Kind.TASK, 0);
     this.trafficRandom = new SplittableRandom(exec.random().nextLong());
+    this.accelerators = new Accelerators(exec, kernel, oracle, bus, this::log);
     for (DeviceSpec d : scenario.devices()) {
+      if (Accelerators.isAccelerator(d)) {
+        bindings.put(d.id(), accelerators.build(d, scenario.driverFor(d.id()).orElse(null), bus));
+        continue;
+      }
+      MsiShape msi = d.hasMsi() ? new MsiShape(d.msi().vectors(), d.msi().maskable(), d.msi().address64()) : null;
       QueueDevice dev = new QueueDevice(exec, bus, Bdf.parse(d.bdf()), d.id(), d.type(), 0x8086, 0x10fb,
-          d.queues(), d.hasMsix() ? d.msix().table() : 0);
+          d.queues(), d.hasMsix() ? d.msix().table() : 0, msi);
       dev.setObserver(oracle);
       DriverSpec drv = scenario.driverFor(d.id()).orElse(null);
       NicDriver driver = null;
@@ -98,8 +113,11 @@ public final class Machine {
           case NONE -> NicDriver.AffinityPolicy.NONE;
           case CPUS -> NicDriver.AffinityPolicy.PINNED;
         };
-        driver = new NicDriver(kernel, pci, d.id(), drv.vectors().min(), drv.vectors().max(), policy,
-            drv.vectors().affinity().cpus());
+        driver = "vfio".equals(drv.driver())
+            ? new VfioPciDriver(kernel, pci, d.id(), drv.vectors().min(), drv.vectors().max(), policy,
+                drv.vectors().affinity().cpus(), NicDriver.Kind.of(drv.vectors().kind()))
+            : new NicDriver(kernel, pci, d.id(), drv.vectors().min(), drv.vectors().max(), policy,
+                drv.vectors().affinity().cpus(), NicDriver.Kind.of(drv.vectors().kind()));
       }
       bindings.put(d.id(), new Binding(d.id(), dev, pci, driver, kernel));
     }
@@ -118,11 +136,21 @@ public final class Machine {
 
   private void queueTimeline() {
     for (Binding b : bindings.values()) {
+      if (accelerators.hasDriver(b.id())) {
+        at(0, () -> {
+          try {
+            log(0, "probe " + b.id() + ": " + accelerators.probe(b.id()));
+          } catch (KernelException e) {
+            log(0, "probe " + b.id() + ": FAILED: " + e.errno().name() + " (" + e.errno().strerror() + ")");
+          }
+        });
+      }
       if (b.driver() != null) {
         at(0, () -> {
           try {
             b.driver().probe();
-            log(0, "probe " + b.id() + ": " + b.driver().vectors() + " MSI-X vectors");
+            log(0, "probe " + b.id() + ": " + b.driver().vectors() + " "
+                + (b.driver().kind() == NicDriver.Kind.MSI ? "MSI" : "MSI-X") + " vectors");
           } catch (KernelException e) {
             log(0, "probe " + b.id() + ": FAILED: " + e.errno().name() + " (" + e.errno().strerror() + ")");
           }
@@ -137,10 +165,32 @@ public final class Machine {
         // before the actions listed before it have finished.
         at(t, () -> startTraffic(tr, t));
         endOfTimeline = Math.max(endOfTimeline, t + tr.forNs());
+      } else if (e.action() instanceof Action.Storm st) {
+        Binding b = bindings.get(st.device());
+        at(t, () -> StuckLine.start(exec, deviceActor(b), b.device(), st, t));
+        endOfTimeline = Math.max(endOfTimeline, t + st.forNs());
+      } else if (e.action() instanceof Action.SpoofMsi sp) {
+        at(t, () -> spoofMsi(sp, t));
       } else {
         at(t, () -> perform(e));
       }
     }
+  }
+
+  /**
+   * spoof-msi: the device itself writes {@code data} to {@code address} with its requester id, a
+   * DMA write the kernel never set up; the oracle follows it through the bus.
+   */
+  private void spoofMsi(Action.SpoofMsi sp, long t) {
+    Binding b = bindings.get(sp.device());
+    QueueDevice dev = b.device();
+    String what = String.format("spoof-msi %s (%s) writes 0x%08x to 0x%x", b.id(), dev.bdf(), sp.data(), sp.address());
+    exec.schedule(Event.of(deviceActor(b), () -> {
+      exec.point("device dma write");
+      oracle.spoofBegin(b.id(), dev.bdf().toString(), dev.requesterId(), sp.address(), sp.data(), kernel);
+      bus.memoryWrite(dev.requesterId(), sp.address(), sp.data());
+      log(t, what + ": " + oracle.spoofEnd());
+    }), exec.now());
   }
 
   private void at(long t, Runnable r) {
@@ -209,6 +259,10 @@ public final class Machine {
     if (a instanceof Action.IrqOp op) {
       Binding b = bindings.get(op.irq().device());
       int irq = irqOf(op.irq());
+      if (accelerators.has(b.id()) && (op.op() == Action.IrqOp.Op.FREE || op.op() == Action.IrqOp.Op.REQUEST)) {
+        accelerators.requestOrFree(op);
+        return "OK; depth=" + kernel.descs().get(irq).depth();
+      }
       switch (op.op()) {
         case DISABLE -> kernel.manage().disableIrq(irq);
         case DISABLE_NOSYNC -> kernel.manage().disableIrqNosync(irq);
@@ -235,12 +289,27 @@ public final class Machine {
           retired.add(Simulation.stat(name, kernel.descs().get(irq), kernel.nrCpus()));
         }
       });
+      if (accelerators.has(u.device())) {
+        accelerators.remove(u.device());
+        return "OK";
+      }
       bindings.get(u.device()).driver().remove();
       return "OK";
     }
     if (a instanceof Action.Bind bd) {
+      if (accelerators.has(bd.device())) {
+        return "OK; " + accelerators.probe(bd.device());
+      }
       bindings.get(bd.device()).driver().probe();
       return "OK";
+    }
+    if (a instanceof Action.CpuOffline off) {
+      boolean changed = kernel.smpBoot().cpuDown(off.cpu());
+      return (changed ? "OK" : "OK (already offline)") + "; online=" + kernel.onlineMask().toList();
+    }
+    if (a instanceof Action.CpuOnline on) {
+      boolean changed = kernel.smpBoot().cpuUp(on.cpu());
+      return (changed ? "OK" : "OK (already online)") + "; online=" + kernel.onlineMask().toList();
     }
     throw new IllegalStateException("refused at build time: " + a.key());
   }
@@ -262,6 +331,12 @@ public final class Machine {
     if (a instanceof Action.MsixAlloc ma) {
       return "msix-alloc " + ma.device() + " index " + (ma.index() == null ? "any" : ma.index());
     }
+    if (a instanceof Action.CpuOffline off) {
+      return "write /sys/devices/system/cpu/cpu" + off.cpu() + "/online <- 0";
+    }
+    if (a instanceof Action.CpuOnline on) {
+      return "write /sys/devices/system/cpu/cpu" + on.cpu() + "/online <- 1";
+    }
     return a.key();
   }
 
@@ -275,6 +350,9 @@ public final class Machine {
 
   /** The Linux irq number behind a scenario interrupt name; ENOENT when it has none now. */
   public int irqOf(IrqName n) {
+    if (accelerators.hasDriver(n.device())) {
+      return accelerators.irqOf(n);
+    }
     Binding b = bindings.get(n.device());
     if (b == null || b.driver() == null) {
       throw new KernelException(irqlab.kernel.Errno.ENOENT, n + ": no such device or driver");
@@ -289,6 +367,19 @@ public final class Machine {
   /** The oracle's checks once nothing is left to run. */
   public void checkQuiescent() {
     oracle.checkQuiescent(kernel, List.copyOf(bindings.values()));
+    accelerators.checkQuiescent();
+  }
+
+  /**
+   * Ends the runtime's threads; the machine runs no more. Run mode keeps a thread only for a task
+   * still blocked when a run stops; explore mode one per actor.
+   */
+  public void close() {
+    if (exec instanceof irqlab.sim.run.RunRuntime r) {
+      r.close();
+    } else if (exec instanceof irqlab.sim.explore.ExploreRuntime e) {
+      e.close();
+    }
   }
 
   public Scenario scenario() {
@@ -336,6 +427,7 @@ public final class Machine {
   public Map<String, Integer> interruptNames() {
     Map<String, Integer> m = new LinkedHashMap<>();
     for (Binding b : bindings.values()) {
+      accelerators.names(b.id(), m);
       if (b.driver() != null && b.driver().bound()) {
         for (int v : b.driver().vectorIndexes()) {
           m.put(b.name(v), b.driver().irq(v));
@@ -360,40 +452,76 @@ public final class Machine {
               "machine.kernel.variants", "unknown variant '" + v + "'; expected one of: " + known);
         }
       }
-      if (s.machine().remappingEnabled()) {
-        throw new ScenarioException(s.machine().remappingLoc(), "machine.remapping",
-            "interrupt remapping is not modelled by this build; expected none");
-      }
       for (DeviceSpec d : s.devices()) {
-        if (!d.type().equals("nic")) {
-          throw new ScenarioException(d.loc(), "devices." + d.id() + ".type",
-              "device type '" + d.type() + "' is not modelled by this build; expected nic");
+        if (Accelerators.isAccelerator(d)) {
+          if (!d.hasIms() || !d.hasMsix() || d.hasMsi() || d.behind() != null) {
+            throw new ScenarioException(d.loc(), "devices." + d.id(),
+                "an accelerator has msix (its control interrupt) and ims (its work queues' interrupts),"
+                    + " and neither msi nor behind");
+          }
+          continue;
         }
-        if (d.behind() != null || d.hasMsi() || d.hasIms()) {
+        if (!d.type().equals("nic") && !d.type().equals("legacy-msi")) {
+          throw new ScenarioException(d.loc(), "devices." + d.id() + ".type",
+              "device type '" + d.type() + "' is not modelled by this build; expected nic or legacy-msi");
+        }
+        if (d.behind() != null || d.hasIms()) {
           throw new ScenarioException(d.loc(), "devices." + d.id(),
-              "msi, ims and behind are not modelled by this build; a nic has msix and queues");
+              "ims belongs to accelerators and behind is not modelled by this build;"
+                  + " a " + d.type() + " has msi, msix and queues");
+        }
+        if (d.type().equals("legacy-msi") && (d.hasMsix() || (d.hasMsi() && d.msi().maskable()))) {
+          throw new ScenarioException(d.loc(), "devices." + d.id(),
+              "a legacy-msi device has plain MSI without per-vector masking and no MSI-X;"
+                  + " use a nic for msix or maskable msi");
         }
       }
       for (DriverSpec d : s.drivers()) {
-        if (!d.vectors().kind().equals("msix")) {
-          throw new ScenarioException(d.loc(), "drivers." + d.device() + ".vectors.kind",
-              "vector kind '" + d.vectors().kind() + "' is not modelled by this build; expected msix");
+        if (s.device(d.device()).map(Accelerators::isAccelerator).orElse(false)) {
+          if (!d.vectors().kind().equals("ims")) {
+            throw new ScenarioException(d.loc(), "drivers." + d.device() + ".vectors.kind",
+                "an accelerator's driver asks for ims vectors, one per work queue; expected ims");
+          }
+          if (d.driver() != null && !d.driver().equals("accelerator")) {
+            throw new ScenarioException(d.loc(), "drivers." + d.device() + ".driver",
+                "driver '" + d.driver() + "' is not modelled for an accelerator; expected accelerator");
+          }
+          continue;
         }
-        if (d.driver() != null && !d.driver().equals("nic")) {
+        String kind = d.vectors().kind();
+        if (!kind.equals("msix") && !kind.equals("msi")) {
+          throw new ScenarioException(d.loc(), "drivers." + d.device() + ".vectors.kind",
+              "vector kind '" + kind + "' is not modelled by this build; expected msix or msi");
+        }
+        if ("vfio".equals(d.driver()) && !s.device(d.device()).map(x -> x.type().equals("nic")).orElse(false)) {
           throw new ScenarioException(d.loc(), "drivers." + d.device() + ".driver",
-              "driver '" + d.driver() + "' is not modelled by this build; expected nic");
+              "driver 'vfio' is modelled for nic devices only in this build");
+        }
+        if (d.driver() != null && !d.driver().equals("nic") && !d.driver().equals("legacy-msi")
+            && !d.driver().equals("vfio")) {
+          throw new ScenarioException(d.loc(), "drivers." + d.device() + ".driver",
+              "driver '" + d.driver() + "' is not modelled by this build; expected the device's own driver");
         }
       }
       for (TimelineEntry e : s.timeline()) {
         Action a = e.action();
+        String dev = a instanceof Action.MsixAlloc ma ? ma.device()
+            : a instanceof Action.IrqOp op && op.op() == Action.IrqOp.Op.MSIX_FREE ? op.irq().device()
+            : a instanceof Action.Storm st ? st.device() : null;
+        if (dev != null && s.device(dev).map(Accelerators::isAccelerator).orElse(false)) {
+          throw new ScenarioException(e.loc(), "timeline." + a.key(),
+              "action '" + a.key() + "' is not modelled for an accelerator, whose queues signal through IMS");
+        }
         boolean ok = a instanceof Action.Traffic || a instanceof Action.SetAffinity
             || a instanceof Action.Unbind || a instanceof Action.Bind
-            || a instanceof Action.IrqOp || a instanceof Action.MsixAlloc;
+            || a instanceof Action.IrqOp || a instanceof Action.MsixAlloc
+            || a instanceof Action.Storm || a instanceof Action.CpuOffline
+            || a instanceof Action.CpuOnline || a instanceof Action.SpoofMsi;
         if (!ok) {
           throw new ScenarioException(e.loc(), "timeline." + a.key(),
-              "action '" + a.key() + "' is not modelled by this build; expected traffic, set-affinity,"
+              "action '" + a.key() + "' is not modelled by this build; expected traffic, storm, set-affinity,"
                   + " disable-irq, disable-irq-nosync, enable-irq, free-irq, request-irq, msix-alloc, msix-free,"
-                  + " unbind or bind");
+                  + " unbind, bind, cpu-offline, cpu-online or spoof-msi");
         }
       }
     }

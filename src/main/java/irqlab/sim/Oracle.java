@@ -25,6 +25,8 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
   private final List<Violation> violations = new ArrayList<>();
   private long messagesDelivered;
   private long messagesDropped;
+  private final StormWatch storms = new StormWatch();
+  private final SpoofWatch spoofs = new SpoofWatch();
 
   public Oracle(Exec exec) {
     this.exec = exec;
@@ -67,21 +69,64 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
   }
 
   @Override
-  public void handled(IrqDesc desc, int cpu, IrqReturn ret) {}
+  public void handled(IrqDesc desc, int cpu, IrqReturn ret) {
+    if (storms.handled(desc, ret)) {
+      add(Violation.STORM, "irq " + desc.irq() + " ran its handler " + StormWatch.LIMIT
+          + " times in a row with nobody claiming it (last on CPU " + cpu + ") and was not disabled");
+    }
+  }
+
+  @Override
+  public void spuriousDisabled(IrqDesc desc) {
+    storms.contained(desc);
+  }
 
   @Override
   public void delivered(int requesterId, long address, int data, int cpu, int vector) {
     messagesDelivered++;
+    if (spoofs.active()) {
+      String injected = spoofs.delivered(requesterId, address, data, cpu, vector);
+      if (injected != null) {
+        add(Violation.SPOOFED_MSI, injected);
+      }
+    }
+  }
+
+  /** The remapping unit blocked a message; a blocked spoof is a fault, not a violation. */
+  @Override
+  public void blocked(int requesterId, long address, int data, int faultReason, int index) {
+    if (spoofs.active()) {
+      spoofs.blocked(requesterId, address, data, faultReason, index);
+    }
+  }
+
+  /** A device is about to write {@code data} to {@code address} on its own (spoof-msi). */
+  public void spoofBegin(String device, String bdf, int requesterId, long address, int data, Kernel k) {
+    spoofs.begin(new SpoofWatch.Spoof(device, bdf, requesterId, address, data,
+        (cpu, vector) -> k.vectorDomain().vectorIrq(cpu, vector) instanceof IrqDesc d ? d : null));
+  }
+
+  /** The spoofed write has been handled; returns what became of it. */
+  public String spoofEnd() {
+    return spoofs.end();
+  }
+
+  /** Spoofed writes the remapping unit blocked (recorded as faults). */
+  public List<String> blockedSpoofs() {
+    return spoofs.blockedSpoofs();
   }
 
   @Override
   public void dropped(int requesterId, long address, int data, String why) {
     messagesDropped++;
+    if (spoofs.active()) {
+      spoofs.dropped(requesterId, address, data, why);
+    }
   }
 
   /**
    * The checks at quiescence. A queue with completed, unconsumed work is fine only while something
-   * still remembers it: the entry's PBA bit, a disabled or pending descriptor, or an IRR bit.
+   * still remembers it: the PBA or MSI pending bit, a disabled or pending descriptor, or an IRR bit.
    */
   public void checkQuiescent(Kernel k, List<Machine.Binding> bindings) {
     for (Machine.Binding b : bindings) {
@@ -92,7 +137,7 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
           continue;
         }
         int entry = dev.vectorSelect(q);
-        if (entry < 0 || dev.pbaPending(entry)) {
+        if (entry < 0 || dev.messagePending(entry)) {
           continue;
         }
         IrqDesc desc = b.irqOfEntry(entry);
@@ -117,22 +162,8 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
   }
 
   private void checkVectorAccounting(Kernel k) {
-    VectorDomain vd = k.vectorDomain();
-    for (int cpu = 0; cpu < k.nrCpus(); cpu++) {
-      if (!k.cpuOnline(cpu)) {
-        continue;
-      }
-      int installed = 0;
-      for (int v = 0; v < 256; v++) {
-        if (vd.vectorIrq(cpu, v) instanceof IrqDesc) {
-          installed++;
-        }
-      }
-      int allocated = k.matrix().allocated(cpu);
-      if (installed != allocated) {
-        add(Violation.VECTOR_ACCOUNTING, "CPU " + cpu + ": matrix counts " + allocated
-            + " allocated vectors, " + installed + " are installed");
-      }
+    for (String problem : VectorAccounting.check(k)) {
+      add(Violation.VECTOR_ACCOUNTING, problem);
     }
   }
 }

@@ -20,12 +20,19 @@ public final class Simulation {
   public static RunResult run(Scenario scenario, long seed) {
     Machine m = build(scenario, seed);
     RunRuntime rt = (RunRuntime) m.exec();
-    rt.runToQuiescence();
-    m.checkQuiescent();
-    return result(m, seed, rt.eventsRun());
+    try {
+      rt.runToQuiescence();
+      m.checkQuiescent();
+      return result(m, seed, rt.eventsRun());
+    } finally {
+      rt.close(); // a task left blocked (a deadlock) keeps a thread until then
+    }
   }
 
-  /** Runs {@code scenario} up to {@code atNs} only (for views of an intermediate state). */
+  /**
+   * Runs {@code scenario} up to {@code atNs} only (for views of an intermediate state). A task
+   * blocked at that time keeps its thread: {@link Machine#close()} the machine when done.
+   */
   public static Machine runUntil(Scenario scenario, long seed, long atNs) {
     Machine m = build(scenario, seed);
     ((RunRuntime) m.exec()).runUntil(atNs);
@@ -63,8 +70,9 @@ public final class Simulation {
           b.device().messagesSent(), b.device().messagesHeldPending()));
     }
     List<Violation> violations = m.oracle().violations();
+    List<String> failed = new ArrayList<>(Expect.evaluate(m.scenario().expect(), violations, irqs));
+    failed.addAll(ExpectState.evaluate(m));
     return new RunResult(m.scenario().name(), seed, n, m.exec().now(), events, irqs, devices,
-        m.actionLog(), m.kernel().log().lines(), violations,
-        Expect.evaluate(m.scenario().expect(), violations, irqs));
+        m.actionLog(), m.kernel().log().lines(), violations, failed);
   }
 }

@@ -7,7 +7,10 @@ public record Violation(String kind, long timeNs, String detail) {
   public static final String USE_AFTER_FREE = "use-after-free";
   public static final String SLEEPING_IN_ATOMIC = "sleeping-in-atomic";
   public static final String VECTOR_ACCOUNTING = "vector-accounting";
+  public static final String STORM = "storm";
   public static final String MISROUTED = "misrouted";
+  /** A device's write the kernel never set up reached a CPU as an interrupt (spoof-msi). */
+  public static final String SPOOFED_MSI = "spoofed-msi";
 
   @Override
   public String toString() {

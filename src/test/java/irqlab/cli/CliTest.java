@@ -67,13 +67,14 @@ class CliTest {
 
   @Test
   void unmodelledFeaturesAreRefusedAsBadInputAtTheirKey() throws IOException {
-    Path p = write("ir.yaml", """
-        name: ir
+    Path p = write("vmd.yaml", """
+        name: vmd
         machine: { cpus: 2, remapping: intel }
+        devices: [{ id: vmd0, type: vmd }]
         """);
     Cli c = Cli.run("run", p.toString());
     assertThat(c.rc()).isEqualTo(2);
-    assertThat(c.err().strip()).startsWith(p + ":2:").contains("machine.remapping").doesNotContain("\n");
+    assertThat(c.err().strip()).startsWith(p + ":3:").contains("devices.vmd0.type").doesNotContain("\n");
   }
 
   @Test

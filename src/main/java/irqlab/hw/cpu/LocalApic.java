@@ -111,6 +111,14 @@ public final class LocalApic {
     }
   }
 
+  /** INIT: the APIC returns to its power-up state, nothing pending and nothing in service. */
+  public void init() {
+    java.util.Arrays.fill(irr, 0);
+    java.util.Arrays.fill(isr, 0);
+    highIrr = -1;
+    highIsr = -1;
+  }
+
   public long acceptedMessages() {
     return accepted;
   }

@@ -3,14 +3,15 @@ package irqlab.hw.devices;
 import irqlab.exec.Exec;
 import irqlab.hw.PlatformBus;
 import irqlab.hw.pci.Bdf;
+import irqlab.hw.pci.MsiShape;
 import irqlab.hw.pci.PciFunction;
 
 /**
  * A PCI device with work queues, each an interrupt source (a NIC's queue pairs, an NVMe
  * controller's completion queues). BAR 2 starts with the number of queues and a control register
- * (bit 0: queues run); from 0x100 each queue has an interrupt vector select (which MSI-X entry it
- * signals; bit 31 = valid) and a completion count, which the driver reads and then acknowledges by
- * writing back the number it consumed.
+ * (bit 0: queues run); from 0x100 each queue has an interrupt vector select (which MSI-X entry,
+ * or which vector of its MSI block, it signals; bit 31 = valid) and a completion count, which the
+ * driver reads and then acknowledges by writing back the number it consumed.
  */
 public class QueueDevice extends PciFunction {
   public static final int REG_NUM_QUEUES = 0;
@@ -32,7 +33,13 @@ public class QueueDevice extends PciFunction {
 
   public QueueDevice(Exec exec, PlatformBus bus, Bdf bdf, String id, String type, int vendor,
       int deviceId, int queues, int msixTable) {
-    super(exec, bus, bdf, vendor, deviceId, msixTable);
+    this(exec, bus, bdf, id, type, vendor, deviceId, queues, msixTable, null);
+  }
+
+  /** As above, with an MSI capability of shape {@code msi} unless null. */
+  public QueueDevice(Exec exec, PlatformBus bus, Bdf bdf, String id, String type, int vendor,
+      int deviceId, int queues, int msixTable, MsiShape msi) {
+    super(exec, bus, bdf, vendor, deviceId, msixTable, msi);
     this.id = id;
     this.type = type;
     this.ivar = new int[queues];
@@ -56,7 +63,7 @@ public class QueueDevice extends PciFunction {
     this.observer = o;
   }
 
-  /** Work completes on {@code queue}; the device signals the queue's MSI-X entry. */
+  /** Work completes on {@code queue}; the device signals the queue's MSI-X entry or MSI vector. */
   public void complete(int queue) {
     if (!running) {
       return;
@@ -66,7 +73,19 @@ public class QueueDevice extends PciFunction {
     observer.completed(this, queue);
     int sel = ivar[queue];
     if ((sel & IVAR_VALID) != 0) {
-      signalMsix(sel & 0xffff);
+      signal(sel & 0xffff);
+    }
+  }
+
+  /**
+   * A stuck interrupt source: the queue's vector is signalled with no work completed behind it,
+   * so the driver's handler finds nothing to do. Unlike {@link #complete} it does not need the
+   * queues to run; a stuck line fires regardless.
+   */
+  public void signalWithoutWork(int queue) {
+    int sel = ivar[queue];
+    if ((sel & IVAR_VALID) != 0) {
+      signal(sel & 0xffff);
     }
   }
 
@@ -79,7 +98,7 @@ public class QueueDevice extends PciFunction {
     return completedTotal[queue];
   }
 
-  /** The MSI-X entry {@code queue} signals, or -1 when none is selected. */
+  /** The MSI-X entry or MSI vector {@code queue} signals, or -1 when none is selected. */
   public int vectorSelect(int queue) {
     return (ivar[queue] & IVAR_VALID) != 0 ? ivar[queue] & 0xffff : -1;
   }

@@ -10,6 +10,8 @@ import irqlab.hw.PlatformBus;
  */
 public class PciFunction {
   public static final int MSIX_CAP_OFFSET = 0x40;
+  /** The MSI capability follows MSI-X in the capability list (or heads it without MSI-X). */
+  public static final int MSI_CAP_OFFSET = 0x50;
   public static final int MSIX_BAR = 0;
   public static final int DEVICE_BAR = 2;
 
@@ -21,10 +23,17 @@ public class PciFunction {
   private final int[] msixTable;
   private final long[] pba;
   private final int pbaOffset;
+  private final MsiCapability msi;
   private long messagesSent;
   private long messagesHeldPending;
 
   public PciFunction(Exec exec, PlatformBus bus, Bdf bdf, int vendor, int deviceId, int msixTableSize) {
+    this(exec, bus, bdf, vendor, deviceId, msixTableSize, null);
+  }
+
+  /** A function with an MSI-X table of {@code msixTableSize} entries (0: none) and, unless null, MSI. */
+  public PciFunction(Exec exec, PlatformBus bus, Bdf bdf, int vendor, int deviceId, int msixTableSize,
+      MsiShape msiShape) {
     this.exec = exec;
     this.bus = bus;
     this.bdf = bdf;
@@ -47,6 +56,18 @@ public class PciFunction {
         msixTable[i * 4 + 3] = MsixCapability.ENTRY_CTRL_MASKBIT; // entries come out of reset masked
       }
     }
+    if (msiShape != null) {
+      config.write16(ConfigSpace.STATUS, ConfigSpace.STATUS_CAP_LIST);
+      config.write8(msixTableSize > 0 ? MSIX_CAP_OFFSET + 1 : ConfigSpace.CAPABILITY_LIST, MSI_CAP_OFFSET);
+      msi = new MsiCapability(config, MSI_CAP_OFFSET, 0, msiShape, this::sendMessage);
+    } else {
+      msi = null;
+    }
+  }
+
+  /** The MSI capability, or null when the function has none. */
+  public MsiCapability msi() {
+    return msi;
   }
 
   public Bdf bdf() {
@@ -80,11 +101,25 @@ public class PciFunction {
 
   public void configWrite16(int off, int value) {
     exec.point("cfg write");
+    if (msi != null && msi.covers(off)) {
+      msi.write(off, 2, value);
+      return;
+    }
     int before = config.read16(off);
     config.write16(off, value);
     if (off == MSIX_CAP_OFFSET + MsixCapability.FLAGS && msixTableSize > 0) {
       msixControlWritten(before, value);
     }
+  }
+
+  /** A 32-bit config write: one access, so address and data words of MSI change separately. */
+  public void configWrite32(int off, int value) {
+    exec.point("cfg write");
+    if (msi != null && msi.covers(off)) {
+      msi.write(off, 4, value);
+      return;
+    }
+    config.write32(off, value);
   }
 
   public int mmioRead32(int bar, int off) {
@@ -199,6 +234,42 @@ public class PciFunction {
     return true;
   }
 
+  /**
+   * The device signals interrupt {@code n}: MSI-X entry n while MSI-X is on, else vector n of the
+   * MSI block while MSI is on. Returns false when neither is on.
+   */
+  public boolean signal(int n) {
+    if (msi == null || msixEnabled()) {
+      return signalMsix(n);
+    }
+    exec.point("device signal");
+    switch (msi.signal(n)) {
+      case HELD -> messagesHeldPending++;
+      case OFF -> {
+        return false;
+      }
+      default -> {}
+    }
+    return true;
+  }
+
+  public boolean msiEnabled() {
+    return msi != null && msi.enabled();
+  }
+
+  /** Whether the function holds a message for {@code n}: a PBA bit, or an MSI pending bit. */
+  public boolean messagePending(int n) {
+    if (msi != null && !msixEnabled()) {
+      return msi.pending(n & (msi.enabledVectors() - 1));
+    }
+    return n < msixTableSize && pbaPending(n);
+  }
+
+  private void sendMessage(long address, int data) {
+    messagesSent++;
+    bus.memoryWrite(requesterId(), address, data);
+  }
+
   private void send(int entry) {
     messagesSent++;
     int base = entry * 4;
@@ -216,6 +287,9 @@ public class PciFunction {
       msixTable[i * 4 + 3] = MsixCapability.ENTRY_CTRL_MASKBIT;
     }
     java.util.Arrays.fill(pba, 0);
+    if (msi != null) {
+      msi.reset();
+    }
   }
 
   public long messagesSent() {

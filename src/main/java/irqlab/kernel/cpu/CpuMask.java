@@ -128,6 +128,13 @@ public final class CpuMask {
   }
 
   public CpuMask and(CpuMask o) {
+    // Masks are immutable: when one side holds the other, that one is the answer, unallocated.
+    if (o == this || isSubsetOf(o)) {
+      return this;
+    }
+    if (o.isSubsetOf(this)) {
+      return o;
+    }
     long[] w = new long[Math.min(words.length, o.words.length)];
     for (int i = 0; i < w.length; i++) {
       w[i] = words[i] & o.words[i];
@@ -169,7 +176,12 @@ public final class CpuMask {
   }
 
   public boolean isSubsetOf(CpuMask o) {
-    return andNot(o).isEmpty();
+    for (int i = 0; i < words.length; i++) {
+      if ((words[i] & ~(i < o.words.length ? o.words[i] : 0)) != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Parses a cpulist ("0-3,5"), as written to /proc/irq/N/smp_affinity_list. */

@@ -22,6 +22,7 @@ public final class IrqDomain {
   private final Object hostData;
   private int mapped;
   private boolean removed;
+  private int revmapSize;
 
   public IrqDomain(String name, IrqDomain parent, IrqDomainOps ops, int flags, BusToken busToken, Object hostData) {
     this.name = name;
@@ -63,6 +64,15 @@ public final class IrqDomain {
 
   public Object hostData() {
     return hostData;
+  }
+
+  /** revmap_size: the linear map a domain created with a size has (INTEL-IR: 65536); debugfs "size". */
+  public int revmapSize() {
+    return revmapSize;
+  }
+
+  public void setRevmapSize(int size) {
+    this.revmapSize = size;
   }
 
   /** Interrupts with a level in this domain. */

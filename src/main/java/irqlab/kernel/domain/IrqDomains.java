@@ -63,6 +63,9 @@ public final class IrqDomains {
     for (int i = 0; i < nr; i++) {
       IrqDesc desc = descs.get(virq + i);
       Affinity a = affinity == null || i >= affinity.size() ? null : affinity.get(i);
+      // alloc_descs: the node of the mask's first CPU (one node here), else the device's node,
+      // NUMA_NO_NODE on q35 (the reference AHCI's "node: -1").
+      desc.setNode(a != null ? 0 : -1);
       if (a != null) {
         desc.setAffinity(a.mask());
         desc.data().set(IrqdState.AFFINITY_SET);

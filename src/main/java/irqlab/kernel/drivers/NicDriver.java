@@ -18,9 +18,11 @@ import java.util.List;
  * A multi-queue NIC driver in the style of ixgbe/i40e: one MSI-X vector per queue pair (queues
  * beyond the vector count share vectors round-robin), each handler draining its queues' completions.
  * Probe allocates the vectors, points each queue at its entry, requests the interrupts and starts
- * the queues; remove stops the queues, frees the interrupts and the vectors.
+ * the queues; remove stops the queues, frees the interrupts and the vectors. In MSI mode the same
+ * driver asks for an MSI block instead and points queues at vectors of the block; it also drives
+ * legacy-msi queue devices, whose single non-maskable MSI is all they have.
  */
-public final class NicDriver {
+public class NicDriver {
   /** How the vectors' affinity is chosen. */
   public enum AffinityPolicy {
     /** Unmanaged, default affinity: the vector matrix places each on the emptiest CPU. */
@@ -38,6 +40,7 @@ public final class NicDriver {
   private final int max;
   private final AffinityPolicy policy;
   private final CpuMask pinned;
+  private final Kind kind;
   private int nvec;
   private int queues;
   /** The MSI-X entry each queue signals (the device's vector select registers mirror it). */
@@ -48,7 +51,41 @@ public final class NicDriver {
   private final java.util.TreeMap<Integer, Integer> irqs = new java.util.TreeMap<>();
   private boolean bound;
 
+  /** The PCI interrupt mode the driver asks pci_alloc_irq_vectors for (scenario vectors.kind). */
+  public enum Kind {
+    MSIX("msix", PciMsi.PCI_IRQ_MSIX),
+    MSI("msi", PciMsi.PCI_IRQ_MSI);
+
+    private final String key;
+    private final int flag;
+
+    Kind(String key, int flag) {
+      this.key = key;
+      this.flag = flag;
+    }
+
+    /** The kind as interrupt names spell it: "msix", "msi". */
+    public String key() {
+      return key;
+    }
+
+    public static Kind of(String key) {
+      for (Kind k : values()) {
+        if (k.key.equals(key)) {
+          return k;
+        }
+      }
+      throw new IllegalArgumentException("no PCI interrupt kind '" + key + "'");
+    }
+  }
+
   public NicDriver(Kernel k, PciDev dev, String name, int min, int max, AffinityPolicy policy, CpuMask pinned) {
+    this(k, dev, name, min, max, policy, pinned, Kind.MSIX);
+  }
+
+  public NicDriver(Kernel k, PciDev dev, String name, int min, int max, AffinityPolicy policy, CpuMask pinned,
+      Kind kind) {
+    this.kind = kind;
     this.k = k;
     this.dev = dev;
     this.name = name;
@@ -70,6 +107,10 @@ public final class NicDriver {
     return bound;
   }
 
+  public Kind kind() {
+    return kind;
+  }
+
   public int vectors() {
     return nvec;
   }
@@ -83,10 +124,13 @@ public final class NicDriver {
     return irq;
   }
 
-  /** The MSI-X indexes that have an interrupt, ascending. */
+  /** The vector indexes (MSI-X entries, or vectors of the MSI block) that have an interrupt, ascending. */
   public List<Integer> vectorIndexes() {
     return List.copyOf(irqs.keySet());
   }
+
+  /** What the driver does before it asks for vectors; vfio-pci attaches the device's IOMMU group. */
+  protected void attachDevice() {}
 
   public String actionName(int index) {
     return name + "-TxRx-" + index;
@@ -94,9 +138,10 @@ public final class NicDriver {
 
   /** The driver's probe. */
   public void probe() {
+    attachDevice();
     PciFunction fn = dev.function();
     queues = fn.mmioRead32(PciFunction.DEVICE_BAR, QueueDevice.REG_NUM_QUEUES);
-    int flags = PciMsi.PCI_IRQ_MSIX | (policy == AffinityPolicy.MANAGED ? PciMsi.PCI_IRQ_AFFINITY : 0);
+    int flags = kind.flag | (policy == AffinityPolicy.MANAGED ? PciMsi.PCI_IRQ_AFFINITY : 0);
     List<CpuMask> pin = null;
     if (policy == AffinityPolicy.PINNED) {
       pin = new ArrayList<>();

@@ -108,17 +108,31 @@ public final class ChipFlow {
 
   // ---- startup / shutdown (chip.c: irq_startup, irq_shutdown) ----
 
-  /** irq_startup(desc, resend, IRQ_START_FORCE): activates managed lines, enables, resends. */
+  /**
+   * irq_startup(desc, resend, IRQ_START_FORCE): activates, enables, resends. A managed line whose
+   * mask has no online CPU is left shut down at depth 1 (IRQ_STARTUP_ABORT).
+   */
   public void irqStartup(IrqDesc desc, boolean resend) {
     IrqData d = desc.data();
     desc.setDepth(0);
     if (d.is(IrqdState.IRQ_STARTED)) {
       irqEnable(desc);
     } else {
-      if (d.is(IrqdState.AFFINITY_MANAGED)) {
+      boolean managed = d.is(IrqdState.AFFINITY_MANAGED);
+      if (managed) {
+        // __irq_startup_managed: with no CPU of its mask online the line stays shut down (ABORT)
+        // until CPU hotplug brings one back.
         d.clear(IrqdState.MANAGED_SHUTDOWN);
+        if (!desc.affinity().intersects(k.onlineMask())) {
+          desc.setDepth(1);
+          d.set(IrqdState.MANAGED_SHUTDOWN);
+          return;
+        }
       }
       IrqDomains.activate(d, false);
+      if (managed) {
+        managedStartupAffinity(desc);
+      }
       d.set(IrqdState.IRQ_STARTED);
       if (d.chip().has(IrqChip.Op.STARTUP)) {
         d.chip().startup(d);
@@ -132,12 +146,24 @@ public final class ChipFlow {
     }
   }
 
-  /** irq_shutdown: depth becomes 1 and the line is masked for real. */
+  /** IRQ_STARTUP_MANAGED: irq_do_set_affinity with the full mask; its result is ignored, as in chip.c. */
+  private void managedStartupAffinity(IrqDesc desc) {
+    try {
+      k.manage().irqDoSetAffinity(desc, desc.affinity(), false);
+    } catch (irqlab.kernel.KernelException e) {
+      // irq_startup does not look at the return value either.
+    }
+  }
+
+  /**
+   * irq_shutdown: depth goes up by one and the line is masked for real. Incrementing (not setting
+   * 1) is commit 788019eb559f: a managed shutdown on CPU offline keeps a driver's disable.
+   */
   public void irqShutdown(IrqDesc desc) {
     IrqData d = desc.data();
     if (d.is(IrqdState.IRQ_STARTED)) {
       desc.clearIstate(IrqsState.REPLAY);
-      desc.setDepth(1);
+      desc.setDepth(desc.depth() + 1);
       if (d.chip().has(IrqChip.Op.SHUTDOWN)) {
         d.chip().shutdown(d);
         d.set(IrqdState.IRQ_DISABLED | IrqdState.IRQ_MASKED);

@@ -110,6 +110,22 @@ public abstract class IrqChip {
     throw missing(Op.WRITE_MSI_MSG);
   }
 
+  /**
+   * irq_bus_lock: taken before any other op of a slow-bus chip (I2C, SPI, a device command queue)
+   * in task context; the ops in between may only record what to change.
+   */
+  public void busLock(IrqData d) {
+    throw missing(Op.BUS_LOCK);
+  }
+
+  /**
+   * irq_bus_sync_unlock: pushes what the ops since {@link #busLock} recorded to the hardware and
+   * waits until it took effect; may sleep.
+   */
+  public void busSyncUnlock(IrqData d) {
+    throw missing(Op.BUS_SYNC_UNLOCK);
+  }
+
   private UnsupportedOperationException missing(Op op) {
     return new UnsupportedOperationException(name + " has no " + op);
   }

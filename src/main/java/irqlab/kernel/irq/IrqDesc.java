@@ -1,5 +1,6 @@
 package irqlab.kernel.irq;
 
+import irqlab.exec.Exec;
 import irqlab.exec.RawSpinLock;
 import irqlab.kernel.cpu.CpuMask;
 
@@ -12,7 +13,9 @@ import irqlab.kernel.cpu.CpuMask;
 public final class IrqDesc {
   private final int irq;
   private final IrqData data;
-  private final RawSpinLock lock;
+  /** desc->lock, made on first use: a million allocated, never requested lines need none. */
+  private RawSpinLock lock;
+  private final Exec exec;
   private FlowHandler handler;
   private String handlerName;
   private IrqAction action;
@@ -29,17 +32,24 @@ public final class IrqDesc {
   private int node;
   private Object msiDesc;
   private long[] kstat;
-  private long[] unhandledPerCpu;
   private long totalCount;
   // note_interrupt() bookkeeping (kernel/irq/spurious.c).
-  private int irqCount;
-  private int irqsUnhandled;
-  private long lastUnhandledNs;
+  /** note_interrupt's bookkeeping, made when a handler first goes unhandled (most lines never do). */
+  private UnhandledStats unhandled;
   private boolean freed;
 
   public IrqDesc(int irq, IrqData.Factory dataFactory, RawSpinLock lock, CpuMask defaultAffinity) {
     this.irq = irq;
     this.lock = lock;
+    this.exec = null;
+    this.affinity = defaultAffinity;
+    this.data = dataFactory.create(this);
+  }
+
+  /** A descriptor whose lock is made on {@code exec} when first taken. */
+  public IrqDesc(int irq, IrqData.Factory dataFactory, Exec exec, CpuMask defaultAffinity) {
+    this.irq = irq;
+    this.exec = exec;
     this.affinity = defaultAffinity;
     this.data = dataFactory.create(this);
   }
@@ -58,7 +68,11 @@ public final class IrqDesc {
   }
 
   public RawSpinLock lock() {
-    return lock;
+    RawSpinLock l = lock;
+    if (l == null) {
+      l = lock = new RawSpinLock(exec, "irq_desc");
+    }
+    return l;
   }
 
   public FlowHandler handler() {
@@ -133,6 +147,17 @@ public final class IrqDesc {
     return status;
   }
 
+  /**
+   * irq_set_status_flags: IRQ_MOVE_PCNTXT (1 << 14) also sets IRQD_MOVE_PCNTXT, as
+   * __irq_modify_status does.
+   */
+  public void setStatusFlags(int flags) {
+    status |= flags;
+    if ((flags & (1 << 14)) != 0) {
+      setState(IrqdState.MOVE_PCNTXT);
+    }
+  }
+
   public CpuMask affinity() {
     return affinity;
   }
@@ -200,40 +225,64 @@ public final class IrqDesc {
     return totalCount;
   }
 
+  /** The spurious-interrupt counters of a line that went unhandled at least once. */
+  private static final class UnhandledStats {
+    long[] perCpu;
+    int irqCount;
+    int irqsUnhandled;
+    long lastUnhandledNs;
+  }
+
+  private UnhandledStats unhandledStats() {
+    UnhandledStats u = unhandled;
+    if (u == null) {
+      u = unhandled = new UnhandledStats();
+    }
+    return u;
+  }
+
   /** Handler invocations on {@code cpu} that no action claimed (IRQ_NONE). */
   public long unhandled(int cpu) {
-    return unhandledPerCpu == null || cpu >= unhandledPerCpu.length ? 0 : unhandledPerCpu[cpu];
+    long[] p = unhandled == null ? null : unhandled.perCpu;
+    return p == null || cpu >= p.length ? 0 : p[cpu];
   }
 
   void countUnhandledOn(int cpu, int nrCpus) {
-    if (unhandledPerCpu == null) {
-      unhandledPerCpu = new long[nrCpus];
+    UnhandledStats u = unhandledStats();
+    if (u.perCpu == null) {
+      u.perCpu = new long[nrCpus];
     }
-    unhandledPerCpu[cpu]++;
+    u.perCpu[cpu]++;
   }
 
   int irqCount() {
-    return irqCount;
+    return unhandled == null ? 0 : unhandled.irqCount;
   }
 
   void setIrqCount(int n) {
-    irqCount = n;
+    if (n != 0 || unhandled != null) {
+      unhandledStats().irqCount = n;
+    }
   }
 
   public int irqsUnhandled() {
-    return irqsUnhandled;
+    return unhandled == null ? 0 : unhandled.irqsUnhandled;
   }
 
   void setIrqsUnhandled(int n) {
-    irqsUnhandled = n;
+    if (n != 0 || unhandled != null) {
+      unhandledStats().irqsUnhandled = n;
+    }
   }
 
   long lastUnhandledNs() {
-    return lastUnhandledNs;
+    return unhandled == null ? 0 : unhandled.lastUnhandledNs;
   }
 
   void setLastUnhandledNs(long t) {
-    lastUnhandledNs = t;
+    if (t != 0 || unhandled != null) {
+      unhandledStats().lastUnhandledNs = t;
+    }
   }
 
   /** Set once the descriptor is returned to the allocator; any later use is a use-after-free. */

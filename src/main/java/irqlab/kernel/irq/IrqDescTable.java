@@ -1,7 +1,6 @@
 package irqlab.kernel.irq;
 
 import irqlab.exec.Exec;
-import irqlab.exec.RawSpinLock;
 import irqlab.kernel.Errno;
 import irqlab.kernel.KernelException;
 import irqlab.kernel.cpu.CpuMask;
@@ -23,10 +22,13 @@ public final class IrqDescTable {
   private final BitSet allocated = new BitSet();
   private IrqDesc[] descs = new IrqDesc[256];
   private int count;
+  /** Every number from the lower bound up to this one is allocated: searches start here. */
+  private int lowestFree;
 
   public IrqDescTable(Exec exec, int dynamicLowerBound) {
     this.exec = exec;
     this.dynamicLowerBound = dynamicLowerBound;
+    this.lowestFree = dynamicLowerBound;
   }
 
   public int dynamicLowerBound() {
@@ -41,7 +43,7 @@ public final class IrqDescTable {
     if (cnt <= 0) {
       throw new KernelException(Errno.EINVAL, "irq_alloc_descs: count " + cnt);
     }
-    int start = Math.max(from, dynamicLowerBound);
+    int start = Math.max(Math.max(from, dynamicLowerBound), lowestFree);
     while (true) {
       start = allocated.nextClearBit(start);
       int end = allocated.nextSetBit(start);
@@ -58,10 +60,13 @@ public final class IrqDescTable {
     }
     for (int i = 0; i < cnt; i++) {
       int irq = start + i;
-      descs[irq] = new IrqDesc(irq, dataFactory, new RawSpinLock(exec, "irq_desc"), defaultAffinity);
+      descs[irq] = new IrqDesc(irq, dataFactory, exec, defaultAffinity);
     }
     allocated.set(start, start + cnt);
     count += cnt;
+    if (start <= lowestFree) {
+      lowestFree = allocated.nextClearBit(start);
+    }
     return start;
   }
 
@@ -76,6 +81,7 @@ public final class IrqDescTable {
       descs[irq] = null;
       allocated.clear(irq);
       count--;
+      lowestFree = Math.min(lowestFree, irq);
     }
   }
 

@@ -8,7 +8,9 @@ import irqlab.kernel.domain.IrqDomains;
 
 /**
  * Driver-facing interrupt management from kernel/irq/manage.c: request_irq, free_irq,
- * disable_irq(_nosync), enable_irq, synchronize_irq and irq_set_affinity.
+ * disable_irq(_nosync), enable_irq, synchronize_irq and irq_set_affinity. All but the last two
+ * take the slow-bus bracket ({@link ChipBusLock}) around the descriptor lock, as manage.c does;
+ * irq_set_affinity takes only the descriptor lock (__irq_set_affinity).
  */
 public final class Manage {
   private final Kernel k;
@@ -35,6 +37,7 @@ public final class Manage {
       throw new KernelException(Errno.ENOSYS, "irq " + irq + " has no chip");
     }
     k.mightSleep("request_irq");
+    ChipBusLock.lock(k, desc, "request_irq"); // __setup_irq: outside desc->lock
     boolean irqs = k.localIrqSave();
     desc.lock().lock();
     try {
@@ -51,6 +54,7 @@ public final class Manage {
     } finally {
       desc.lock().unlock();
       k.localIrqRestore(irqs);
+      ChipBusLock.syncUnlock(k, desc);
     }
   }
 
@@ -65,6 +69,7 @@ public final class Manage {
   public String freeIrq(int irq, Object devId) {
     IrqDesc desc = desc(irq);
     k.mightSleep("free_irq");
+    ChipBusLock.lock(k, desc, "free_irq");
     boolean irqs = k.localIrqSave();
     desc.lock().lock();
     IrqAction action = desc.action();
@@ -78,8 +83,11 @@ public final class Manage {
     } finally {
       desc.lock().unlock();
       k.localIrqRestore(irqs);
+      // Synced out before synchronize_irq, as __free_irq does (the shutdown reaches the chip first).
+      ChipBusLock.syncUnlock(k, desc);
     }
     synchronizeIrq(irq);
+    ChipBusLock.lock(k, desc, "free_irq"); // retaken for the deactivation over the slow bus
     irqs = k.localIrqSave();
     desc.lock().lock();
     try {
@@ -87,6 +95,7 @@ public final class Manage {
     } finally {
       desc.lock().unlock();
       k.localIrqRestore(irqs);
+      ChipBusLock.syncUnlock(k, desc);
     }
     return action.name();
   }
@@ -94,6 +103,7 @@ public final class Manage {
   /** disable_irq_nosync: depth++, lazily disabled on the first level. */
   public void disableIrqNosync(int irq) {
     IrqDesc desc = desc(irq);
+    ChipBusLock.lock(k, desc, "disable_irq_nosync"); // irq_get_desc_buslock
     boolean irqs = k.localIrqSave();
     desc.lock().lock();
     try {
@@ -104,6 +114,7 @@ public final class Manage {
     } finally {
       desc.lock().unlock();
       k.localIrqRestore(irqs);
+      ChipBusLock.syncUnlock(k, desc); // irq_put_desc_busunlock
     }
   }
 
@@ -116,6 +127,7 @@ public final class Manage {
   /** enable_irq: depth--, and at zero the line starts again with a resend of what arrived meanwhile. */
   public void enableIrq(int irq) {
     IrqDesc desc = desc(irq);
+    ChipBusLock.lock(k, desc, "enable_irq"); // irq_get_desc_buslock
     boolean irqs = k.localIrqSave();
     desc.lock().lock();
     try {
@@ -131,6 +143,7 @@ public final class Manage {
     } finally {
       desc.lock().unlock();
       k.localIrqRestore(irqs);
+      ChipBusLock.syncUnlock(k, desc); // irq_put_desc_busunlock
     }
   }
 
@@ -170,7 +183,17 @@ public final class Manage {
       return;
     }
     if (d.is(IrqdState.MOVE_PCNTXT) && !d.is(IrqdState.SETAFFINITY_PENDING)) {
-      irqDoSetAffinity(desc, mask, force);
+      try {
+        irqDoSetAffinity(desc, mask, force);
+      } catch (KernelException e) {
+        // irq_try_set_affinity: a busy vector layer (old vector not yet cleaned up) makes the
+        // move pending for the next interrupt instead of failing the write.
+        if (e.errno() != Errno.EBUSY || force) {
+          throw e;
+        }
+        d.set(IrqdState.SETAFFINITY_PENDING);
+        desc.setPendingMask(mask);
+      }
     } else {
       d.set(IrqdState.SETAFFINITY_PENDING);
       desc.setPendingMask(mask);

@@ -35,8 +35,9 @@ public final class MsiCore {
       throw new KernelException(Errno.EINVAL, "MSI domain id " + domid);
     }
     int size = hwsize == 0 ? MsiDescStore.MAX_HWSIZE : hwsize;
-    if (size < 0 || size > MsiDescStore.MAX_HWSIZE) {
-      throw new KernelException(Errno.EINVAL, "MSI domain size " + hwsize + " exceeds " + MsiDescStore.MAX_HWSIZE);
+    int max = MsiDescStore.maxHwsize(template.busToken());
+    if (size < 0 || size > max) {
+      throw new KernelException(Errno.EINVAL, "MSI domain size " + hwsize + " exceeds " + max);
     }
     if (dev.msiData().domain(domid) != null) {
       throw new KernelException(Errno.EEXIST, dev.devName() + " already has an MSI domain at id " + domid);
@@ -110,6 +111,10 @@ public final class MsiCore {
       }
     } catch (KernelException e) {
       freeIrqsRange(dev, domid, first, last);
+      // A failed PCI multi-MSI block lets the caller retry with a single vector.
+      if (isPciBus(dd.template().busToken()) && todo.get(allocated).nvecUsed() > 1) {
+        return 1;
+      }
       if (isPciBus(dd.template().busToken()) && allocated > 0 && e.errno() == Errno.ENOSPC) {
         return allocated;
       }
@@ -133,7 +138,7 @@ public final class MsiCore {
 
   /** One descriptor's interrupts: hierarchy allocation, then msi_init_virq for each. */
   private void allocDescIrqs(MsiDeviceDomain dd, MsiDesc desc) {
-    List<IrqDomains.Affinity> aff = desc.affinity() == null ? null : List.of(desc.affinity());
+    List<IrqDomains.Affinity> aff = desc.affinities();
     DeviceDomainOps ops = (DeviceDomainOps) dd.domain().ops();
     int virq = k.domains().allocIrqs(dd.domain(), desc.nvecUsed(), new AllocArg(desc, ops.parent.allocInfo(dd.device())),
         aff, k.possibleMask());
@@ -210,10 +215,13 @@ public final class MsiCore {
     return new int[] {desc.msiIndex(), desc.irq()};
   }
 
-  /** irq_chip_compose_msi_msg: the deepest level that can compose does. */
+  /**
+   * irq_chip_compose_msi_msg: the first level from the top that can compose does (under
+   * remapping that is INTEL-IR with its remappable message, not VECTOR below it).
+   */
   public static MsiMsg composeMsiMsg(IrqData top) {
     IrqData pos = null;
-    for (IrqData d = top; d != null; d = d.parent()) {
+    for (IrqData d = top; d != null && pos == null; d = d.parent()) {
       if (d.chip() != null && d.chip().has(IrqChip.Op.COMPOSE_MSI_MSG)) {
         pos = d;
       }

@@ -15,11 +15,25 @@ public final class MsiDescStore {
   public static final int ANY_INDEX = -1;
   /** MSI_MAX_INDEX + 1: the largest hardware size a domain may declare. */
   public static final int MAX_HWSIZE = 65536;
+  /**
+   * irqlab's extension for PCI/IMS domains: up to 2^20 interrupts, so that one accelerator can
+   * have a million queues. The kernel's msi_desc keeps the index in a u16 (MSI_MAX_INDEX), but an
+   * IMS index names no hardware table entry (queue-memory IMS: a software handle; the slot array:
+   * as large as the device makes it), so only the store's key width limits it here.
+   */
+  public static final int MAX_IMS_HWSIZE = 1 << 20;
+
+  /** The largest size a domain of bus {@code token} may declare. */
+  public static int maxHwsize(irqlab.kernel.domain.BusToken token) {
+    return token == irqlab.kernel.domain.BusToken.PCI_DEVICE_IMS ? MAX_IMS_HWSIZE : MAX_HWSIZE;
+  }
 
   private final int hwsize;
   private final BitSet used = new BitSet();
   private MsiDesc[] slots = new MsiDesc[8];
   private int count;
+  /** Every index below this one is used: ANY starts its search here, not at 0. */
+  private int lowestFree;
 
   public MsiDescStore(int hwsize) {
     this.hwsize = hwsize;
@@ -33,7 +47,8 @@ public final class MsiDescStore {
   public MsiDesc insert(int index) {
     int at;
     if (index == ANY_INDEX) {
-      at = used.nextClearBit(0);
+      at = used.nextClearBit(lowestFree);
+      lowestFree = at;
       if (at >= hwsize) {
         throw new KernelException(Errno.ENOSPC, "no free MSI index below " + hwsize);
       }
@@ -53,6 +68,9 @@ public final class MsiDescStore {
     slots[at] = d;
     used.set(at);
     count++;
+    if (at == lowestFree) {
+      lowestFree = at + 1;
+    }
     return d;
   }
 
@@ -65,6 +83,7 @@ public final class MsiDescStore {
       slots[index] = null;
       used.clear(index);
       count--;
+      lowestFree = Math.min(lowestFree, index);
     }
   }
 

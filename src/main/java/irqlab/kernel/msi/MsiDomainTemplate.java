@@ -28,4 +28,9 @@ public record MsiDomainTemplate(
   public static final int FLAG_MSIX_CONTIGUOUS = 1 << 19;
   public static final int FLAG_PCI_MSIX_ALLOC_DYN = 1 << 20;
   public static final int FLAG_NO_AFFINITY = 1 << 21;
+  /**
+   * MSI_FLAG_PCI_IMS. v6.2 gave it bit 21; IMS was reverted before 6.12 reused bit 21 for
+   * NO_AFFINITY, and irqlab models both, so IMS takes the next free bit.
+   */
+  public static final int FLAG_PCI_IMS = 1 << 22;
 }

@@ -1,5 +1,7 @@
 package irqlab.kernel.pci;
 
+import irqlab.exec.RawSpinLock;
+import irqlab.hw.pci.MsiCapability;
 import irqlab.hw.pci.MsixCapability;
 import irqlab.hw.pci.PciFunction;
 import irqlab.kernel.msi.MsiDevice;
@@ -16,11 +18,21 @@ public final class PciDev implements MsiDevice {
   boolean msixEnabled;
   boolean msiEnabled;
   int msixCap;
+  int msiCap;
+  /** pci_dev.no_64bit_msi: the MSI address register has no upper half. */
+  boolean no64bitMsi;
+  /** pci_dev.msi_lock, guarding the MSI mask register and its cache; made with the MSI context. */
+  RawSpinLock msiLock;
 
   public PciDev(PciFunction fn) {
     this.fn = fn;
     this.name = fn.bdf().toString();
     this.msixCap = findCapability(MsixCapability.CAP_ID);
+    this.msiCap = findCapability(MsiCapability.CAP_ID);
+    // pci_msi_init: a 32-bit-only MSI capability restricts the addresses the arch may use.
+    if (msiCap != 0 && (fn.configRead16(msiCap + MsiCapability.FLAGS) & MsiCapability.FLAGS_64BIT) == 0) {
+      no64bitMsi = true;
+    }
   }
 
   /** pci_find_capability: walks the capability list in config space. */
@@ -62,6 +74,19 @@ public final class PciDev implements MsiDevice {
 
   public int msixCap() {
     return msixCap;
+  }
+
+  /** Config offset of the MSI capability, 0 when the function has none (pci_dev.msi_cap). */
+  public int msiCap() {
+    return msiCap;
+  }
+
+  /** pci_msi_vec_count: the block the function can send (Multiple Message Capable); EINVAL without MSI. */
+  public int msiVecCount() {
+    if (msiCap == 0) {
+      return -1;
+    }
+    return 1 << ((fn.configRead16(msiCap + MsiCapability.FLAGS) & MsiCapability.FLAGS_QMASK) >>> 1);
   }
 
   /** pci_msix_vec_count: table size from message control. */

@@ -41,11 +41,23 @@ public final class PciMsi {
   private final Kernel k;
   private final MsiCore core;
   private final MsiParent parent;
+  private final PciMsiCapability msi;
 
   public PciMsi(Kernel k, MsiCore core, MsiParent parent) {
     this.k = k;
     this.core = core;
     this.parent = parent;
+    this.msi = new PciMsiCapability(k, core, this);
+  }
+
+  /** The MSI parent of {@code dev}'s per-device domains (the PCI-MSI code asks here). */
+  MsiParent parentOf(PciDev dev) {
+    return parent;
+  }
+
+  /** The irq domain {@code dev}'s per-device domains hang under. */
+  irqlab.kernel.domain.IrqDomain parentDomainOf(PciDev dev) {
+    return k.msiParentDomain();
   }
 
   public MsiCore core() {
@@ -110,21 +122,43 @@ public final class PciMsi {
   // ---- the API ----
 
   /**
-   * pci_alloc_irq_vectors_affinity for MSI-X. With PCI_IRQ_AFFINITY the vectors beyond the pre and
-   * post ones are spread over the CPUs and managed. {@code pinned}, when given, is the irlab
-   * extension for a driver that places unmanaged vectors on fixed CPUs (one mask per vector).
-   * Returns the number of vectors; ENOSPC below {@code min}, EINVAL when MSI is already on.
+   * pci_alloc_irq_vectors_affinity: MSI-X first, then MSI, as the flags allow; the error of the
+   * last mode tried when none works. With PCI_IRQ_AFFINITY the vectors beyond the pre and post
+   * ones are spread over the CPUs and managed. {@code pinned}, when given, is the irqlab extension
+   * for a driver that places unmanaged vectors on fixed CPUs (one mask per vector). Returns the
+   * number of vectors.
    */
   public int allocIrqVectors(PciDev dev, int min, int max, int flags, IrqAffinity.AffinityDescriptor affd,
       List<irqlab.kernel.cpu.CpuMask> pinned) {
-    if ((flags & PCI_IRQ_MSIX) == 0) {
-      throw new KernelException(Errno.EINVAL, "only MSI-X vectors are modelled for " + dev.devName());
+    if ((flags & (PCI_IRQ_MSIX | PCI_IRQ_MSI)) == 0) {
+      throw new KernelException(Errno.EINVAL, "only MSI-X and MSI vectors are modelled for " + dev.devName());
     }
     if ((flags & PCI_IRQ_AFFINITY) != 0 && affd == null) {
       affd = IrqAffinity.AffinityDescriptor.NONE;
     } else if ((flags & PCI_IRQ_AFFINITY) == 0) {
       affd = null;
     }
+    KernelException last = null;
+    if ((flags & PCI_IRQ_MSIX) != 0) {
+      try {
+        return enableMsixRange(dev, min, max, affd, pinned);
+      } catch (KernelException e) {
+        last = e;
+      }
+    }
+    if ((flags & PCI_IRQ_MSI) != 0) {
+      try {
+        return msi.enableRange(dev, min, max, affd, pinned);
+      } catch (KernelException e) {
+        last = e;
+      }
+    }
+    throw last;
+  }
+
+  /** __pci_enable_msix_range: ENOSPC below {@code min}, EINVAL when MSI is already on. */
+  private int enableMsixRange(PciDev dev, int min, int max, IrqAffinity.AffinityDescriptor affd,
+      List<irqlab.kernel.cpu.CpuMask> pinned) {
     if (max < min) {
       throw new KernelException(Errno.ERANGE, "max " + max + " < min " + min);
     }
@@ -170,15 +204,16 @@ public final class PciMsi {
   /** pci_setup_msix_device_domain: creates the PCI-MSIX domain once. */
   private void setupMsixDeviceDomain(PciDev dev, int hwsize) {
     MsiDeviceDomain dd = dev.msiData().domain(MsiDeviceData.DEFAULT_DOMAIN);
-    if (dd != null) {
-      if (dd.template().busToken() != BusToken.PCI_DEVICE_MSIX) {
-        throw new KernelException(Errno.EBUSY, dev.devName() + ": default MSI domain is " + dd.domain().name());
-      }
+    if (dd != null && dd.template().busToken() == BusToken.PCI_DEVICE_MSIX) {
       return;
+    }
+    if (dd != null) {
+      // The PCI-MSI domain left from an earlier MSI enable gives way: both use the default slot.
+      core.removeDeviceDomain(dev, MsiDeviceData.DEFAULT_DOMAIN);
     }
     MsiDomainTemplate t = new MsiDomainTemplate("PCI-MSIX", BusToken.PCI_DEVICE_MSIX, MSIX_TEMPLATE_FLAGS,
         name -> new PciMsixChip(name, this, parent));
-    core.createDeviceDomain(dev, MsiDeviceData.DEFAULT_DOMAIN, t, hwsize, k.vectorDomain().domain(), parent);
+    core.createDeviceDomain(dev, MsiDeviceData.DEFAULT_DOMAIN, t, hwsize, parentDomainOf(dev), parent);
   }
 
   /** msix_capability_init: enable with all entries masked, set up descriptors and interrupts, unmask the function. */
@@ -232,6 +267,14 @@ public final class PciMsi {
   /** pci_irq_vector: the Linux irq of vector {@code nr}; EINVAL when there is none. */
   public int irqVector(PciDev dev, int nr) {
     MsiDeviceDomain dd = dev.msiData().domain(MsiDeviceData.DEFAULT_DOMAIN);
+    if (dev.msiEnabled) {
+      // msi_get_virq: one MSI descriptor at index 0 holds the block's consecutive interrupts.
+      MsiDesc d = dd == null ? null : dd.store().get(0);
+      if (d == null || d.irq() == 0 || nr < 0 || nr >= d.nvecUsed()) {
+        throw new KernelException(Errno.EINVAL, dev.devName() + " has no MSI vector " + nr);
+      }
+      return d.irq() + nr;
+    }
     MsiDesc d = dd == null ? null : dd.store().get(nr);
     if (d == null || d.irq() == 0) {
       throw new KernelException(Errno.EINVAL, dev.devName() + " has no vector " + nr);
@@ -239,8 +282,14 @@ public final class PciMsi {
     return d.irq();
   }
 
-  /** pci_free_irq_vectors: mask every entry, turn MSI-X off, free the interrupts and the domain's descriptors. */
+  /** pci_free_irq_vectors: pci_disable_msix, then pci_disable_msi. */
   public void freeIrqVectors(PciDev dev) {
+    disableMsix(dev);
+    msi.disable(dev);
+  }
+
+  /** pci_disable_msix: mask every entry, turn MSI-X off, free the interrupts and the domain's descriptors. */
+  private void disableMsix(PciDev dev) {
     if (!dev.msixEnabled) {
       return;
     }

@@ -6,13 +6,14 @@ package irqlab.kernel.x86;
  */
 public final class ApicChipData {
   final int irq;
+  // Vectors (< 256) and CPUs (< 1024) are shorts: a million allocated interrupts each have one.
   /** hw_irq_cfg: what the message is composed from. */
-  int cfgVector;
+  short cfgVector;
   int cfgDestApicId;
-  int vector;
-  int prevVector;
-  int cpu;
-  int prevCpu;
+  short vector;
+  short prevVector;
+  short cpu;
+  short prevCpu;
   boolean moveInProgress;
   boolean isManaged;
   boolean canReserve;

@@ -7,6 +7,7 @@ import irqlab.hw.cpu.Cpu;
 import irqlab.kernel.Errno;
 import irqlab.kernel.Kernel;
 import irqlab.kernel.KernelException;
+import irqlab.kernel.Variants;
 import irqlab.kernel.cpu.CpuMask;
 import irqlab.kernel.domain.BusToken;
 import irqlab.kernel.domain.IrqDomain;
@@ -81,6 +82,11 @@ public final class VectorDomain implements IrqDomainOps {
     return matrix;
   }
 
+  /** lock_vector_lock() for arch code outside vector.c (msi_set_affinity). */
+  RawSpinLock vectorLock() {
+    return vectorLock;
+  }
+
   public IrqChip chip() {
     return chip;
   }
@@ -121,7 +127,7 @@ public final class VectorDomain implements IrqDomainOps {
 
   private void updateIrqCfg(IrqData irqd, int vector, int cpu) {
     ApicChipData a = apicChipData(irqd);
-    a.cfgVector = vector;
+    a.cfgVector = (short) vector;
     a.cfgDestApicId = apicId(cpu);
     irqd.desc().setEffectiveAffinity(k.cpumaskOf(cpu));
   }
@@ -139,8 +145,8 @@ public final class VectorDomain implements IrqDomainOps {
         matrix.free(a.cpu, a.vector, managed);
       }
     }
-    a.vector = newVec;
-    a.cpu = newCpu;
+    a.vector = (short) newVec;
+    a.cpu = (short) newCpu;
     Object old = vectorIrq[newCpu][newVec];
     if (old instanceof IrqDesc) {
       k.observers().forEach(o -> o.inconsistency("vector-accounting",
@@ -374,6 +380,17 @@ public final class VectorDomain implements IrqDomainOps {
     }
   }
 
+  /**
+   * vector_schedule_cleanup: for a remapping chip, which knows that no message can reach the old
+   * vector once its table entry is rewritten, the cleanup need not wait for an interrupt.
+   */
+  public void vectorScheduleCleanup(IrqData irqd) {
+    ApicChipData a = apicChipData(irqd);
+    if (a != null && a.moveInProgress) {
+      scheduleCleanup(a);
+    }
+  }
+
   /** __vector_schedule_cleanup: queue on the old CPU and arm its timer for the next tick. */
   private void scheduleCleanup(ApicChipData a) {
     int cpu = a.prevCpu;
@@ -387,6 +404,9 @@ public final class VectorDomain implements IrqDomainOps {
         if (!t.isQueued()) {
           k.exec().schedule(t, nextTick());
         }
+      } else if (k.variants().on(Variants.LEAK_VECTOR_ON_OFFLINE)) {
+        // Before the CVE-2024-31076 fix: the old vector is forgotten, never freed.
+        a.prevVector = 0;
       } else {
         k.log().warn("IRQ " + a.irq + " schedule cleanup for offline CPU " + cpu);
         freeMovedVector(a);
@@ -401,7 +421,8 @@ public final class VectorDomain implements IrqDomainOps {
     return (now / Kernel.JIFFY_NS + 1) * Kernel.JIFFY_NS;
   }
 
-  private void freeMovedVector(ApicChipData a) {
+  /** free_moved_vector: the old vector of a move goes back to the matrix on its old CPU. */
+  void freeMovedVector(ApicChipData a) {
     matrix.free(a.prevCpu, a.prevVector, a.isManaged);
     vectorIrq[a.prevCpu][a.prevVector] = null;
     if (a.cleanupPending) {
@@ -438,6 +459,22 @@ public final class VectorDomain implements IrqDomainOps {
   /** Vectors awaiting cleanup on {@code cpu}, for views. */
   public int cleanupQueued(int cpu) {
     return cleanupLists.get(cpu).size();
+  }
+
+  /**
+   * lapic_offline's __vector_cleanup(cl, false) and timer deletion, vector_lock held: every old
+   * vector queued on the dying CPU is freed without looking at its IRR, which fixup_irqs just did.
+   */
+  void flushCleanupLocked(int cpu) {
+    for (ApicChipData a : List.copyOf(cleanupLists.get(cpu))) {
+      freeMovedVector(a);
+    }
+    k.exec().cancel(cleanupTimers[cpu]);
+  }
+
+  /** Every CPU's vector_irq row of {@code cpu} back to VECTOR_UNUSED (lapic_online, no legacy PIC irqs). */
+  void clearVectorIrqs(int cpu) {
+    java.util.Arrays.fill(vectorIrq[cpu], null);
   }
 
   /** apic_retrigger_irq: an IPI of the line's vector to its current target. */

@@ -87,6 +87,15 @@ public final class VectorMatrix {
   private final long[][] allocMap;
   private final long[][] managedMap;
 
+  /**
+   * A tournament over the CPUs (not in matrix.c): node i holds the online CPU of its range with
+   * the most available vectors, ties to the lowest, or -1. It gives the scan's answer for a mask
+   * that holds every online CPU, the usual case, without visiting each CPU.
+   */
+  private final int leaves;
+  private final int[] best;
+  private CpuMask onlineSet = CpuMask.EMPTY;
+
   private int currentCpu;
   private MatrixTrace trace = MatrixTrace.NONE;
   private final List<String> warnings = new ArrayList<>();
@@ -121,6 +130,24 @@ public final class VectorMatrix {
     this.online = new boolean[nrCpus];
     this.allocMap = new long[nrCpus][words];
     this.managedMap = new long[nrCpus][words];
+    int l = 1;
+    while (l < nrCpus) {
+      l <<= 1;
+    }
+    this.leaves = l;
+    this.best = new int[2 * leaves];
+    java.util.Arrays.fill(best, -1);
+  }
+
+  /** Re-ranks {@code cpu} after its available count or online state changed. */
+  private void rank(int cpu) {
+    int i = leaves + cpu;
+    best[i] = online[cpu] && available[cpu] != 0 ? cpu : -1;
+    for (i >>>= 1; i >= 1; i >>>= 1) {
+      int a = best[2 * i];
+      int b = best[2 * i + 1];
+      best[i] = a < 0 ? b : b < 0 ? a : Integer.compareUnsigned(available[b], available[a]) > 0 ? b : a;
+    }
   }
 
   /**
@@ -170,6 +197,8 @@ public final class VectorMatrix {
     }
     globalAvailable += available[cpu];
     online[cpu] = true;
+    onlineSet = onlineSet.with(cpu);
+    rank(cpu);
     onlineMaps++;
     traceGlobal("irq_matrix_online");
   }
@@ -183,6 +212,8 @@ public final class VectorMatrix {
     }
     globalAvailable -= available[cpu];
     online[cpu] = false;
+    onlineSet = onlineSet.without(cpu);
+    rank(cpu);
     onlineMaps--;
     traceGlobal("irq_matrix_offline");
   }
@@ -235,6 +266,7 @@ public final class VectorMatrix {
     totalAllocated++;
     // Not conditional on online: the kernel only calls this on the running boot CPU.
     available[cpu]--;
+    rank(cpu);
     globalAvailable--;
     traceCpu("irq_matrix_assign", bit, cpu);
   }
@@ -280,6 +312,7 @@ public final class VectorMatrix {
       if (online[cpu]) {
         available[cpu]--;
         globalAvailable--;
+        rank(cpu);
       }
       traceCpu("irq_matrix_reserve_managed", bit, cpu);
     }
@@ -309,6 +342,7 @@ public final class VectorMatrix {
     if (online[cpu]) {
       available[cpu]++;
       globalAvailable++;
+      rank(cpu);
     }
     traceCpu("irq_matrix_remove_managed", bit, cpu);
   }
@@ -362,12 +396,16 @@ public final class VectorMatrix {
     checkMask(msk);
     int best = -1;
     int maxAvl = 0;
-    for (int cpu = msk.firstCpu(); cpu >= 0; cpu = msk.nextCpu(cpu + 1)) {
-      if (!online[cpu] || Integer.compareUnsigned(available[cpu], maxAvl) <= 0) {
-        continue;
+    if (onlineSet.isSubsetOf(msk)) {
+      best = this.best[1];
+    } else {
+      for (int cpu = msk.firstCpu(); cpu >= 0; cpu = msk.nextCpu(cpu + 1)) {
+        if (!online[cpu] || Integer.compareUnsigned(available[cpu], maxAvl) <= 0) {
+          continue;
+        }
+        best = cpu;
+        maxAvl = available[cpu];
       }
-      best = cpu;
-      maxAvl = available[cpu];
     }
     if (best < 0) {
       throw new KernelException(Errno.ENOSPC, "no vector available on " + msk);
@@ -378,6 +416,7 @@ public final class VectorMatrix {
     }
     allocated[best]++;
     available[best]--;
+    rank(best);
     totalAllocated++;
     globalAvailable--;
     if (reserved) {
@@ -411,6 +450,7 @@ public final class VectorMatrix {
     }
     if (!isManaged) {
       available[cpu]++;
+      rank(cpu);
       if (online[cpu]) {
         globalAvailable++;
       }

@@ -3,9 +3,7 @@ package irqlab.kernel.x86;
 import irqlab.kernel.Kernel;
 import irqlab.kernel.cpu.CpuMask;
 import irqlab.kernel.domain.BusToken;
-import irqlab.kernel.irq.IrqChip;
 import irqlab.kernel.irq.IrqData;
-import irqlab.kernel.msi.MsiCore;
 import irqlab.kernel.msi.MsiDevice;
 import irqlab.kernel.msi.MsiDomainTemplate;
 import irqlab.kernel.msi.MsiParent;
@@ -18,10 +16,12 @@ import irqlab.kernel.msi.MsiParent;
 public final class X86MsiParent implements MsiParent {
   private final Kernel k;
   private final boolean msixDynamic;
+  private final X86MsiAffinity affinity;
 
   public X86MsiParent(Kernel k, boolean msixDynamic) {
     this.k = k;
     this.msixDynamic = msixDynamic;
+    this.affinity = new X86MsiAffinity(k);
   }
 
   @Override
@@ -29,9 +29,13 @@ public final class X86MsiParent implements MsiParent {
     return "";
   }
 
+  /**
+   * X86_VECTOR_MSI_FLAGS_SUPPORTED: no MSI_FLAG_MULTI_PCI_MSI, since the vector domain cannot hand
+   * out the aligned block of vectors multi-MSI needs; only a remapping parent offers it.
+   */
   @Override
   public int supportedFlags() {
-    int f = MsiDomainTemplate.FLAG_PCI_MSIX | MsiDomainTemplate.FLAG_MULTI_PCI_MSI;
+    int f = MsiDomainTemplate.FLAG_PCI_MSIX;
     return msixDynamic ? f | MsiDomainTemplate.FLAG_PCI_MSIX_ALLOC_DYN : f;
   }
 
@@ -46,17 +50,12 @@ public final class X86MsiParent implements MsiParent {
   }
 
   /**
-   * msi_set_affinity for maskable MSI and MSI-X: the parent picks the new vector and the message is
-   * rewritten directly; the PCI layer masks the entry around the write.
+   * msi_set_affinity: the parent picks the new vector; the message is rewritten directly for
+   * MSI-X and maskable MSI (the PCI layer masks an MSI-X entry around the write), and through the
+   * old CPU for MSI that cannot mask (see {@link X86MsiAffinity}).
    */
   @Override
   public int setAffinity(IrqData d, CpuMask mask, boolean force) {
-    IrqData parent = d.parent();
-    int ret = parent.chip().setAffinity(parent, mask, force);
-    if (ret == IrqChip.SET_MASK_OK_DONE) {
-      return ret;
-    }
-    MsiCore.updateMsg(d);
-    return ret;
+    return affinity.setAffinity(d, mask, force);
   }
 }

@@ -6,6 +6,7 @@ import irqlab.exec.Event;
 import irqlab.exec.EventQueue;
 import irqlab.exec.Exec;
 import irqlab.exec.ExecException;
+import irqlab.exec.MightSleep;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,7 +38,9 @@ import java.util.random.RandomGenerator;
  *       bound to the same CPU is mid-work with {@link Actor#atomicDepth()} > 0 (a raw spinlock or
  *       irq-off section is not preempted on its own CPU).
  *   <li>{@link #waitUntil} is always a point and returns only when its condition holds at the
- *       moment the actor resumes.
+ *       moment the actor resumes. A timed wait (and {@link #sleep}) also queues a clock-owned timer
+ *       event at its deadline; once the clock has released it the waiter is enabled and returns
+ *       false unless its condition holds then. Timers are ordinary events, so replay is exact.
  * </ul>
  *
  * <p>Code run from the thread that calls {@link #runUntil} (scenario setup) is outside any actor:
@@ -65,6 +68,10 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     String label;
     BooleanSupplier ready;
     boolean inIrq;
+    /** Set by {@link #timer} when a timed wait's deadline passed. */
+    boolean timedOut;
+    /** Clock-owned, created at the first timed wait; reused, as periodic events are. */
+    Event timer;
 
     Worker(Actor actor) {
       this.actor = actor;
@@ -99,6 +106,7 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
   private Worker[] cpuWorkers = new Worker[0];
   private int[] atomicHolders = new int[0];
   private CpuPort cpus;
+  private MightSleep mightSleep;
 
   private volatile Worker baton = driver;
   private volatile boolean shutdown;
@@ -210,6 +218,82 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
       if (!tookInterrupt(w) && ready.getAsBoolean()) {
         return;
       }
+    }
+  }
+
+  @Override
+  public boolean waitUntil(String why, BooleanSupplier ready, long timeoutNs) {
+    if (timeoutNs < 0) {
+      throw new IllegalArgumentException("negative timeout: " + timeoutNs);
+    }
+    Worker w = running;
+    if (w == null) {
+      if (ready.getAsBoolean() || timeoutNs == 0) {
+        return ready.getAsBoolean();
+      }
+      throw new ExecException(current + " blocks on '" + why + "' outside any actor");
+    }
+    enter(w);
+    long deadline = now + timeoutNs;
+    if (timeoutNs == Long.MAX_VALUE || deadline < now) {
+      waitUntil(why, ready);
+      return true;
+    }
+    Worker self = w;
+    Event timer = w.timer;
+    if (timer == null) {
+      timer = Event.of(clock, () -> self.timedOut = true);
+      w.timer = timer;
+    }
+    w.timedOut = false;
+    queue.add(timer, deadline);
+    BooleanSupplier readyOrLate = () -> self.timedOut || ready.getAsBoolean();
+    try {
+      while (true) {
+        w.label = why;
+        w.ready = readyOrLate;
+        w.state = State.WAITING;
+        yieldFrom(w);
+        w.state = State.RUNNING;
+        w.ready = null;
+        if (tookInterrupt(w)) {
+          continue;
+        }
+        if (ready.getAsBoolean()) {
+          return true;
+        }
+        if (w.timedOut) {
+          return false;
+        }
+      }
+    } finally {
+      queue.remove(timer);
+      w.timedOut = false;
+    }
+  }
+
+  @Override
+  public void sleep(long ns) {
+    if (ns < 0) {
+      throw new IllegalArgumentException("negative sleep: " + ns);
+    }
+    mightSleep("msleep");
+    if (running == null) {
+      throw new ExecException(current + " sleeps outside any actor");
+    }
+    waitUntil("msleep", () -> false, ns);
+  }
+
+  @Override
+  public void setMightSleep(MightSleep check) {
+    this.mightSleep = check;
+  }
+
+  @Override
+  public void mightSleep(String what) {
+    MightSleep m = mightSleep;
+    if (m != null) {
+      m.check(what);
     }
   }
 

@@ -1,0 +1,56 @@
+package irqlab.hw.iommu;
+
+import irqlab.exec.Exec;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The host RAM the interrupt remapping table lives in: sparse 4 KiB pages of quadwords at
+ * physical addresses, created zeroed on first touch. The kernel's stores ({@link #write64}) are
+ * scheduling points, since a device may send a request between two of them; the unit's reads
+ * ({@link #dmaRead64}) are part of the request that is running and are not.
+ */
+public final class TableMemory {
+  public static final int PAGE_SHIFT = 12;
+  private static final int QWORDS_PER_PAGE = 1 << (PAGE_SHIFT - 3);
+
+  private final Exec exec;
+  private final Map<Long, long[]> pages = new HashMap<>();
+
+  public TableMemory(Exec exec) {
+    this.exec = exec;
+  }
+
+  private long[] page(long pa) {
+    return pages.computeIfAbsent(pa >>> PAGE_SHIFT, p -> new long[QWORDS_PER_PAGE]);
+  }
+
+  private static int slot(long pa) {
+    if ((pa & 7) != 0) {
+      throw new IllegalArgumentException("unaligned quadword access at 0x" + Long.toHexString(pa));
+    }
+    return (int) ((pa >>> 3) & (QWORDS_PER_PAGE - 1));
+  }
+
+  /** A CPU store of one quadword (WRITE_ONCE). */
+  public void write64(long pa, long value) {
+    exec.point("memory write");
+    page(pa)[slot(pa)] = value;
+  }
+
+  /** A CPU load. */
+  public long read64(long pa) {
+    exec.point("memory read");
+    return page(pa)[slot(pa)];
+  }
+
+  /** The unit's read while it handles a request. */
+  public long dmaRead64(long pa) {
+    return page(pa)[slot(pa)];
+  }
+
+  /** For views: no scheduling point. */
+  public long peek64(long pa) {
+    return page(pa)[slot(pa)];
+  }
+}

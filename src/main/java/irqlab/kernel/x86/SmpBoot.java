@@ -1,0 +1,132 @@
+package irqlab.kernel.x86;
+
+import irqlab.exec.Actor;
+import irqlab.hw.cpu.Cpu;
+import irqlab.kernel.Errno;
+import irqlab.kernel.Kernel;
+import irqlab.kernel.KernelException;
+import irqlab.kernel.irq.CpuHotplug;
+
+/**
+ * CPU hotplug on x86 as a write to /sys/devices/system/cpu/cpuN/online drives it (kernel/cpu.c
+ * with arch/x86/kernel/smpboot.c). Offline runs take_cpu_down's part on the dying CPU with its
+ * interrupts off: native_cpu_disable checks the vector space, leaves the online mask, moves every
+ * interrupt away (fixup_irqs), takes the vector space down, and the CPU stops. Online brings the
+ * CPU up through INIT, puts its vector space back and restarts managed interrupts of its mask.
+ */
+public final class SmpBoot {
+  private final Kernel k;
+  private final VectorDomain vd;
+  private final VectorHotplug vectors;
+  private final CpuHotplug irqs;
+
+  public SmpBoot(Kernel k, VectorDomain vd) {
+    this.k = k;
+    this.vd = vd;
+    this.vectors = new VectorHotplug(k, vd);
+    this.irqs = new CpuHotplug(k);
+  }
+
+  /** The generic half (kernel/irq/cpuhotplug.c). */
+  public CpuHotplug cpuHotplug() {
+    return irqs;
+  }
+
+  /**
+   * cpu_down: false when the CPU is offline already (the write succeeds and changes nothing).
+   * EPERM for CPU 0, which has no online file on x86 in 6.12 (so some CPU always stays online);
+   * ENOSPC, with nothing changed, when the other CPUs cannot take its vectors.
+   */
+  public boolean cpuDown(int cpu) {
+    checkCpu(cpu);
+    if (cpu == 0) {
+      throw new KernelException(Errno.EPERM, "CPU 0 is not hotpluggable");
+    }
+    if (!k.cpuOnline(cpu)) {
+      return false;
+    }
+    Actor dying = k.cpuActor(cpu);
+    Cpu hw = k.cpu(cpu);
+    // stop_machine: the stopper turns interrupts off on the dying CPU only once the CPU left what it
+    // was handling and took what was already pending, as a CPU with interrupts on does at once.
+    // Run mode cannot wait, and needs not: at event boundaries CPUs have taken everything except
+    // an IPI raised earlier in this same instant whose dispatch is still queued; that one counts
+    // as arriving just after the stopper turned interrupts off, which fixup_irqs deals with.
+    boolean exploring = k.exec().exploring();
+    k.exec().waitUntil("stop_machine", () -> !dying.inHardirq() && dying.atomicDepth() == 0
+        && hw.interruptsEnabled() && (!exploring || !hw.canTakeInterrupt()));
+    // The control CPU (this task's) spins in stop_machine with interrupts off as well.
+    boolean control = k.localIrqSave();
+    try {
+      k.runAsStopper(cpu, () -> takeCpuDown(cpu));
+    } finally {
+      k.localIrqRestore(control);
+    }
+    k.log().info("smpboot: CPU " + cpu + " is now offline");
+    return true;
+  }
+
+  /** take_cpu_down on the dying CPU: native_cpu_disable with the CPU's interrupts off. */
+  private void takeCpuDown(int cpu) {
+    boolean flags = k.localIrqSave();
+    try {
+      vectors.canUnplugCpu(cpu);
+    } catch (KernelException e) {
+      k.localIrqRestore(flags);
+      throw e;
+    }
+    cpuDisableCommon(cpu);
+    // apic_soft_disable, then the CPU parks with interrupts off: what is left in its IRR stays
+    // there unseen until INIT clears it.
+    k.cpu(cpu).setOnline(false);
+    k.localIrqRestore(false);
+  }
+
+  /** cpu_disable_common. */
+  private void cpuDisableCommon(int cpu) {
+    vd.vectorLock().lock();
+    try {
+      k.setOnlineMask(k.onlineMask().without(cpu));
+    } finally {
+      vd.vectorLock().unlock();
+    }
+    // fixup_irqs
+    irqs.migrateAllOffThisCpu(cpu, vectors);
+    vectors.retriggerPending(cpu);
+    vectors.lapicOffline(cpu);
+  }
+
+  /** cpu_up: false when the CPU is online already. */
+  public boolean cpuUp(int cpu) {
+    checkCpu(cpu);
+    if (k.cpuOnline(cpu)) {
+      return false;
+    }
+    Cpu hw = k.cpu(cpu);
+    k.log().info("smpboot: Booting Node 0 Processor " + cpu + " APIC 0x" + Integer.toHexString(hw.apic().apicId()));
+    // INIT, SIPI: the CPU starts with a reset local APIC and interrupts off (start_secondary).
+    hw.apic().init();
+    hw.setInterruptsEnabled(false);
+    hw.setOnline(true);
+    boolean flags = k.localIrqSave();
+    vd.vectorLock().lock();
+    try {
+      k.setOnlineMask(k.onlineMask().with(cpu));
+      vectors.lapicOnlineLocked(cpu);
+    } finally {
+      vd.vectorLock().unlock();
+      k.localIrqRestore(flags);
+    }
+    hw.setInterruptsEnabled(true);
+    // CPUHP_AP_IRQ_AFFINITY_ONLINE, on the new CPU's hotplug thread.
+    irqs.affinityOnlineCpu(cpu);
+    k.exec().interruptRaised(cpu);
+    return true;
+  }
+
+  private void checkCpu(int cpu) {
+    if (cpu < 0 || cpu >= k.nrCpus()) {
+      throw new KernelException(Errno.EINVAL, "no CPU " + cpu);
+    }
+  }
+}
