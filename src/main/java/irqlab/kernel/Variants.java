@@ -17,7 +17,9 @@ public final class Variants {
 
   /**
    * Move a non-maskable, non-remapped MSI by rewriting address and data directly, as x86 did
-   * before commit 6f1a4891a592 ("x86/apic/msi: Plug non-maskable MSI affinity race").
+   * before commit 6f1a4891a592 ("x86/apic/msi: Plug non-maskable MSI affinity race"), in both
+   * paths that commit covers: the deferred move in the next interrupt's ack, and fixup_irqs moving
+   * the interrupt off a dying CPU from the stopper (scenarios torn-msi-direct, torn-msi-offline-direct).
    */
   public static final String MSI_DIRECT_UPDATE = "msi-direct-update";
 

@@ -50,12 +50,11 @@ final class Accelerators implements AcceleratorDevice.Observer, MessageObserver 
   private IrqDesc expecting;
   private long staleNarrated;
 
-  Accelerators(Exec exec, Kernel kernel, Oracle oracle, PlatformBus bus, BiConsumer<Long, String> log) {
+  Accelerators(Exec exec, Kernel kernel, Oracle oracle, BiConsumer<Long, String> log) {
     this.exec = exec;
     this.kernel = kernel;
     this.oracle = oracle;
     this.log = log;
-    bus.addObserver(this);
   }
 
   static boolean isAccelerator(DeviceSpec d) {
@@ -66,6 +65,7 @@ final class Accelerators implements AcceleratorDevice.Observer, MessageObserver 
   Machine.Binding build(DeviceSpec d, DriverSpec drv, PlatformBus bus) {
     if (memory == null) {
       memory = new QueueMemory(exec);
+      bus.addObserver(this); // only machines with accelerators pay for the misroute check
     }
     AcceleratorDevice.Store store = d.ims().inHostMemory()
         ? AcceleratorDevice.Store.HOST_MEMORY : AcceleratorDevice.Store.DEVICE_ARRAY;

@@ -94,7 +94,7 @@ public final class Machine {
     bus.addObserver(oracle);
     this.task = exec.newActor("kworker/0", Actor.Kind.TASK, 0);
     this.trafficRandom = new SplittableRandom(exec.random().nextLong());
-    this.accelerators = new Accelerators(exec, kernel, oracle, bus, this::log);
+    this.accelerators = new Accelerators(exec, kernel, oracle, this::log);
     for (DeviceSpec d : scenario.devices()) {
       if (Accelerators.isAccelerator(d)) {
         bindings.put(d.id(), accelerators.build(d, scenario.driverFor(d.id()).orElse(null), bus));

@@ -337,7 +337,13 @@ public final class AcceleratorDevice extends QueueDevice {
         running = (value & CONTROL_RUN) != 0;
         commandIrq = (value & CONTROL_CMD_IRQ) != 0;
       }
-      case REG_CTX_BASE_LO -> contexts.setBase((contexts.base() & ~0xffffffffL) | (value & 0xffffffffL));
+      case REG_CTX_BASE_LO -> {
+        // A new table: queues start over from its pointers.
+        if (producer != null) {
+          java.util.Arrays.fill(producer, 0);
+        }
+        contexts.setBase((contexts.base() & ~0xffffffffL) | (value & 0xffffffffL));
+      }
       case REG_CTX_BASE_HI -> contexts.setBase((contexts.base() & 0xffffffffL) | ((long) value << 32));
       case REG_CMD_OPCODE -> staging[0] = value;
       case REG_CMD_QUEUE -> staging[1] = value;

@@ -88,6 +88,9 @@ public final class QueueContexts {
   }
 
   public void setBase(long base) {
+    if (base != this.base) {
+      invalidate(); // cached copies belong to the old table
+    }
     this.base = base;
     if (base != 0) {
       knownBase = base;

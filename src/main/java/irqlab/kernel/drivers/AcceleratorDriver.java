@@ -466,6 +466,15 @@ public final class AcceleratorDriver {
    * program it again and let the IMS chip push every started queue's interrupt anew.
    */
   private void resetDevice() {
+    if (queueChip != null) {
+      // No IMS update may be in flight while the device forgets everything.
+      queueChip.withBusLocked(this::reset);
+    } else {
+      reset();
+    }
+  }
+
+  private void reset() {
     recoveryQueued = false;
     resets++;
     k.log().err(name + " " + dev.devName() + ": device stopped answering commands, resetting it");

@@ -227,6 +227,16 @@ public final class ImsQueueChip extends IrqChip implements PciIms.DescPreparer {
     }
   }
 
+  /** Runs {@code r} holding the bus, so that no update is in flight meanwhile (a device reset). */
+  public void withBusLocked(Runnable r) {
+    bus.lock();
+    try {
+      r.run();
+    } finally {
+      bus.unlock();
+    }
+  }
+
   /**
    * After a device reset the device knows nothing: every started queue's interrupt is pushed again
    * by the work item.

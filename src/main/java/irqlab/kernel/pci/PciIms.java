@@ -48,9 +48,13 @@ public final class PciIms {
     return parent;
   }
 
-  /** Whether the platform offers IMS at all (x86: only an interrupt remapping parent does). */
+  /**
+   * Whether the platform offers IMS at all: the parent takes IMS children and advertises
+   * MSI_FLAG_PCI_IMS (x86_init_dev_msi_info; on x86 only a remapping parent does).
+   */
   public boolean available() {
-    return parent.supportsBus(BusToken.PCI_DEVICE_IMS);
+    return parent.supportsBus(BusToken.PCI_DEVICE_IMS)
+        && (parent.supportedFlags() & MsiDomainTemplate.FLAG_PCI_IMS) != 0;
   }
 
   /**

@@ -146,7 +146,11 @@ public final class VectorMatrix {
     for (i >>>= 1; i >= 1; i >>>= 1) {
       int a = best[2 * i];
       int b = best[2 * i + 1];
-      best[i] = a < 0 ? b : b < 0 ? a : Integer.compareUnsigned(available[b], available[a]) > 0 ? b : a;
+      int w = a < 0 ? b : b < 0 ? a : Integer.compareUnsigned(available[b], available[a]) > 0 ? b : a;
+      if (w == best[i] && w != cpu) {
+        return; // the winner here and above does not depend on this CPU's count
+      }
+      best[i] = w;
     }
   }
 

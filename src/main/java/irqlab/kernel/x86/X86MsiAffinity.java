@@ -19,6 +19,10 @@ import irqlab.kernel.msi.MsiMsg;
  * first the new vector on the old CPU, which is marked VECTOR_RETRIGGERED there so that a hit is
  * silently dropped, then the new CPU; a hit on the detour is still pending in this CPU's IRR
  * afterwards and is retriggered on the new target. At worst a spurious interrupt, never a lost one.
+ * CPU offline takes the same path: fixup_irqs calls this from the stopper on the dying CPU, the
+ * old target with interrupts off; the mark stays there until lapic_online clears it, and a message
+ * that reached the old vector before the first write is re-raised by fixup_irqs' IRR scan
+ * (VectorHotplug.retriggerPending), as tglx answered the 5.6-rc6 xhci-after-hotplug report.
  */
 final class X86MsiAffinity {
   private final Kernel k;

@@ -68,10 +68,6 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     String label;
     BooleanSupplier ready;
     boolean inIrq;
-    /** Set by {@link #timer} when a timed wait's deadline passed. */
-    boolean timedOut;
-    /** Clock-owned, created at the first timed wait; reused, as periodic events are. */
-    Event timer;
 
     Worker(Actor actor) {
       this.actor = actor;
@@ -239,15 +235,11 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
       waitUntil(why, ready);
       return true;
     }
-    Worker self = w;
-    Event timer = w.timer;
-    if (timer == null) {
-      timer = Event.of(clock, () -> self.timedOut = true);
-      w.timer = timer;
-    }
-    w.timedOut = false;
+    // One clock-owned timer per wait: a CPU's wait may nest another in an interrupt it takes.
+    boolean[] late = new boolean[1];
+    Event timer = Event.of(clock, () -> late[0] = true);
     queue.add(timer, deadline);
-    BooleanSupplier readyOrLate = () -> self.timedOut || ready.getAsBoolean();
+    BooleanSupplier readyOrLate = () -> late[0] || ready.getAsBoolean();
     try {
       while (true) {
         w.label = why;
@@ -262,13 +254,12 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
         if (ready.getAsBoolean()) {
           return true;
         }
-        if (w.timedOut) {
+        if (late[0]) {
           return false;
         }
       }
     } finally {
       queue.remove(timer);
-      w.timedOut = false;
     }
   }
 

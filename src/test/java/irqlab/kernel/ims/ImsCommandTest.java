@@ -84,6 +84,30 @@ class ImsCommandTest {
   }
 
   @Test
+  void disablingAQueueMemoryInterruptFromAHardInterruptIsSleepingInAtomicContext() {
+    ImsRig r = rig();
+    List<String> reports = new ArrayList<>();
+    r.k.addObserver(new KernelObserver() {
+      @Override
+      public void sleepingInAtomic(String what, String actor) {
+        reports.add(what);
+      }
+    });
+    r.onTask(0, r.driver::probe);
+    r.onTask(100_000, () -> {
+      // As a handler calling disable_irq_nosync on its own line would.
+      r.k.current().enterHardirq();
+      try {
+        r.k.manage().disableIrqNosync(irq(4));
+      } finally {
+        r.k.current().exitHardirq();
+      }
+    });
+    r.run();
+    assertThat(reports).anyMatch(w -> w.contains("chip_bus_lock(IR-PCI-IDXD-QMEM-0000:00:04.0)"));
+  }
+
+  @Test
   void waitingForACommandWithInterruptsOffIsSleepingInAtomicContext() {
     ImsRig r = rig();
     List<String> reports = new ArrayList<>();

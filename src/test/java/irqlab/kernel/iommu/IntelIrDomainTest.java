@@ -102,6 +102,23 @@ class IntelIrDomainTest {
   }
 
   @Test
+  void dynamicMsixFollowsTheMachineOptionUnderRemappingToo() {
+    Machine on = TestMachines.boot(yaml("none", "  - { at: 1ms, msix-alloc: { device: nic0 } }\n"), 1);
+    Machine off = TestMachines.boot(yaml("none", "  - { at: 1ms, msix-alloc: { device: nic0 } }\n")
+        .replace("remapping: intel", "remapping: intel, msix-dynamic: false"), 1);
+    assertThat(on.kernel().msiParent().supportedFlags() & MsiDomainTemplate.FLAG_PCI_MSIX_ALLOC_DYN).isNotZero();
+    assertThat(off.kernel().msiParent().supportedFlags() & MsiDomainTemplate.FLAG_PCI_MSIX_ALLOC_DYN).isZero();
+    TestMachines.rt(on).runToQuiescence();
+    TestMachines.rt(off).runToQuiescence();
+    assertThat(on.actionLog()).anyMatch(l -> l.contains("msix-alloc nic0 index any: OK; index 2"));
+    assertThat(off.actionLog()).anyMatch(l -> l.contains("msix-alloc nic0 index any: FAILED: ENOTSUPP"));
+    // The vector added after enable got its own entry, with the device's source id.
+    IrqDesc added = desc(on, "nic0/msix/2");
+    assertThat(tableEntry(on, added).present()).isTrue();
+    assertThat(tableEntry(on, added).sid()).isEqualTo(NIC_RID);
+  }
+
+  @Test
   void activationWritesTheEntryAndTheDeviceHoldsOnlyAHandle() {
     Machine m = TestMachines.boot(yaml("none", null), 1);
     QueueDevice fn = m.binding("nic0").device();
