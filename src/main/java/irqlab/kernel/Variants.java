@@ -37,6 +37,20 @@ public final class Variants {
    */
   public static final String IMS_DIRECT_WRITE = "ims-direct-write";
 
+  /**
+   * CPU offline without the early, preemptible migration of bus-locked (queue-memory IMS) lines:
+   * fixup_irqs moves them from the dying CPU with interrupts off, inside chip_bus_lock /
+   * chip_bus_sync_unlock, which sleep (the IMS threads' reason for an earlier hotplug step).
+   */
+  public static final String IMS_MIGRATE_IN_STOPPER = "ims-migrate-in-stopper";
+
+  /**
+   * vfio-pci growing a guest's MSI-X vectors as before commit e4163438e015 ("vfio/pci: Support
+   * dynamic MSI-X", v6.5): no pci_msix_alloc_irq_at, so a new vector means freeing them all,
+   * MSI-X off, and enabling again with the larger count; the device cannot signal meanwhile.
+   */
+  public static final String MSIX_RESIZE_BY_REENABLE = "msix-resize-by-reenable";
+
   /** A named variant and what it changes. */
   public record Variant(String name, String description) {}
 
@@ -52,7 +66,15 @@ public final class Variants {
               + " not freed (CPU offline before the CVE-2024-31076 fix a6c11c0a5235)"),
       new Variant(IMS_DIRECT_WRITE,
           "queue-memory IMS changes are stored by the CPU into the queue context in host memory, not"
-              + " sent as device commands, so the device's cached context overwrites them"));
+              + " sent as device commands, so the device's cached context overwrites them"),
+      new Variant(IMS_MIGRATE_IN_STOPPER,
+          "CPU offline skips the early task-context migration of bus-locked IMS interrupts; fixup_irqs"
+              + " moves them from the dying CPU's atomic context inside chip_bus_lock/bus_sync_unlock,"
+              + " which sleep"),
+      new Variant(MSIX_RESIZE_BY_REENABLE,
+          "vfio grows a guest's MSI-X vectors by disabling MSI-X and enabling it again with the larger"
+              + " count (before e4163438e015 \"vfio/pci: Support dynamic MSI-X\"); completions meanwhile"
+              + " are never signalled"));
 
   private final Set<String> enabled;
 

@@ -278,17 +278,17 @@ public final class Machine {
       return "OK; depth=" + kernel.descs().get(irq).depth();
     }
     if (a instanceof Action.MsixAlloc ma) {
-      int index = bindings.get(ma.device()).driver().allocVector(
+      Binding b = bindings.get(ma.device());
+      long[] unsignalled = oracle.notSignalled(b.device());
+      if (b.driver() instanceof VfioPciDriver v) {
+        v.beforeReenable(() -> retire(b.id()));
+      }
+      int index = b.driver().allocVector(
           ma.index() == null ? irqlab.kernel.msi.MsiDescStore.ANY_INDEX : ma.index());
-      return "OK; index " + index + " irq " + bindings.get(ma.device()).driver().irq(index);
+      return "OK; index " + index + " irq " + b.driver().irq(index) + resizeNote(b, unsignalled);
     }
     if (a instanceof Action.Unbind u) {
-      // Keep the counts of the interrupts about to be freed: results cover the whole run.
-      interruptNames().forEach((name, irq) -> {
-        if (name.startsWith(u.device() + "/")) {
-          retired.add(Simulation.stat(name, kernel.descs().get(irq), kernel.nrCpus()));
-        }
-      });
+      retire(u.device());
       if (accelerators.has(u.device())) {
         accelerators.remove(u.device());
         return "OK";
@@ -312,6 +312,43 @@ public final class Machine {
       return (changed ? "OK" : "OK (already online)") + "; online=" + kernel.onlineMask().toList();
     }
     throw new IllegalStateException("refused at build time: " + a.key());
+  }
+
+  /** Keeps the counts of a device's interrupts about to be freed: results cover the whole run. */
+  private void retire(String device) {
+    interruptNames().forEach((name, irq) -> {
+      if (name.startsWith(device + "/")) {
+        retired.add(Simulation.stat(name, kernel.descs().get(irq), kernel.nrCpus()));
+      }
+    });
+  }
+
+  /**
+   * What a vfio growth by re-enable cost: how long MSI-X was off and, per queue, the completions
+   * the device could not signal meanwhile ({@code before}: the oracle's counts before the action).
+   */
+  private String resizeNote(Binding b, long[] before) {
+    if (!(b.driver() instanceof VfioPciDriver v)) {
+      return "";
+    }
+    VfioPciDriver.Resize r = v.takeResize();
+    if (r == null) {
+      return "";
+    }
+    long[] after = oracle.notSignalled(b.device());
+    StringBuilder lost = new StringBuilder();
+    long total = 0;
+    for (int q = 0; q < after.length; q++) {
+      long n = after[q] - before[q];
+      if (n > 0) {
+        lost.append(lost.length() == 0 ? "" : ", ").append("queue ").append(q).append(": ").append(n);
+        total += n;
+      }
+    }
+    return "; msix resize " + r.from() + " -> " + r.to() + " vectors by re-enable: MSI-X disabled for "
+        + Durations.format(r.disabledNs()) + " (" + Durations.format(r.offAtNs()) + " to "
+        + Durations.format(r.onAtNs()) + "), completions in the window are never signalled: "
+        + (total == 0 ? "none this time" : total + " (" + lost + ")");
   }
 
   private String describe(Action a) {

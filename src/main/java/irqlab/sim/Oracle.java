@@ -27,6 +27,8 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
   private long messagesDropped;
   private final StormWatch storms = new StormWatch();
   private final SpoofWatch spoofs = new SpoofWatch();
+  /** Completions a device could not signal at all (MSI-X and MSI off), per device, per queue. */
+  private final java.util.Map<QueueDevice, long[]> notSignalled = new java.util.IdentityHashMap<>();
 
   public Oracle(Exec exec) {
     this.exec = exec;
@@ -74,6 +76,20 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
       add(Violation.STORM, "irq " + desc.irq() + " ran its handler " + StormWatch.LIMIT
           + " times in a row with nobody claiming it (last on CPU " + cpu + ") and was not disabled");
     }
+  }
+
+  @Override
+  public void notSignalled(QueueDevice device, int queue) {
+    notSignalled.computeIfAbsent(device, d -> new long[d.queues()])[queue]++;
+  }
+
+  /**
+   * Per queue of {@code device}, the completions it could not signal so far. Nothing remembers
+   * them; the quiescence check reports the ones no later handler run consumed.
+   */
+  public long[] notSignalled(QueueDevice device) {
+    long[] n = notSignalled.get(device);
+    return n == null ? new long[device.queues()] : n.clone();
   }
 
   @Override

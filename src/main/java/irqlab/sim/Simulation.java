@@ -51,13 +51,37 @@ public final class Simulation {
         delivered, spurious, d.affinity().toList(), d.effectiveAffinity().toList());
   }
 
+  /**
+   * One row per interrupt name: a name freed and allocated again (unbind and bind, a resize by
+   * re-enable) adds up its counts; the latest incarnation gives irq, action and affinity.
+   */
+  static List<RunResult.IrqStat> mergeByName(List<RunResult.IrqStat> all) {
+    java.util.LinkedHashMap<String, RunResult.IrqStat> byName = new java.util.LinkedHashMap<>();
+    for (RunResult.IrqStat s : all) {
+      RunResult.IrqStat prev = byName.remove(s.name());
+      if (prev == null) {
+        byName.put(s.name(), s);
+        continue;
+      }
+      long[] d = s.delivered().clone();
+      long[] sp = s.spurious().clone();
+      for (int c = 0; c < d.length; c++) {
+        d[c] += prev.delivered()[c];
+        sp[c] += prev.spurious()[c];
+      }
+      byName.put(s.name(), new RunResult.IrqStat(s.name(), s.irq(), s.action(), d, sp, s.affinity(), s.effective()));
+    }
+    return new ArrayList<>(byName.values());
+  }
+
   /** Collects the results of a machine that has run. */
   public static RunResult result(Machine m, long seed, long events) {
     int n = m.kernel().nrCpus();
-    List<RunResult.IrqStat> irqs = new ArrayList<>(m.retiredInterrupts());
+    List<RunResult.IrqStat> all = new ArrayList<>(m.retiredInterrupts());
     for (Map.Entry<String, Integer> e : m.interruptNames().entrySet()) {
-      irqs.add(stat(e.getKey(), m.kernel().descs().get(e.getValue()), n));
+      all.add(stat(e.getKey(), m.kernel().descs().get(e.getValue()), n));
     }
+    List<RunResult.IrqStat> irqs = mergeByName(all);
     List<RunResult.DeviceStat> devices = new ArrayList<>();
     for (Machine.Binding b : m.bindings()) {
       long completed = 0;

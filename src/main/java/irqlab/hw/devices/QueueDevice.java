@@ -72,8 +72,8 @@ public class QueueDevice extends PciFunction {
     completedTotal[queue]++;
     observer.completed(this, queue);
     int sel = ivar[queue];
-    if ((sel & IVAR_VALID) != 0) {
-      signal(sel & 0xffff);
+    if ((sel & IVAR_VALID) != 0 && !signal(sel & 0xffff)) {
+      observer.notSignalled(this, queue);
     }
   }
 

@@ -5,6 +5,12 @@ public interface WorkObserver {
   /** The device completed one unit of work on {@code queue} and wants to signal. */
   default void completed(QueueDevice device, int queue) {}
 
+  /**
+   * The device could not signal that completion of {@code queue}: its vector select names an entry
+   * it cannot send (MSI-X and MSI off, or no such entry): no message went out, no pending bit was set.
+   */
+  default void notSignalled(QueueDevice device, int queue) {}
+
   /** The driver consumed {@code count} completions of {@code queue}. */
   default void drained(QueueDevice device, int queue, int count) {}
 }

@@ -141,15 +141,7 @@ public class NicDriver {
     attachDevice();
     PciFunction fn = dev.function();
     queues = fn.mmioRead32(PciFunction.DEVICE_BAR, QueueDevice.REG_NUM_QUEUES);
-    int flags = kind.flag | (policy == AffinityPolicy.MANAGED ? PciMsi.PCI_IRQ_AFFINITY : 0);
-    List<CpuMask> pin = null;
-    if (policy == AffinityPolicy.PINNED) {
-      pin = new ArrayList<>();
-      for (int i = 0; i < max; i++) {
-        pin.add(pinned);
-      }
-    }
-    nvec = k.pciMsi().allocIrqVectors(dev, min, max, flags, IrqAffinity.AffinityDescriptor.NONE, pin);
+    nvec = allocIrqVectors(min, max);
     irqs.clear();
     handlers.clear();
     queueVector = new int[queues];
@@ -162,6 +154,71 @@ public class NicDriver {
     }
     fn.mmioWrite32(PciFunction.DEVICE_BAR, QueueDevice.REG_CONTROL, QueueDevice.CONTROL_RUN);
     bound = true;
+  }
+
+  /** pci_alloc_irq_vectors(dev, lo, hi, flags) with the driver's kind and affinity policy. */
+  private int allocIrqVectors(int lo, int hi) {
+    int flags = kind.flag | (policy == AffinityPolicy.MANAGED ? PciMsi.PCI_IRQ_AFFINITY : 0);
+    List<CpuMask> pin = null;
+    if (policy == AffinityPolicy.PINNED) {
+      pin = new ArrayList<>();
+      for (int i = 0; i < hi; i++) {
+        pin.add(pinned);
+      }
+    }
+    return k.pciMsi().allocIrqVectors(dev, lo, hi, flags, IrqAffinity.AffinityDescriptor.NONE, pin);
+  }
+
+  /** The device's number of queues, read at probe. */
+  protected int queues() {
+    return queues;
+  }
+
+  /**
+   * Frees every interrupt, then all vectors (free_irq each, pci_free_irq_vectors): MSI-X goes off.
+   * The queues keep running and keep their vector selects, so the device has nothing to signal
+   * with until {@link #enableVectors} (a driver resizing by re-enable, see VfioPciDriver).
+   */
+  protected void disableVectors() {
+    for (int irq : irqs.values()) {
+      if (k.descs().get(irq) != null && k.descs().get(irq).action() != null) {
+        k.manage().freeIrq(irq, this);
+      }
+    }
+    k.pciMsi().freeIrqVectors(dev);
+    irqs.clear();
+    nvec = 0;
+  }
+
+  /**
+   * After {@link #disableVectors}: exactly {@code count} vectors again (pci_alloc_irq_vectors with
+   * min = max = count), each requested; queue {@code queue}, if there is one, moves to vector
+   * {@code queue}, the other queues keep their vectors.
+   */
+  protected void enableVectors(int count, int queue) {
+    nvec = allocIrqVectors(count, count);
+    for (int v = 0; v < nvec; v++) {
+      irqs.put(v, k.pciMsi().irqVector(dev, v));
+      requestIrq(v);
+    }
+    if (queue >= 0 && queue < queues) {
+      moveQueue(queue, queue);
+    }
+  }
+
+  /**
+   * Points queue {@code q} at another vector, then polls it once. A completion signalled through
+   * the old entry just before the switch can reach the old vector's handler after that handler
+   * stopped serving {@code q}; without the poll nothing would consume it (drivers kick a queue
+   * after changing its vector for this reason). Later completions signal the new entry.
+   */
+  private void moveQueue(int q, int vector) {
+    pointQueue(q, vector);
+    PciFunction fn = dev.function();
+    int done = fn.mmioRead32(PciFunction.DEVICE_BAR, QueueDevice.queueRegister(q, QueueDevice.REG_COMPLETIONS));
+    if (done > 0) {
+      fn.mmioWrite32(PciFunction.DEVICE_BAR, QueueDevice.queueRegister(q, QueueDevice.REG_COMPLETIONS), done);
+    }
   }
 
   private void pointQueue(int q, int vector) {
@@ -220,7 +277,7 @@ public class NicDriver {
     nvec++;
     requestIrq(got[0]);
     if (got[0] < queues) {
-      pointQueue(got[0], got[0]);
+      moveQueue(got[0], got[0]);
     }
     return got[0];
   }
@@ -237,7 +294,7 @@ public class NicDriver {
     int target = irqs.firstKey() == index ? irqs.higherKey(index) : irqs.firstKey();
     for (int q = 0; q < queues; q++) {
       if (queueVector[q] == index) {
-        pointQueue(q, target);
+        moveQueue(q, target);
       }
     }
     if (k.descs().get(irq).action() != null) {

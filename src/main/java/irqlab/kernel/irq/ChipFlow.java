@@ -61,8 +61,15 @@ public final class ChipFlow {
   }
 
   void maskAckIrq(IrqDesc desc) {
-    maskIrq(desc);
     IrqData d = desc.data();
+    if (d.chip() == null) {
+      // Torn down (domain free resets the data to no_irq_chip) after this CPU read vector_irq:
+      // no_irq_chip's ack is ack_bad_irq, which logs and EOIs (arch/x86/kernel/irq.c).
+      k.log().err(String.format("unexpected IRQ trap at vector %02x", desc.irq()));
+      k.interruptEntry().apicEoi(k.smpProcessorId());
+      return;
+    }
+    maskIrq(desc);
     if (d.chip().has(IrqChip.Op.ACK)) {
       d.chip().ack(d);
     }

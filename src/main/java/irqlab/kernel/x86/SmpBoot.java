@@ -5,6 +5,7 @@ import irqlab.hw.cpu.Cpu;
 import irqlab.kernel.Errno;
 import irqlab.kernel.Kernel;
 import irqlab.kernel.KernelException;
+import irqlab.kernel.Variants;
 import irqlab.kernel.irq.CpuHotplug;
 
 /**
@@ -45,6 +46,12 @@ public final class SmpBoot {
     if (!k.cpuOnline(cpu)) {
       return false;
     }
+    // The early hotplug step the IMS threads proposed: bus-locked lines leave the CPU here, in
+    // this preemptible task, while it is still online, so fixup_irqs below finds none of them.
+    boolean early = !k.variants().on(Variants.IMS_MIGRATE_IN_STOPPER);
+    if (early) {
+      irqs.migrateSlowBusOffCpu(cpu);
+    }
     Actor dying = k.cpuActor(cpu);
     Cpu hw = k.cpu(cpu);
     // stop_machine: the stopper turns interrupts off on the dying CPU only once the CPU left what it
@@ -57,10 +64,20 @@ public final class SmpBoot {
         && hw.interruptsEnabled() && (!exploring || !hw.canTakeInterrupt()));
     // The control CPU (this task's) spins in stop_machine with interrupts off as well.
     boolean control = k.localIrqSave();
+    boolean restored = false;
     try {
       k.runAsStopper(cpu, () -> takeCpuDown(cpu));
-    } finally {
+    } catch (KernelException e) {
       k.localIrqRestore(control);
+      restored = true;
+      if (early) {
+        irqs.slowBusOfflineFailed(cpu); // the early step's rollback, back in task context
+      }
+      throw e;
+    } finally {
+      if (!restored) {
+        k.localIrqRestore(control);
+      }
     }
     k.log().info("smpboot: CPU " + cpu + " is now offline");
     return true;

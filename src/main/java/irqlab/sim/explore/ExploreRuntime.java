@@ -530,7 +530,15 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
         } catch (Abort a) {
           throw a;
         } catch (Throwable t) {
+          if (shutdown) {
+            // Model code unwinding for close() replaced the Abort (say an unlock in a finally
+            // threw): the thread must still end instead of handing the baton on.
+            throw ABORT;
+          }
           fail(w.actor, t);
+        }
+        if (shutdown) {
+          throw ABORT; // model code swallowed the Abort
         }
         w.state = State.IDLE;
         w.label = null;

@@ -498,9 +498,15 @@ public final class RunRuntime implements Exec, AutoCloseable {
           } catch (Abort a) {
             throw a;
           } catch (Throwable x) {
+            if (closed) {
+              throw ABORT; // unwinding for close(), a finally block threw something else
+            }
             t.failure = x;
             break;
           }
+        }
+        if (closed) {
+          throw ABORT; // model code swallowed the Abort: end anyway
         }
         t.busy = false;
         Thread r = t.resumer;

@@ -259,6 +259,31 @@ class RunRuntimeBlockingTest {
   }
 
   @Test
+  void closeEndsTasksWhoseCodeSwallowsOrReplacesTheUnwinding() {
+    RunRuntime rt = new RunRuntime(1);
+    Actor swallow = rt.newActor("swallow", Actor.Kind.TASK, 0);
+    Actor replace = rt.newActor("replace", Actor.Kind.TASK, 1);
+    at(rt, swallow, 0, () -> {
+      try {
+        rt.waitUntil("never", () -> false);
+      } catch (Throwable t) {
+        // a model catch-all: must not keep the thread alive
+      }
+    });
+    at(rt, replace, 0, () -> {
+      try {
+        rt.waitUntil("never", () -> false);
+      } finally {
+        throw new IllegalStateException("unlock of a lock never taken"); // replaces the unwinding
+      }
+    });
+    assertThatThrownBy(rt::runToQuiescence).hasMessageContaining("deadlock");
+    assertThat(rt.liveThreads()).isEqualTo(2);
+    rt.close();
+    assertThat(rt.liveThreads()).isZero();
+  }
+
+  @Test
   void aTaskFailureReachesTheCallerWithItsTypeAndLeavesLaterWorkQueued() {
     try (RunRuntime rt = new RunRuntime(1)) {
       Actor task = rt.newActor("kworker/0", Actor.Kind.TASK, 0);
