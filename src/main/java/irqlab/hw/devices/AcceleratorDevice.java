@@ -184,12 +184,17 @@ public final class AcceleratorDevice extends QueueDevice {
         contexts.complete(queue);
         return;
       }
+      if (contexts.base() == 0) {
+        return; // reset while the completion waited for the bus: the work is dropped
+      }
       producer[queue]++;
       contexts.memory().dmaWrite32(contexts.address(queue, QueueContexts.PRODUCER), producer[queue]);
       int h = intHandle[queue];
       if ((h & INT_HANDLE_VALID) != 0 && (h & ~INT_HANDLE_VALID) < slots.slots()) {
         slots.signal(h & ~INT_HANDLE_VALID);
       }
+    } catch (QueueContexts.Aborted e) {
+      // A reset overtook the completion: the device drops it, nothing reaches memory.
     } finally {
       signallingQueue = -1;
     }
@@ -252,6 +257,10 @@ public final class AcceleratorDevice extends QueueDevice {
           case CMD_TEARDOWN -> contexts.teardown(q);
           default -> {}
         }
+      } catch (QueueContexts.Aborted e) {
+        // A reset (or a new context table) overtook the command: the reset dropped it, and
+        // reported every submitted command complete; nothing more is done or signalled for it.
+        return;
       } finally {
         signallingQueue = -1;
       }

@@ -32,7 +32,23 @@ public final class QueueContexts {
     default void resent(int queue) {}
   }
 
+  /**
+   * An operation overtaken by a device reset or a new context table: the device drops it, and
+   * none of its later accesses happens (the reset quiesces the device's DMA).
+   */
+  public static final class Aborted extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Aborted() {
+      super("queue context operation aborted by a reset", null, false, false);
+    }
+  }
+
+  private static final Aborted ABORTED = new Aborted();
+
   private final QueueMemory mem;
+  /** Bumped whenever the cached state is dropped (reset, new table): operations begun before abort. */
+  private long generation;
   private final int queues;
   private final ImsSlotArray.MessagePort port;
   private Listener listener = new Listener() {};
@@ -106,6 +122,26 @@ public final class QueueContexts {
     return base + (long) queue * CTX_SIZE + off;
   }
 
+  /**
+   * The address of {@code queue}'s word {@code off} for an access of an operation begun in
+   * generation {@code g}, resolved when the access gets the bus: a reset or a new table since
+   * then, or no table at all, aborts the operation.
+   */
+  private long live(long g, int queue, int off) {
+    if (g != generation || base == 0) {
+      throw ABORTED;
+    }
+    return address(queue, off);
+  }
+
+  private int dmaRead(long g, int queue, int off) {
+    return mem.dmaRead32(() -> live(g, queue, off));
+  }
+
+  private void dmaWrite(long g, int queue, int off, int value) {
+    mem.dmaWrite32(() -> live(g, queue, off), value);
+  }
+
   public boolean cached(int queue) {
     return queueEntry[queue] >= 0;
   }
@@ -114,9 +150,10 @@ public final class QueueContexts {
 
   /** One completion on {@code queue}: producer moves on (written through), then the queue signals. */
   public void complete(int queue) {
-    int e = touch(queue);
+    long g = generation;
+    int e = touch(g, queue);
     cachedProducer[e]++;
-    mem.dmaWrite32(address(queue, PRODUCER), cachedProducer[e]);
+    dmaWrite(g, queue, PRODUCER, cachedProducer[e]);
     if (sendable(cachedCtrl[e])) {
       send(cachedLo[e], cachedHi[e], cachedData[e]);
     }
@@ -134,9 +171,13 @@ public final class QueueContexts {
 
   /** A new message; the control word is kept. */
   public void setMessage(int queue, int lo, int hi, int data) {
-    mem.dmaWrite32(address(queue, ADDR_LO), lo);
-    mem.dmaWrite32(address(queue, ADDR_HI), hi);
-    mem.dmaWrite32(address(queue, DATA), data);
+    setMessage(generation, queue, lo, hi, data);
+  }
+
+  private void setMessage(long g, int queue, int lo, int hi, int data) {
+    dmaWrite(g, queue, ADDR_LO, lo);
+    dmaWrite(g, queue, ADDR_HI, hi);
+    dmaWrite(g, queue, DATA, data);
     int e = queueEntry[queue];
     if (e >= 0) {
       cachedLo[e] = lo;
@@ -147,24 +188,27 @@ public final class QueueContexts {
 
   /** Mask or unmask; an unmask resends when the pointers show waiting work. */
   public void setMasked(int queue, boolean masked) {
-    int ctrl = ctrl(queue);
-    writeCtrl(queue, masked ? ctrl | CTRL_MASKBIT : ctrl & ~CTRL_MASKBIT);
+    long g = generation;
+    int ctrl = ctrl(g, queue);
+    writeCtrl(g, queue, masked ? ctrl | CTRL_MASKBIT : ctrl & ~CTRL_MASKBIT);
     if (!masked) {
-      resendIfPending(queue);
+      resendIfPending(g, queue);
     }
   }
 
   /** Startup: message, enable and unmask in one, then the same resend check. */
   public void startup(int queue, int lo, int hi, int data) {
-    setMessage(queue, lo, hi, data);
-    writeCtrl(queue, CTRL_ENABLE);
-    resendIfPending(queue);
+    long g = generation;
+    setMessage(g, queue, lo, hi, data);
+    writeCtrl(g, queue, CTRL_ENABLE);
+    resendIfPending(g, queue);
   }
 
   /** Teardown: disabled, masked, message cleared, and the context leaves the cache. */
   public void teardown(int queue) {
-    setMessage(queue, 0, 0, 0);
-    writeCtrl(queue, CTRL_MASKBIT);
+    long g = generation;
+    setMessage(g, queue, 0, 0, 0);
+    writeCtrl(g, queue, CTRL_MASKBIT);
     int e = queueEntry[queue];
     if (e >= 0) {
       unlink(e);
@@ -174,27 +218,27 @@ public final class QueueContexts {
     }
   }
 
-  private int ctrl(int queue) {
+  private int ctrl(long g, int queue) {
     int e = queueEntry[queue];
-    return e >= 0 ? cachedCtrl[e] : mem.dmaRead32(address(queue, CTRL));
+    return e >= 0 ? cachedCtrl[e] : dmaRead(g, queue, CTRL);
   }
 
-  private void writeCtrl(int queue, int ctrl) {
-    mem.dmaWrite32(address(queue, CTRL), ctrl);
+  private void writeCtrl(long g, int queue, int ctrl) {
+    dmaWrite(g, queue, CTRL, ctrl);
     int e = queueEntry[queue];
     if (e >= 0) {
       cachedCtrl[e] = ctrl;
     }
   }
 
-  private void resendIfPending(int queue) {
+  private void resendIfPending(long g, int queue) {
     int e = queueEntry[queue];
-    int producer = e >= 0 ? cachedProducer[e] : mem.dmaRead32(address(queue, PRODUCER));
-    int consumer = mem.dmaRead32(address(queue, CONSUMER));
+    int producer = e >= 0 ? cachedProducer[e] : dmaRead(g, queue, PRODUCER);
+    int consumer = dmaRead(g, queue, CONSUMER);
     if (producer == consumer) {
       return;
     }
-    int ctrl = e >= 0 ? cachedCtrl[e] : mem.dmaRead32(address(queue, CTRL));
+    int ctrl = e >= 0 ? cachedCtrl[e] : dmaRead(g, queue, CTRL);
     if (!sendable(ctrl)) {
       return;
     }
@@ -202,15 +246,14 @@ public final class QueueContexts {
     if (e >= 0) {
       send(cachedLo[e], cachedHi[e], cachedData[e]);
     } else {
-      send(mem.dmaRead32(address(queue, ADDR_LO)), mem.dmaRead32(address(queue, ADDR_HI)),
-          mem.dmaRead32(address(queue, DATA)));
+      send(dmaRead(g, queue, ADDR_LO), dmaRead(g, queue, ADDR_HI), dmaRead(g, queue, DATA));
     }
   }
 
   // ---- the cache ----
 
   /** The cache entry of {@code queue}, filled from memory on a miss (evicting the LRU entry). */
-  private int touch(int queue) {
+  private int touch(long g, int queue) {
     int e = queueEntry[queue];
     if (e >= 0) {
       hits++;
@@ -223,7 +266,7 @@ public final class QueueContexts {
     misses++;
     if (used == entryQueue.length) {
       e = tail;
-      writeBack(e);
+      writeBack(g, e);
       unlink(e);
       queueEntry[entryQueue[e]] = -1;
     } else {
@@ -232,11 +275,11 @@ public final class QueueContexts {
     }
     entryQueue[e] = queue;
     queueEntry[queue] = e;
-    cachedProducer[e] = mem.dmaRead32(address(queue, PRODUCER));
-    cachedLo[e] = mem.dmaRead32(address(queue, ADDR_LO));
-    cachedHi[e] = mem.dmaRead32(address(queue, ADDR_HI));
-    cachedData[e] = mem.dmaRead32(address(queue, DATA));
-    cachedCtrl[e] = mem.dmaRead32(address(queue, CTRL));
+    cachedProducer[e] = dmaRead(g, queue, PRODUCER);
+    cachedLo[e] = dmaRead(g, queue, ADDR_LO);
+    cachedHi[e] = dmaRead(g, queue, ADDR_HI);
+    cachedData[e] = dmaRead(g, queue, DATA);
+    cachedCtrl[e] = dmaRead(g, queue, CTRL);
     pushHead(e);
     return e;
   }
@@ -251,7 +294,7 @@ public final class QueueContexts {
   }
 
   /** The eviction write-back of the device-owned words; it cannot know what the CPU stored meanwhile. */
-  private void writeBack(int e) {
+  private void writeBack(long g, int e) {
     int q = entryQueue[e];
     writeBacks++;
     if (mem.peek(address(q, ADDR_LO)) != cachedLo[e] || mem.peek(address(q, ADDR_HI)) != cachedHi[e]
@@ -259,11 +302,11 @@ public final class QueueContexts {
       staleWriteBacks++;
       listener.staleWriteBack(q);
     }
-    mem.dmaWrite32(address(q, PRODUCER), cachedProducer[e]);
-    mem.dmaWrite32(address(q, ADDR_LO), cachedLo[e]);
-    mem.dmaWrite32(address(q, ADDR_HI), cachedHi[e]);
-    mem.dmaWrite32(address(q, DATA), cachedData[e]);
-    mem.dmaWrite32(address(q, CTRL), cachedCtrl[e]);
+    dmaWrite(g, q, PRODUCER, cachedProducer[e]);
+    dmaWrite(g, q, ADDR_LO, cachedLo[e]);
+    dmaWrite(g, q, ADDR_HI, cachedHi[e]);
+    dmaWrite(g, q, DATA, cachedData[e]);
+    dmaWrite(g, q, CTRL, cachedCtrl[e]);
   }
 
   private void unlink(int e) {
@@ -297,6 +340,7 @@ public final class QueueContexts {
 
   /** Drops every cached context without writing it back (a device reset). */
   public void invalidate() {
+    generation++;
     java.util.Arrays.fill(entryQueue, -1);
     java.util.Arrays.fill(prev, -1);
     java.util.Arrays.fill(next, -1);

@@ -2,6 +2,7 @@ package irqlab.hw.ims;
 
 import irqlab.exec.Exec;
 import java.util.Arrays;
+import java.util.function.LongSupplier;
 
 /**
  * Host RAM that a driver shares with its device as queue memory (dma_alloc_coherent): 32-bit
@@ -66,6 +67,21 @@ public final class QueueMemory {
   public void dmaWrite32(long address, int value) {
     exec.point("dma write");
     words[index(address)] = value;
+  }
+
+  /**
+   * A DMA read whose address is resolved once the access gets the bus, after its scheduling
+   * point: an agent that may be reset meanwhile can drop the access by throwing instead.
+   */
+  public int dmaRead32(LongSupplier address) {
+    exec.point("dma read");
+    return words[index(address.getAsLong())];
+  }
+
+  /** A DMA write whose address is resolved after its scheduling point, as {@link #dmaRead32(LongSupplier)}. */
+  public void dmaWrite32(LongSupplier address, int value) {
+    exec.point("dma write");
+    words[index(address.getAsLong())] = value;
   }
 
   /** The word at {@code address} without an access: for observers. */

