@@ -41,6 +41,12 @@ import irqlab.kernel.pci.PciMsi;
 public final class AcceleratorDriver {
   /** How long a command may take before the device is declared dead. */
   public static final long COMMAND_TIMEOUT_NS = 1_000_000;
+  /**
+   * Resets in a row, with no command completing in between, after which the driver gives the
+   * device up (as drivers mark a device that keeps failing recovery as dead instead of resetting
+   * it forever).
+   */
+  public static final int MAX_RESETS_WITHOUT_PROGRESS = 3;
   /** The poll interval of a spinning command wait. */
   public static final long SPIN_POLL_NS = 500;
   /** IMS domain flags of both templates (as the series' IDXD template). */
@@ -384,6 +390,9 @@ public final class AcceleratorDriver {
       setReg(AcceleratorDevice.REG_CMD_ARG0, a0);
       setReg(AcceleratorDevice.REG_CMD_ARG1, a1);
       setReg(AcceleratorDevice.REG_CMD_ARG2, a2);
+      if (dead) {
+        throw new KernelException(Errno.ENODEV, name + ": device given up, command " + op + " for queue " + q + " dropped");
+      }
       setReg(AcceleratorDevice.REG_CMD_SUBMIT, 1);
       int seq = reg(AcceleratorDevice.REG_CMD_SUBMIT);
       if (!waitDone(seq)) {
@@ -391,6 +400,7 @@ public final class AcceleratorDriver {
         throw new KernelException(Errno.ETIMEDOUT, name + ": command " + op + " for queue " + q
             + " not completed within " + COMMAND_TIMEOUT_NS / 1000 + " us");
       }
+      resetsWithoutProgress = 0;
       return seq;
     }
 
@@ -457,6 +467,8 @@ public final class AcceleratorDriver {
   // ---- recovery ----
 
   private boolean recoveryQueued;
+  private int resetsWithoutProgress;
+  private boolean dead;
 
   /** A timed-out command: the reset runs from the driver's work item, once. */
   private void recoverLater() {
@@ -480,21 +492,50 @@ public final class AcceleratorDriver {
     }
   }
 
-  private void reset() {
-    recoveryQueued = false;
-    resets++;
-    k.log().err(name + " " + dev.devName() + ": device stopped answering commands, resetting it");
+  /**
+   * Recovery keeps failing: stop the device, write off and report what its queues still hold, and
+   * fail every later command at once instead of waiting for a device that will not answer.
+   */
+  private void giveUp() {
+    dead = true;
+    k.log().err(name + " " + dev.devName() + ": device still not answering after "
+        + MAX_RESETS_WITHOUT_PROGRESS + " resets, giving it up");
     setReg(QueueDevice.REG_CONTROL, AcceleratorDevice.CONTROL_RESET);
+    writeOffQueues("as the device was given up");
+    setReg(QueueDevice.REG_CONTROL, 0);
+  }
+
+  /** Whether recovery gave the device up. */
+  public boolean dead() {
+    return dead;
+  }
+
+  private void writeOffQueues(String why) {
     for (int q = 0; q < nq; q++) {
       int producer = memory.read32(ctx(q, QueueContexts.PRODUCER));
       int consumer = memory.read32(ctx(q, QueueContexts.CONSUMER));
       if (producer != consumer) {
         int lost = producer - consumer;
         writtenOff += lost;
-        k.log().err(name + ": queue " + q + ": " + lost + " completion(s) not delivered, written off by the reset");
+        k.log().err(name + ": queue " + q + ": " + lost + " completion(s) not delivered, written off " + why);
         memory.write32(ctx(q, QueueContexts.CONSUMER), producer);
       }
     }
+  }
+
+  private void reset() {
+    recoveryQueued = false;
+    if (dead) {
+      return;
+    }
+    if (++resetsWithoutProgress > MAX_RESETS_WITHOUT_PROGRESS) {
+      giveUp();
+      return;
+    }
+    resets++;
+    k.log().err(name + " " + dev.devName() + ": device stopped answering commands, resetting it");
+    setReg(QueueDevice.REG_CONTROL, AcceleratorDevice.CONTROL_RESET);
+    writeOffQueues("by the reset");
     programContextTable();
     if (queueChip != null) {
       queueChip.deviceWasReset();

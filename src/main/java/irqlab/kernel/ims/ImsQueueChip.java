@@ -218,6 +218,11 @@ public final class ImsQueueChip extends IrqChip implements PciIms.DescPreparer {
         s.devMasked = s.masked;
       }
     } catch (KernelException e) {
+      if (e.errno() == Errno.ENODEV) {
+        // The driver gave the device up: bus_sync_unlock returns nothing to report it to.
+        commandsFailed++;
+        return;
+      }
       if (e.errno() != Errno.ETIMEDOUT) {
         throw e;
       }

@@ -84,6 +84,32 @@ class ImsCommandTest {
   }
 
   @Test
+  void aDeviceThatNeverRecoversIsGivenUpAfterTheResetBound() {
+    ImsRig r = rig();
+    // The device hangs, and hangs again right after every reset: recovery never makes progress.
+    r.k.addObserver(new KernelObserver() {
+      @Override
+      public void printk(irqlab.kernel.KernelLog.Line line) {
+        if (line.text().endsWith("resetting it")) {
+          r.rt.schedule(Event.of(r.devActor, () -> r.dev.setHung(true)), r.k.exec().now());
+        }
+      }
+    });
+    r.onTask(0, r.driver::probe);
+    r.traffic(10_000, 3_000_000, 50_000, QUEUES);
+    r.rt.schedule(Event.of(r.devActor, () -> r.dev.setHung(true)), 1_000_000);
+    for (long t = 1_200_000; t < 9_000_000; t += 1_000_000) {
+      r.onTask(t, () -> r.k.manage().disableIrq(irq(0)));
+      r.onTask(t + 500_000, () -> r.k.manage().enableIrq(irq(0)));
+    }
+    r.run();
+    assertThat(r.driver.dead()).isTrue();
+    assertThat(r.driver.resets()).isEqualTo(irqlab.kernel.drivers.AcceleratorDriver.MAX_RESETS_WITHOUT_PROGRESS);
+    assertThat(log()).anyMatch(t -> t.contains("device still not answering after 3 resets, giving it up"));
+    assertThat(r.outstanding()).isZero();
+  }
+
+  @Test
   void disablingAQueueMemoryInterruptFromAHardInterruptIsSleepingInAtomicContext() {
     ImsRig r = rig();
     List<String> reports = new ArrayList<>();
