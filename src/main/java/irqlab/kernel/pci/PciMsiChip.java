@@ -1,13 +1,9 @@
 package irqlab.kernel.pci;
 
-import irqlab.kernel.cpu.CpuMask;
-import irqlab.kernel.irq.IrqChip;
 import irqlab.kernel.irq.IrqData;
 import irqlab.kernel.msi.MsiDesc;
 import irqlab.kernel.msi.MsiMsg;
 import irqlab.kernel.msi.MsiParent;
-import java.util.EnumSet;
-import java.util.Set;
 
 /**
  * The per-device PCI-MSI chip (pci_msi_template in drivers/pci/msi/irqdomain.c, completed by the
@@ -16,26 +12,12 @@ import java.util.Set;
  * config space by the first interrupt of the block only, since the block shares one address/data
  * pair.
  */
-final class PciMsiChip extends IrqChip {
-  private static final Set<Op> OPS =
-      EnumSet.of(Op.MASK, Op.UNMASK, Op.ACK, Op.SET_AFFINITY, Op.WRITE_MSI_MSG, Op.RETRIGGER);
-
+final class PciMsiChip extends PciDeviceChip {
   private final PciMsiCapability msi;
-  private final MsiParent parent;
 
   PciMsiChip(String name, PciMsiCapability msi, MsiParent parent) {
-    super(name, FLAG_SKIP_SET_WAKE | FLAG_ONESHOT_SAFE | FLAG_AFFINITY_PRE_STARTUP);
+    super(name, parent);
     this.msi = msi;
-    this.parent = parent;
-  }
-
-  @Override
-  public boolean has(Op op) {
-    return OPS.contains(op);
-  }
-
-  private static MsiDesc desc(IrqData d) {
-    return (MsiDesc) d.desc().msiDesc();
   }
 
   /** The bit of this interrupt within its descriptor's block. */
@@ -52,28 +34,6 @@ final class PciMsiChip extends IrqChip {
   @Override
   public void unmask(IrqData d) {
     msi.unmask(d.desc(), desc(d), bit(d));
-  }
-
-  /** irq_chip_ack_parent. */
-  @Override
-  public void ack(IrqData d) {
-    d.parent().chip().ack(d.parent());
-  }
-
-  @Override
-  public int setAffinity(IrqData d, CpuMask dest, boolean force) {
-    return parent.setAffinity(d, dest, force);
-  }
-
-  /** irq_chip_retrigger_hierarchy continues in the parent. */
-  @Override
-  public boolean retrigger(IrqData d) {
-    for (IrqData p = d.parent(); p != null; p = p.parent()) {
-      if (p.chip() != null && p.chip().has(Op.RETRIGGER)) {
-        return p.chip().retrigger(p);
-      }
-    }
-    return false;
   }
 
   /** pci_msi_domain_write_msg: only the block's first interrupt writes. */
