@@ -117,7 +117,7 @@ public final class DmarMsiDomain implements IrqDomainOps {
     /** irq_chip_ack_parent. */
     @Override
     public void ack(IrqData d) {
-      d.parent().chip().ack(d.parent());
+      ackParent(d);
     }
 
     /** msi_domain_set_affinity. */
@@ -134,8 +134,7 @@ public final class DmarMsiDomain implements IrqDomainOps {
     /** irq_chip_retrigger_hierarchy. */
     @Override
     public boolean retrigger(IrqData d) {
-      IrqData p = d.parent();
-      return p.chip().retrigger(p);
+      return retriggerHierarchy(d.parent());
     }
 
     /** dmar_msi_compose_msg: the vector level's compatibility-format message. */

@@ -126,6 +126,24 @@ public abstract class IrqChip {
     throw missing(Op.BUS_SYNC_UNLOCK);
   }
 
+  /** irq_chip_ack_parent: a level without its own ack passes it to the level below. */
+  public static void ackParent(IrqData d) {
+    d.parent().chip().ack(d.parent());
+  }
+
+  /**
+   * irq_chip_retrigger_hierarchy: the first level from {@code from} down with a retrigger callback
+   * resends the interrupt; false when no level can.
+   */
+  public static boolean retriggerHierarchy(IrqData from) {
+    for (IrqData p = from; p != null; p = p.parent()) {
+      if (p.chip() != null && p.chip().has(Op.RETRIGGER)) {
+        return p.chip().retrigger(p);
+      }
+    }
+    return false;
+  }
+
   private UnsupportedOperationException missing(Op op) {
     return new UnsupportedOperationException(name + " has no " + op);
   }

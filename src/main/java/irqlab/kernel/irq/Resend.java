@@ -22,19 +22,9 @@ public final class Resend {
       return 0;
     }
     desc.clearIstate(IrqsState.PENDING);
-    if (tryRetrigger(desc)) {
+    if (IrqChip.retriggerHierarchy(desc.data())) {
       desc.setIstate(IrqsState.REPLAY);
     }
     return 0;
-  }
-
-  /** irq_chip_retrigger_hierarchy: the first level with a retrigger callback does it. */
-  private boolean tryRetrigger(IrqDesc desc) {
-    for (IrqData d = desc.data(); d != null; d = d.parent()) {
-      if (d.chip() != null && d.chip().has(IrqChip.Op.RETRIGGER)) {
-        return d.chip().retrigger(d);
-      }
-    }
-    return false;
   }
 }

@@ -1,6 +1,5 @@
 package irqlab.kernel.pci;
 
-import irqlab.kernel.cpu.CpuMask;
 import irqlab.kernel.irq.IrqChip;
 import irqlab.kernel.irq.IrqData;
 import irqlab.kernel.msi.MsiMsg;
@@ -14,14 +13,12 @@ import irqlab.kernel.msi.MsiParent;
  * message and hands it to the driver's write_msi_msg. It carries the domain's name, so that
  * /proc/interrupts shows "IR-PCI-IDXD-0000:00:04.0".
  */
-final class ImsDomainChip extends IrqChip {
+final class ImsDomainChip extends PciDeviceChip {
   private final IrqChip driverChip;
-  private final MsiParent parent;
 
   ImsDomainChip(String name, IrqChip driverChip, MsiParent parent) {
-    super(name, driverChip.flags() | FLAG_SKIP_SET_WAKE | FLAG_AFFINITY_PRE_STARTUP);
+    super(name, driverChip.flags() | FLAG_SKIP_SET_WAKE | FLAG_AFFINITY_PRE_STARTUP, parent);
     this.driverChip = driverChip;
-    this.parent = parent;
   }
 
   /** The driver's chip behind this one. */
@@ -41,29 +38,6 @@ final class ImsDomainChip extends IrqChip {
       default:
         return driverChip.has(op);
     }
-  }
-
-  /** irq_chip_ack_parent. */
-  @Override
-  public void ack(IrqData d) {
-    d.parent().chip().ack(d.parent());
-  }
-
-  /** irq_chip_retrigger_hierarchy. */
-  @Override
-  public boolean retrigger(IrqData d) {
-    for (IrqData p = d.parent(); p != null; p = p.parent()) {
-      if (p.chip() != null && p.chip().has(Op.RETRIGGER)) {
-        return p.chip().retrigger(p);
-      }
-    }
-    return false;
-  }
-
-  /** msi_domain_set_affinity, or msi_set_affinity on the plain vector parent. */
-  @Override
-  public int setAffinity(IrqData d, CpuMask dest, boolean force) {
-    return parent.setAffinity(d, dest, force);
   }
 
   @Override

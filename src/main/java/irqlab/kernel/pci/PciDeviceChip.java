@@ -9,7 +9,7 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * What the PCI MSI and MSI-X chips take from their parent, as MSI_FLAG_USE_DEF_CHIP_OPS and the
+ * What the per-device PCI chips (MSI, MSI-X, IMS) take from their parent, as MSI_FLAG_USE_DEF_CHIP_OPS and the
  * x86 parent fill them in (kernel/irq/msi.c, arch/x86/kernel/apic/msi.c): ack and retrigger go
  * down the hierarchy, affinity is the parent's. Subclasses do the masking and message writes.
  */
@@ -20,12 +20,16 @@ abstract class PciDeviceChip extends IrqChip {
   private final MsiParent parent;
 
   PciDeviceChip(String name, MsiParent parent) {
-    super(name, FLAG_SKIP_SET_WAKE | FLAG_ONESHOT_SAFE | FLAG_AFFINITY_PRE_STARTUP);
+    this(name, FLAG_SKIP_SET_WAKE | FLAG_ONESHOT_SAFE | FLAG_AFFINITY_PRE_STARTUP, parent);
+  }
+
+  PciDeviceChip(String name, int flags, MsiParent parent) {
+    super(name, flags);
     this.parent = parent;
   }
 
   @Override
-  public final boolean has(Op op) {
+  public boolean has(Op op) {
     return OPS.contains(op);
   }
 
@@ -36,7 +40,7 @@ abstract class PciDeviceChip extends IrqChip {
   /** irq_chip_ack_parent. */
   @Override
   public final void ack(IrqData d) {
-    d.parent().chip().ack(d.parent());
+    ackParent(d);
   }
 
   @Override
@@ -47,11 +51,6 @@ abstract class PciDeviceChip extends IrqChip {
   /** irq_chip_retrigger_hierarchy continues in the parent. */
   @Override
   public final boolean retrigger(IrqData d) {
-    for (IrqData p = d.parent(); p != null; p = p.parent()) {
-      if (p.chip() != null && p.chip().has(Op.RETRIGGER)) {
-        return p.chip().retrigger(p);
-      }
-    }
-    return false;
+    return retriggerHierarchy(d.parent());
   }
 }

@@ -77,6 +77,12 @@ public final class CommonInterrupt implements CpuPort {
     k.cpu(cpu).apic().eoi();
   }
 
+  /** lapic_vector_set_in_irr: an APIC IRR register read. */
+  public boolean apicIrrPending(int cpu, int vector) {
+    k.exec().point("apic_read IRR");
+    return k.cpu(cpu).apic().irrPending(vector);
+  }
+
   public long noHandlerCount(int cpu) {
     return noHandler[cpu];
   }

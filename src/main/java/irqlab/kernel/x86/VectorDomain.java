@@ -3,7 +3,6 @@ package irqlab.kernel.x86;
 import irqlab.exec.Event;
 import irqlab.exec.RawSpinLock;
 import irqlab.hw.MsiMessage;
-import irqlab.hw.cpu.Cpu;
 import irqlab.kernel.Errno;
 import irqlab.kernel.Kernel;
 import irqlab.kernel.KernelException;
@@ -438,10 +437,8 @@ public final class VectorDomain implements IrqDomainOps {
     boolean f = lockIrqSave();
     try {
       boolean rearm = false;
-      Cpu hw = k.cpu(cpu);
       for (ApicChipData a : List.copyOf(cleanupLists.get(cpu))) {
-        k.exec().point("apic_read IRR");
-        if (hw.apic().irrPending(a.prevVector)) {
+        if (k.interruptEntry().apicIrrPending(cpu, a.prevVector)) {
           k.log().warn("Moved interrupt pending in old target APIC " + a.irq);
           rearm = true;
           continue;

@@ -1,6 +1,5 @@
 package irqlab.kernel.x86;
 
-import irqlab.hw.cpu.Cpu;
 import irqlab.kernel.Errno;
 import irqlab.kernel.Kernel;
 import irqlab.kernel.KernelException;
@@ -93,13 +92,11 @@ final class VectorHotplug implements CpuHotplug.Arch {
    * for messages in flight; irqlab's messages land at once.
    */
   void retriggerPending(int cpu) {
-    Cpu hw = k.cpu(cpu);
     for (int v = VectorMatrix.FIRST_EXTERNAL_VECTOR; v < VectorMatrix.NR_VECTORS; v++) {
       if (!(vd.vectorIrq(cpu, v) instanceof IrqDesc desc)) {
         continue;
       }
-      k.exec().point("apic_read IRR");
-      if (hw.apic().irrPending(v)) {
+      if (k.interruptEntry().apicIrrPending(cpu, v)) {
         desc.lock().lock();
         try {
           IrqData data = desc.data();

@@ -80,8 +80,7 @@ final class X86MsiAffinity {
       vd.vectorLock().unlock();
     }
     // lapic_vector_set_in_irr: did the device hit the detour?
-    k.exec().point("apic_read IRR");
-    if (k.cpu(cpu).apic().irrPending(cfg.cfgVector)) {
+    if (k.interruptEntry().apicIrrPending(cpu, cfg.cfgVector)) {
       irqd.chip().retrigger(irqd);
     }
     return ret;
