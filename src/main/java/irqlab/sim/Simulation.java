@@ -1,5 +1,6 @@
 package irqlab.sim;
 
+import irqlab.sim.devices.Binding;
 import irqlab.kernel.irq.IrqDesc;
 import irqlab.scenario.Scenario;
 import irqlab.sim.run.RunRuntime;
@@ -83,7 +84,7 @@ public final class Simulation {
     }
     List<RunResult.IrqStat> irqs = mergeByName(all);
     List<RunResult.DeviceStat> devices = new ArrayList<>();
-    for (Machine.Binding b : m.bindings()) {
+    for (Binding b : m.bindings()) {
       long completed = 0;
       long outstanding = 0;
       for (int q = 0; q < b.device().queues(); q++) {

@@ -22,7 +22,7 @@ import java.util.List;
  * driver asks for an MSI block instead and points queues at vectors of the block; it also drives
  * legacy-msi queue devices, whose single non-maskable MSI is all they have.
  */
-public class NicDriver {
+public class NicDriver extends PciDriver {
   /** How the vectors' affinity is chosen. */
   public enum AffinityPolicy {
     /** Unmanaged, default affinity: the vector matrix places each on the emptiest CPU. */
@@ -33,9 +33,6 @@ public class NicDriver {
     PINNED
   }
 
-  private final Kernel k;
-  private final PciDev dev;
-  private final String name;
   private final int min;
   private final int max;
   private final AffinityPolicy policy;
@@ -85,24 +82,15 @@ public class NicDriver {
 
   public NicDriver(Kernel k, PciDev dev, String name, int min, int max, AffinityPolicy policy, CpuMask pinned,
       Kind kind) {
+    super(k, dev, name);
     this.kind = kind;
-    this.k = k;
-    this.dev = dev;
-    this.name = name;
     this.min = min;
     this.max = max;
     this.policy = policy;
     this.pinned = pinned;
   }
 
-  public PciDev dev() {
-    return dev;
-  }
-
-  public String name() {
-    return name;
-  }
-
+  @Override
   public boolean bound() {
     return bound;
   }
@@ -111,11 +99,18 @@ public class NicDriver {
     return kind;
   }
 
+  @Override
   public int vectors() {
     return nvec;
   }
 
+  @Override
+  public String probeSummary() {
+    return nvec + " " + (kind == Kind.MSI ? "MSI" : "MSI-X") + " vectors";
+  }
+
   /** The Linux irq of vector {@code index}. */
+  @Override
   public int irq(int index) {
     Integer irq = irqs.get(index);
     if (irq == null) {
@@ -137,6 +132,7 @@ public class NicDriver {
   }
 
   /** The driver's probe. */
+  @Override
   public void probe() {
     attachDevice();
     PciFunction fn = dev.function();
@@ -150,7 +146,7 @@ public class NicDriver {
     }
     for (int v = 0; v < nvec; v++) {
       irqs.put(v, k.pciMsi().irqVector(dev, v));
-      requestIrq(v);
+      request(v);
     }
     fn.mmioWrite32(PciFunction.DEVICE_BAR, QueueDevice.REG_CONTROL, QueueDevice.CONTROL_RUN);
     bound = true;
@@ -180,11 +176,7 @@ public class NicDriver {
    * with until {@link #enableVectors} (a driver resizing by re-enable, see VfioPciDriver).
    */
   protected void disableVectors() {
-    for (int irq : irqs.values()) {
-      if (k.descs().get(irq) != null && k.descs().get(irq).action() != null) {
-        k.manage().freeIrq(irq, this);
-      }
-    }
+    freeAllRequested();
     k.pciMsi().freeIrqVectors(dev);
     irqs.clear();
     nvec = 0;
@@ -199,7 +191,7 @@ public class NicDriver {
     nvec = allocIrqVectors(count, count);
     for (int v = 0; v < nvec; v++) {
       irqs.put(v, k.pciMsi().irqVector(dev, v));
-      requestIrq(v);
+      request(v);
     }
     if (queue >= 0 && queue < queues) {
       moveQueue(queue, queue);
@@ -258,10 +250,10 @@ public class NicDriver {
     return any ? IrqReturn.HANDLED : IrqReturn.NONE;
   }
 
-  /** request_irq (again, after a free_irq, as a driver reopening a queue would). */
-  public void requestIrq(int index) {
+  /** request_irq of vector {@code index} with its queues' handler. */
+  private void request(int index) {
     IrqHandler h = handlers.computeIfAbsent(index, v -> (irq, devId) -> service(v));
-    k.manage().requestIrq(irq(index), h, 0, actionName(index), this);
+    requestIrq(irq(index), h, 0, actionName(index), this);
   }
 
   /**
@@ -275,7 +267,7 @@ public class NicDriver {
     int[] got = k.pciMsi().msixAllocIrqAt(dev, index, null);
     irqs.put(got[0], got[1]);
     nvec++;
-    requestIrq(got[0]);
+    request(got[0]);
     if (got[0] < queues) {
       moveQueue(got[0], got[0]);
     }
@@ -298,30 +290,24 @@ public class NicDriver {
       }
     }
     if (k.descs().get(irq).action() != null) {
-      k.manage().freeIrq(irq, this);
+      freeIrqNumber(irq);
     }
+    forget(irq);
     k.pciMsi().msixFreeIrq(dev, index);
     irqs.remove(index);
     handlers.remove(index);
     nvec--;
   }
 
-  public void freeIrq(int index) {
-    k.manage().freeIrq(irq(index), this);
-  }
-
   /** The driver's remove: quiesce the device, free the interrupts, free the vectors. */
+  @Override
   public void remove() {
     if (!bound) {
       throw new KernelException(Errno.ENODEV, name + " is not bound");
     }
     PciFunction fn = dev.function();
     fn.mmioWrite32(PciFunction.DEVICE_BAR, QueueDevice.REG_CONTROL, 0);
-    for (int irq : irqs.values()) {
-      if (k.descs().get(irq) != null && k.descs().get(irq).action() != null) {
-        k.manage().freeIrq(irq, this);
-      }
-    }
+    freeAllRequested();
     k.pciMsi().freeIrqVectors(dev);
     irqs.clear();
     bound = false;

@@ -1,11 +1,12 @@
 package irqlab.kernel.irq;
 
-/** struct irqaction: one requested handler on an interrupt line. */
+/** struct irqaction: one requested handler on an interrupt line; shared lines chain them. */
 public final class IrqAction {
   private final IrqHandler handler;
   private final String name;
   private final Object devId;
   private final int flags;
+  private IrqAction next;
 
   public IrqAction(IrqHandler handler, int flags, String name, Object devId) {
     this.handler = handler;
@@ -28,5 +29,14 @@ public final class IrqAction {
 
   public int flags() {
     return flags;
+  }
+
+  /** The next action on a shared line (action->next), or null. */
+  public IrqAction next() {
+    return next;
+  }
+
+  void setNext(IrqAction next) {
+    this.next = next;
   }
 }

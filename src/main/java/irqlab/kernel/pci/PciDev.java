@@ -23,6 +23,10 @@ public final class PciDev implements MsiDevice {
   boolean no64bitMsi;
   /** pci_dev.msi_lock, guarding the MSI mask register and its cache; made with the MSI context. */
   RawSpinLock msiLock;
+  /** pci_dev.irq: the legacy INTx line (a GSI) once the device is enabled, else 0. */
+  int irq;
+  /** The driver uses the INTx line (pci_alloc_irq_vectors fell back to it, or pci_intx). */
+  boolean intxInUse;
 
   public PciDev(PciFunction fn) {
     this.fn = fn;
@@ -70,6 +74,16 @@ public final class PciDev implements MsiDevice {
 
   public boolean msiEnabled() {
     return msiEnabled;
+  }
+
+  /** pci_dev.irq: the INTx line's Linux irq, 0 when the device has none routed. */
+  public int irq() {
+    return irq;
+  }
+
+  /** Whether the driver signals through INTx now (its vector 0 is {@link #irq()}). */
+  public boolean intxInUse() {
+    return intxInUse;
   }
 
   public int msixCap() {

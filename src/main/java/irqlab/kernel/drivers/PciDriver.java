@@ -1,0 +1,206 @@
+package irqlab.kernel.drivers;
+
+import irqlab.kernel.Errno;
+import irqlab.kernel.Kernel;
+import irqlab.kernel.KernelException;
+import irqlab.kernel.irq.IrqHandler;
+import irqlab.kernel.msi.MsiDesc;
+import irqlab.kernel.msi.MsiDeviceData;
+import irqlab.kernel.msi.MsiDeviceDomain;
+import irqlab.kernel.pci.PciDev;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A driver bound to one PCI function (struct pci_driver with its probe and remove), and what every
+ * driver model shares: the interrupts it requested (so that a timeline {@code free-irq} and
+ * {@code request-irq} undo and redo exactly the driver's own request_irq), and the names of the
+ * device's interrupts, read from the PCI state (MSI-X entries, the MSI block, IMS entries, INTx).
+ */
+public abstract class PciDriver {
+  /** One request_irq a driver made: enough to free it (devId) and to make it again. */
+  private record Request(IrqHandler handler, int flags, String name, Object devId) {}
+
+  protected final Kernel k;
+  protected final PciDev dev;
+  /** The scenario's device id, for messages. */
+  protected final String name;
+  private final Map<Integer, Request> requests = new TreeMap<>();
+
+  protected PciDriver(Kernel k, PciDev dev, String name) {
+    this.k = k;
+    this.dev = dev;
+    this.name = name;
+  }
+
+  public PciDev dev() {
+    return dev;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The driver's probe; throws KernelException with the error that made it fail. */
+  public abstract void probe();
+
+  /** The driver's remove. */
+  public abstract void remove();
+
+  public abstract boolean bound();
+
+  /** What the probe set up, for the action log ("4 MSI-X vectors"). */
+  public abstract String probeSummary();
+
+  // ---- request_irq / free_irq, remembered ----
+
+  /** request_irq, remembered so that the timeline can free and request it again. */
+  protected final void requestIrq(int irq, IrqHandler handler, int flags, String actionName, Object devId) {
+    k.manage().requestIrq(irq, handler, flags, actionName, devId);
+    requests.put(irq, new Request(handler, flags, actionName, devId));
+  }
+
+  /** free_irq of this driver's action on {@code irq} (kept for a later re-request). */
+  protected final void freeIrqNumber(int irq) {
+    Request r = requests.get(irq);
+    k.manage().freeIrq(irq, r == null ? this : r.devId());
+  }
+
+  /** free_irq of every action still installed, as a remove does before freeing the vectors. */
+  protected final void freeAllRequested() {
+    for (Map.Entry<Integer, Request> e : requests.entrySet()) {
+      var d = k.descs().get(e.getKey());
+      if (d != null && hasAction(d, e.getValue().devId())) {
+        k.manage().freeIrq(e.getKey(), e.getValue().devId());
+      }
+    }
+    requests.clear();
+  }
+
+  /** Forgets what was requested on {@code irq} (its vector is gone). */
+  protected final void forget(int irq) {
+    requests.remove(irq);
+  }
+
+  private static boolean hasAction(irqlab.kernel.irq.IrqDesc d, Object devId) {
+    for (var a = d.action(); a != null; a = a.next()) {
+      if (a.devId() == devId) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Timeline free-irq: the driver's action on Linux irq {@code irq} goes (free_irq). */
+  public void freeAction(int irq) {
+    Request r = requests.get(irq);
+    if (r == null) {
+      throw new KernelException(Errno.ENOENT, name + " requested nothing on irq " + irq);
+    }
+    k.manage().freeIrq(irq, r.devId());
+  }
+
+  /** Timeline request-irq: the driver's action on {@code irq} again, as it requested it before. */
+  public void requestAction(int irq) {
+    Request r = requests.get(irq);
+    if (r == null) {
+      throw new KernelException(Errno.ENOENT, name + " has no interrupt to request on irq " + irq);
+    }
+    k.manage().requestIrq(irq, r.handler(), r.flags(), r.name(), r.devId());
+  }
+
+  /** free_irq of vector {@code index} (pci_irq_vector numbering). */
+  public void freeIrq(int index) {
+    freeAction(irq(index));
+  }
+
+  /** request_irq of vector {@code index} again. */
+  public void requestIrq(int index) {
+    requestAction(irq(index));
+  }
+
+  // ---- the device's interrupts, as its PCI state has them ----
+
+  /** pci_irq_vector: the Linux irq of vector {@code index}; ENOENT when there is none. */
+  public int irq(int index) {
+    try {
+      return k.pciMsi().irqVector(dev, index);
+    } catch (KernelException e) {
+      throw new KernelException(Errno.ENOENT, name + " has no vector " + index);
+    }
+  }
+
+  /** The vectors the device has now: MSI-X entries with an irq, the MSI block, or the INTx line. */
+  public int vectors() {
+    if (dev.intxInUse()) {
+      return 1;
+    }
+    MsiDeviceDomain dd = dev.msiData().domain(MsiDeviceData.DEFAULT_DOMAIN);
+    if (dd == null) {
+      return 0;
+    }
+    if (dev.msiEnabled()) {
+      MsiDesc blk = dd.store().get(0);
+      return blk == null || blk.irq() == 0 ? 0 : blk.nvecUsed();
+    }
+    int[] n = new int[1];
+    dd.store().forEach(d -> {
+      if (d.irq() != 0) {
+        n[0]++;
+      }
+    });
+    return n[0];
+  }
+
+  /** "msix", "msi" or "intx": how the device signals now, as interrupt names spell it. */
+  public String kindKey() {
+    if (dev.intxInUse()) {
+      return "intx";
+    }
+    return dev.msiEnabled() ? "msi" : "msix";
+  }
+
+  /**
+   * Adds {@code <id>/<kind>/<index>} for every interrupt the device has: the default MSI domain's
+   * (MSI-X entries, or the MSI block's vectors), then the IMS domain's, then the INTx line.
+   */
+  public void interruptNames(String id, Map<String, Integer> into) {
+    MsiDeviceDomain dd = dev.msiData().domain(MsiDeviceData.DEFAULT_DOMAIN);
+    if (dd != null && dev.msiEnabled()) {
+      MsiDesc blk = dd.store().get(0);
+      if (blk != null && blk.irq() != 0) {
+        for (int i = 0; i < blk.nvecUsed(); i++) {
+          into.put(id + "/msi/" + i, blk.irq() + i);
+        }
+      }
+    } else if (dd != null) {
+      dd.store().forEach(d -> {
+        if (d.irq() != 0) {
+          into.put(id + "/msix/" + d.msiIndex(), d.irq());
+        }
+      });
+    }
+    MsiDeviceDomain ims = dev.msiData().domain(MsiDeviceData.SECONDARY_DOMAIN);
+    if (ims != null) {
+      ims.store().forEach(d -> {
+        if (d.irq() != 0) {
+          into.put(id + "/ims/" + d.msiIndex(), d.irq());
+        }
+      });
+    }
+    if (dev.intxInUse()) {
+      into.put(id + "/intx/0", dev.irq());
+    }
+  }
+
+  /** The Linux irq behind {@code <kind>/<index>}; ENOENT when the device has no such interrupt now. */
+  public int irqOf(String kind, int index) {
+    Map<String, Integer> m = new TreeMap<>();
+    interruptNames("", m);
+    Integer irq = m.get("/" + kind + "/" + index);
+    if (irq == null) {
+      throw new KernelException(Errno.ENOENT, name + "/" + kind + "/" + index + ": no such interrupt now");
+    }
+    return irq;
+  }
+}
