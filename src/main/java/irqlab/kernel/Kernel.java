@@ -64,7 +64,10 @@ public final class Kernel {
   private final IommuOptions iommuOptions;
   private final PciMsi pciMsi;
   private final PciIms pciIms;
+  private final irqlab.kernel.pci.PciIntx pciIntx = new irqlab.kernel.pci.PciIntx();
   private final Actor[] cpuActors;
+  private final irqlab.kernel.cpu.CpuHp cpuHp = new irqlab.kernel.cpu.CpuHp();
+  private final java.util.Map<String, Ida> idas = new java.util.TreeMap<>();
   private CpuMask online;
   /** The task running take_cpu_down and the CPU it stands for (see runAsStopper), or null. */
   private Actor stopperActor;
@@ -143,6 +146,11 @@ public final class Kernel {
 
   public PciMsi pciMsi() {
     return pciMsi;
+  }
+
+  /** INTx routing and the command register's INTx bit. */
+  public irqlab.kernel.pci.PciIntx pciIntx() {
+    return pciIntx;
   }
 
   /** PCI/IMS (v6.2): offered only where the MSI parent supports it (x86: with remapping). */
@@ -298,6 +306,16 @@ public final class Kernel {
 
   public VectorMatrix matrix() {
     return matrix;
+  }
+
+  /** The kernel's ID allocator named {@code name} ("nvme", "virtio", "eth"), made on first use. */
+  public Ida ida(String name) {
+    return idas.computeIfAbsent(name, n -> new Ida());
+  }
+
+  /** The hotplug states drivers register callbacks with. */
+  public irqlab.kernel.cpu.CpuHp cpuHp() {
+    return cpuHp;
   }
 
   /** CPU hotplug: cpu_down and cpu_up. */

@@ -103,6 +103,9 @@ public final class ProcInterrupts {
     }
     if (d.action() != null) {
       sb.append("  ").append(d.action().name());
+      for (var a = d.action().next(); a != null; a = a.next()) {
+        sb.append(", ").append(a.name());
+      }
     }
     return sb.append('\n').toString();
   }

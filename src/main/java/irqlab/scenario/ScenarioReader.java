@@ -181,21 +181,37 @@ final class ScenarioReader {
       }
       YamlNode behind = d.get("behind");
       behindNodes.add(behind);
+      int queues = d.get("queues") == null
+          ? defaultQueues(type)
+          : queues(d.get("queues"), type.equals("accelerator") ? MAX_ACCELERATOR_QUEUES : MAX_QUEUES);
+      if (type.equals("e1000e") && d.get("queues") != null && queues != 2) {
+        throw d.get("queues").error("an e1000e (82574) has one rx and one tx queue; expected 2 or no 'queues'");
+      }
+      MsiSpec msi = msi(d.get("msi"));
+      MsixSpec msix = msix(d.get("msix"));
+      // What the device offers unless the scenario says otherwise: QEMU's models of these devices.
+      switch (type) {
+        // A legacy-msi device is its MSI capability: one non-maskable vector unless told.
+        case "legacy-msi", "ahci" -> msi = msi == null ? new MsiSpec(1, false, true) : msi;
+        // hw/nvme: one MSI-X vector per I/O queue pair plus the admin queue's.
+        case "nvme" -> msix = msix == null ? new MsixSpec(Math.min(queues + 1, 2048)) : msix;
+        // hw/net/e1000e: 5 MSI-X vectors, one 64-bit MSI without per-vector masking.
+        case "e1000e" -> {
+          msix = msix == null ? new MsixSpec(5) : msix;
+          msi = msi == null ? new MsiSpec(1, false, true) : msi;
+        }
+        default -> {}
+      }
       partial.add(
           new DeviceSpec(
               id,
               bdf,
               type,
               behind == null ? null : behind.string("the id of a vmd device"),
-              // A legacy-msi device is its MSI capability: one non-maskable vector unless told.
-              d.get("msi") == null && type.equals("legacy-msi")
-                  ? new MsiSpec(1, false, true)
-                  : msi(d.get("msi")),
-              msix(d.get("msix")),
+              msi,
+              msix,
               ims(d.get("ims")),
-              d.get("queues") == null
-                  ? 1
-                  : queues(d.get("queues"), type.equals("accelerator") ? MAX_ACCELERATOR_QUEUES : MAX_QUEUES),
+              queues,
               d.loc()));
     }
 
@@ -220,6 +236,19 @@ final class ScenarioReader {
               p.loc()));
     }
     return devices;
+  }
+
+  /**
+   * Queues when the scenario gives none: QEMU's nvme offers 64 I/O queue pairs, the ICH9 AHCI 6
+   * ports, an e1000e one rx and one tx queue, the rest one queue.
+   */
+  private static int defaultQueues(String type) {
+    return switch (type) {
+      case "nvme" -> 64;
+      case "ahci" -> 6;
+      case "e1000e" -> 2;
+      default -> 1;
+    };
   }
 
   private static int queues(YamlNode node, int max) {
@@ -300,7 +329,7 @@ final class ScenarioReader {
     List<DriverSpec> drivers = new ArrayList<>();
     for (YamlNode item : node.asList("a list of drivers").items()) {
       YamlMap d = item.asMap("a driver mapping with 'device' and 'vectors'");
-      d.allowOnly("device", "driver", "vectors");
+      d.allowOnly("device", "driver", "vectors", "params");
       YamlNode devNode = d.require("device", "the id of the device the driver binds to");
       DeviceSpec device = inventory.device(devNode);
       if (inventory.hasDriver(device.id())) {
@@ -318,9 +347,11 @@ final class ScenarioReader {
                   + YamlScalar.quote(driver));
         }
       }
-      VectorsSpec vectors =
-          vectors(d.require("vectors", "a mapping with 'max' and 'kind'"), device, inventory);
-      DriverSpec spec = new DriverSpec(device.id(), driver, vectors, d.loc());
+      VectorsSpec vectors = device.linuxDriver()
+          ? linuxVectors(d.get("vectors"), device)
+          : vectors(d.require("vectors", "a mapping with 'max' and 'kind'"), device, inventory);
+      Map<String, Integer> params = params(d.get("params"), device);
+      DriverSpec spec = new DriverSpec(device.id(), driver, vectors, params, d.loc());
       drivers.add(spec);
       inventory.addDriver(spec, item.path());
     }
@@ -368,6 +399,57 @@ final class ScenarioReader {
     }
     YamlNode a = v.get("affinity");
     return new VectorsSpec(min, max, kind, a == null ? Affinity.NONE : affinity(a, inventory));
+  }
+
+  /**
+   * A Linux driver's optional {@code vectors}: {@code max} caps the count as a module parameter
+   * would, {@code kind} is the most capable mode it may use (intx: none but INTx, as pci=nomsi).
+   */
+  private static VectorsSpec linuxVectors(YamlNode node, DeviceSpec device) {
+    if (node == null) {
+      return new VectorsSpec(1, Integer.MAX_VALUE, null, Affinity.NONE);
+    }
+    YamlMap v = node.asMap("a mapping with 'max' and/or 'kind'");
+    v.allowOnly("max", "kind");
+    String kind = null;
+    YamlNode kindNode = v.get("kind");
+    if (kindNode != null) {
+      kind = oneOf(kindNode, List.of("msix", "msi", "intx"), "vector kind");
+      if (kind.equals("msix")) {
+        requireCapability(kindNode, device, device.hasMsix(), "MSI-X", "msix");
+      } else if (kind.equals("msi")) {
+        requireCapability(kindNode, device, device.hasMsi(), "MSI", "msi");
+      }
+    }
+    int max = Integer.MAX_VALUE;
+    YamlNode maxNode = v.get("max");
+    if (maxNode != null) {
+      String what = "a cap on the vector count from 1 to 2048";
+      max = maxNode.asScalar(what).intValue(1, 2048, what);
+    }
+    return new VectorsSpec(1, max, kind, Affinity.NONE);
+  }
+
+  /** {@code params}: the driver's module parameters, each a non-negative integer. */
+  private static Map<String, Integer> params(YamlNode node, DeviceSpec device) {
+    Map<String, Integer> params = new LinkedHashMap<>();
+    if (node == null) {
+      return params;
+    }
+    List<String> known = DriverSpec.PARAMS.getOrDefault(device.type(), List.of());
+    if (known.isEmpty()) {
+      throw node.error("the " + device.type() + " driver of this build takes no params");
+    }
+    YamlMap m = node.asMap("a mapping of " + String.join(", ", known));
+    m.allowOnly(known);
+    for (String k : known) {
+      YamlNode p = m.get(k);
+      if (p != null) {
+        String what = "a number from 0 to 1024";
+        params.put(k, p.asScalar(what).intValue(0, 1024, what));
+      }
+    }
+    return params;
   }
 
   private static void requireCapability(

@@ -187,6 +187,10 @@ final class TimelineReader {
     YamlNode devNode = m.require("device", "the id of a device with an MSI-X driver");
     DeviceSpec device = inventory.device(devNode);
     DriverSpec driver = inventory.driver(devNode, device);
+    if (device.linuxDriver()) {
+      throw devNode.error("msix-alloc adds a vector as irqlab's nic and vfio drivers do; the "
+          + device.type() + " driver does not");
+    }
     if (!driver.vectors().kind().equals("msix")) {
       throw devNode.error(
           "device '" + device.id() + "' uses " + driver.vectors().kind() + " vectors; msix-alloc"

@@ -106,7 +106,7 @@ public final class Machine {
         endOfTimeline = Math.max(endOfTimeline, t + tr.forNs());
       } else if (e.action() instanceof Action.Storm st) {
         Binding b = bindings.get(st.device());
-        at(t, () -> StuckLine.start(exec, deviceActor(b), b.device(), st, t));
+        at(t, () -> StuckLine.start(exec, deviceActor(b), b, st, t));
         endOfTimeline = Math.max(endOfTimeline, t + st.forNs());
       } else if (e.action() instanceof Action.SpoofMsi sp) {
         at(t, () -> spoofMsi(sp, t));
@@ -138,9 +138,8 @@ public final class Machine {
 
   private void startTraffic(Action.Traffic tr, long start) {
     Binding b = bindings.get(tr.device());
-    QueueDevice dev = b.device();
     Actor actor = deviceActor(b);
-    List<Integer> queues = tr.allQueues() ? allQueues(dev) : tr.queues();
+    List<Integer> queues = tr.allQueues() ? allQueues(b) : tr.queues();
     double meanGap = 1e9 / tr.ratePerSecond();
     long end = start + tr.forNs();
     for (int q : queues) {
@@ -148,7 +147,7 @@ public final class Machine {
       Event gen = new Event(actor) {
         @Override
         public void run() {
-          dev.complete(q);
+          b.work(q);
           long next = exec.now() + Math.max(1, Math.round(-Math.log(1 - rnd.nextDouble()) * meanGap));
           if (next < end) {
             exec.schedule(this, next);
@@ -168,9 +167,9 @@ public final class Machine {
     return deviceActors.computeIfAbsent(b.id(), id -> exec.newActor(id, Actor.Kind.DEVICE, -1));
   }
 
-  private static List<Integer> allQueues(QueueDevice dev) {
+  private static List<Integer> allQueues(Binding b) {
     List<Integer> l = new ArrayList<>();
-    for (int q = 0; q < dev.queues(); q++) {
+    for (int q = 0; q < b.trafficQueues(); q++) {
       l.add(q);
     }
     return l;

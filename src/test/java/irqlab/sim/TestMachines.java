@@ -25,6 +25,13 @@ public final class TestMachines {
     return m;
   }
 
+  /** Runs {@code r} now as a kernel task bound to CPU 0 (as timeline actions run), to completion. */
+  public static void onTask(Machine m, Runnable r) {
+    irqlab.exec.Actor task = m.exec().newActor("test", irqlab.exec.Actor.Kind.TASK, 0);
+    m.exec().schedule(irqlab.exec.Event.of(task, r), m.exec().now());
+    rt(m).runUntil(m.exec().now());
+  }
+
   public static RunRuntime rt(Machine m) {
     return (RunRuntime) m.exec();
   }

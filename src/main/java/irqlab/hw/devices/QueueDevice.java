@@ -107,6 +107,21 @@ public class QueueDevice extends PciFunction {
     return running;
   }
 
+  /**
+   * INTx: the line stays asserted while any queue with a valid vector select has completions the
+   * driver has not consumed (as an NVMe controller keeps INTx asserted until the completion queue
+   * heads catch up).
+   */
+  @Override
+  protected boolean intxCondition() {
+    for (int q = 0; q < completions.length; q++) {
+      if (completions[q] > 0 && (ivar[q] & IVAR_VALID) != 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Override
   protected int deviceRegisterRead(int bar, int off) {
     if (bar == DEVICE_BAR && off == REG_NUM_QUEUES) {
@@ -132,6 +147,7 @@ public class QueueDevice extends PciFunction {
       running = (value & CONTROL_RUN) != 0;
       if (!running) {
         java.util.Arrays.fill(completions, 0);
+        updateIntx();
       }
       return;
     }
@@ -140,11 +156,17 @@ public class QueueDevice extends PciFunction {
       return;
     }
     switch ((off - QUEUE_BASE) % QUEUE_STRIDE) {
-      case REG_IVAR -> ivar[q] = value;
+      case REG_IVAR -> {
+        ivar[q] = value;
+        updateIntx();
+      }
       case REG_COMPLETIONS -> {
         int n = Math.min(value, completions[q]);
         completions[q] -= n;
         observer.drained(this, q, n);
+        if (completions[q] == 0) {
+          updateIntx();
+        }
       }
       default -> {}
     }
@@ -157,6 +179,7 @@ public class QueueDevice extends PciFunction {
     java.util.Arrays.fill(ivar, 0);
     java.util.Arrays.fill(completions, 0);
     running = false;
+    updateIntx();
   }
 
   /** Register offset of {@code queue}'s register {@code reg}. */

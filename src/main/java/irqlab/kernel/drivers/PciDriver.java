@@ -8,6 +8,8 @@ import irqlab.kernel.msi.MsiDesc;
 import irqlab.kernel.msi.MsiDeviceData;
 import irqlab.kernel.msi.MsiDeviceDomain;
 import irqlab.kernel.pci.PciDev;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -19,13 +21,29 @@ import java.util.TreeMap;
  */
 public abstract class PciDriver {
   /** One request_irq a driver made: enough to free it (devId) and to make it again. */
-  private record Request(IrqHandler handler, int flags, String name, Object devId) {}
+  private static final class Request {
+    final int irq;
+    final IrqHandler handler;
+    final int flags;
+    final String name;
+    final Object devId;
+    boolean installed = true;
+
+    Request(int irq, IrqHandler handler, int flags, String name, Object devId) {
+      this.irq = irq;
+      this.handler = handler;
+      this.flags = flags;
+      this.name = name;
+      this.devId = devId;
+    }
+  }
 
   protected final Kernel k;
   protected final PciDev dev;
   /** The scenario's device id, for messages. */
   protected final String name;
-  private final Map<Integer, Request> requests = new TreeMap<>();
+  /** Every request_irq of the driver still standing, in request order. */
+  private final List<Request> requests = new ArrayList<>();
 
   protected PciDriver(Kernel k, PciDev dev, String name) {
     this.k = k;
@@ -57,21 +75,37 @@ public abstract class PciDriver {
   /** request_irq, remembered so that the timeline can free and request it again. */
   protected final void requestIrq(int irq, IrqHandler handler, int flags, String actionName, Object devId) {
     k.manage().requestIrq(irq, handler, flags, actionName, devId);
-    requests.put(irq, new Request(handler, flags, actionName, devId));
+    requests.add(new Request(irq, handler, flags, actionName, devId));
   }
 
-  /** free_irq of this driver's action on {@code irq} (kept for a later re-request). */
+  /** The driver frees its own actions on {@code irq} (free_irq each) and forgets them. */
   protected final void freeIrqNumber(int irq) {
-    Request r = requests.get(irq);
-    k.manage().freeIrq(irq, r == null ? this : r.devId());
+    for (Request r : List.copyOf(requests)) {
+      if (r.irq == irq) {
+        if (r.installed) {
+          k.manage().freeIrq(irq, r.devId);
+        }
+        requests.remove(r);
+      }
+    }
   }
 
-  /** free_irq of every action still installed, as a remove does before freeing the vectors. */
+  /** free_irq of every action still installed, in request order, as a remove does. */
   protected final void freeAllRequested() {
-    for (Map.Entry<Integer, Request> e : requests.entrySet()) {
-      var d = k.descs().get(e.getKey());
-      if (d != null && hasAction(d, e.getValue().devId())) {
-        k.manage().freeIrq(e.getKey(), e.getValue().devId());
+    for (Request r : requests) {
+      if (r.installed) {
+        k.manage().freeIrq(r.irq, r.devId);
+      }
+    }
+    requests.clear();
+  }
+
+  /** The same, last request first (drivers that tear queues down from the last one). */
+  protected final void freeAllRequestedReverse() {
+    for (int i = requests.size() - 1; i >= 0; i--) {
+      Request r = requests.get(i);
+      if (r.installed) {
+        k.manage().freeIrq(r.irq, r.devId);
       }
     }
     requests.clear();
@@ -79,34 +113,42 @@ public abstract class PciDriver {
 
   /** Forgets what was requested on {@code irq} (its vector is gone). */
   protected final void forget(int irq) {
-    requests.remove(irq);
+    requests.removeIf(r -> r.irq == irq);
   }
 
-  private static boolean hasAction(irqlab.kernel.irq.IrqDesc d, Object devId) {
-    for (var a = d.action(); a != null; a = a.next()) {
-      if (a.devId() == devId) {
-        return true;
+  private List<Request> requestsOn(int irq) {
+    List<Request> l = new ArrayList<>();
+    for (Request r : requests) {
+      if (r.irq == irq) {
+        l.add(r);
       }
     }
-    return false;
-  }
-
-  /** Timeline free-irq: the driver's action on Linux irq {@code irq} goes (free_irq). */
-  public void freeAction(int irq) {
-    Request r = requests.get(irq);
-    if (r == null) {
+    if (l.isEmpty()) {
       throw new KernelException(Errno.ENOENT, name + " requested nothing on irq " + irq);
     }
-    k.manage().freeIrq(irq, r.devId());
+    return l;
   }
 
-  /** Timeline request-irq: the driver's action on {@code irq} again, as it requested it before. */
-  public void requestAction(int irq) {
-    Request r = requests.get(irq);
-    if (r == null) {
-      throw new KernelException(Errno.ENOENT, name + " has no interrupt to request on irq " + irq);
+  /**
+   * Timeline free-irq: the driver's actions on Linux irq {@code irq} go (free_irq each; a second
+   * free is the kernel's "Trying to free already-free IRQ").
+   */
+  public void freeAction(int irq) {
+    for (Request r : requestsOn(irq)) {
+      k.manage().freeIrq(irq, r.devId);
+      r.installed = false;
     }
-    k.manage().requestIrq(irq, r.handler(), r.flags(), r.name(), r.devId());
+  }
+
+  /** Timeline request-irq: the driver's actions on {@code irq} again, as it requested them before. */
+  public void requestAction(int irq) {
+    for (Request r : requestsOn(irq)) {
+      if (r.installed && (r.flags & irqlab.kernel.irq.IrqAction.IRQF_SHARED) != 0) {
+        throw new KernelException(Errno.EBUSY, name + ": " + r.name + " is requested already");
+      }
+      k.manage().requestIrq(irq, r.handler, r.flags, r.name, r.devId);
+      r.installed = true;
+    }
   }
 
   /** free_irq of vector {@code index} (pci_irq_vector numbering). */

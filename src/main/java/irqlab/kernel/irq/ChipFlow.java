@@ -236,8 +236,14 @@ public final class ChipFlow {
     desc.lock().unlock();
     IrqReturn ret;
     try {
-      IrqAction a = desc.action();
-      ret = a == null ? IrqReturn.NONE : a.handler().handle(desc.irq(), a.devId());
+      // __handle_irq_event_percpu: every action of a shared line runs; any claim counts.
+      ret = IrqReturn.NONE;
+      for (IrqAction a = desc.action(); a != null; a = a.next()) {
+        IrqReturn r = a.handler().handle(desc.irq(), a.devId());
+        if (ret == IrqReturn.NONE) {
+          ret = r;
+        }
+      }
       int cpu = k.smpProcessorId();
       if (ret == IrqReturn.NONE) {
         desc.countUnhandledOn(cpu, k.nrCpus());

@@ -2,6 +2,12 @@ package irqlab.kernel.irq;
 
 /** struct irqaction: one requested handler on an interrupt line; shared lines chain them. */
 public final class IrqAction {
+  /** IRQF_* (include/linux/interrupt.h). */
+  public static final int IRQF_TRIGGER_MASK = 0xf;
+  public static final int IRQF_SHARED = 0x80;
+  public static final int IRQF_ONESHOT = 0x2000;
+  public static final int IRQF_NO_THREAD = 0x10000;
+
   private final IrqHandler handler;
   private final String name;
   private final Object devId;

@@ -46,6 +46,8 @@ public final class SmpBoot {
     if (!k.cpuOnline(cpu)) {
       return false;
     }
+    // The drivers' AP states go first, highest first, on the way down to stop_machine.
+    k.cpuHp().teardownAp(cpu);
     // The early hotplug step the IMS threads proposed: bus-locked lines leave the CPU here, in
     // this preemptible task, while it is still online, so fixup_irqs below finds none of them.
     boolean early = !k.variants().on(Variants.IMS_MIGRATE_IN_STOPPER);
@@ -73,6 +75,7 @@ public final class SmpBoot {
       if (early) {
         irqs.slowBusOfflineFailed(cpu); // the early step's rollback, back in task context
       }
+      k.cpuHp().startupAp(cpu); // cpuhp_rollback: the torn-down AP states come back up
       throw e;
     } finally {
       if (!restored) {
@@ -80,6 +83,8 @@ public final class SmpBoot {
       }
     }
     k.log().info("smpboot: CPU " + cpu + " is now offline");
+    // The prepare states' dead callbacks, on the control CPU.
+    k.cpuHp().teardownDead(cpu);
     return true;
   }
 
@@ -138,6 +143,8 @@ public final class SmpBoot {
     // CPUHP_AP_IRQ_AFFINITY_ONLINE, on the new CPU's hotplug thread.
     irqs.affinityOnlineCpu(cpu);
     k.exec().interruptRaised(cpu);
+    // The drivers' AP states above it (blk-mq, then the dynamic ones).
+    k.cpuHp().startupAp(cpu);
     return true;
   }
 

@@ -85,6 +85,21 @@ public class Binding {
     return "";
   }
 
+  /** How many queues traffic can name (the scenario's {@code queues}). */
+  public int trafficQueues() {
+    return device.queues();
+  }
+
+  /** One unit of work completes on traffic queue {@code q} (on the device's actor). */
+  public void work(int q) {
+    device.complete(q);
+  }
+
+  /** Traffic queue {@code q}'s interrupt fires with no work behind it (a stuck source). */
+  public void stuck(int q) {
+    device.signalWithoutWork(q);
+  }
+
   /** Adds the names of the device's interrupts ({@code nic0/msix/3}) with their Linux irqs. */
   public void interruptNames(Map<String, Integer> into) {
     if (driver != null && driver.bound()) {

@@ -14,6 +14,7 @@ public final class DeviceTypes {
     register(new NicType("nic"));
     register(new NicType("legacy-msi"));
     register(new AcceleratorType());
+    register(new NvmeType());
   }
 
   private DeviceTypes() {}

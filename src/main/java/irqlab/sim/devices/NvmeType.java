@@ -1,0 +1,82 @@
+package irqlab.sim.devices;
+
+import irqlab.hw.devices.QueueDevice;
+import irqlab.hw.pci.Bdf;
+import irqlab.hw.pci.MsiShape;
+import irqlab.kernel.drivers.NvmeDriver;
+import irqlab.kernel.pci.PciDev;
+import irqlab.scenario.DeviceSpec;
+import irqlab.scenario.DriverSpec;
+import irqlab.scenario.Scenario;
+import irqlab.scenario.ScenarioException;
+
+/**
+ * {@code nvme}: QEMU's NVMe controller (1b36:0010) with {@code queues} I/O queue pairs and an
+ * MSI-X table of one vector per queue plus the admin queue's, driven by the Linux nvme driver.
+ * Traffic queue {@code q} is I/O queue {@code q + 1}; blk-mq submits there only while the queue
+ * has an interrupt and its hardware context is active.
+ */
+final class NvmeType implements DeviceType {
+  /** The irqdbg kernel's order: ahci's initcall, then nvme's asynchronous probe, then the NICs. */
+  static final int INITCALL = 20;
+
+  @Override
+  public String name() {
+    return "nvme";
+  }
+
+  @Override
+  public int initcall() {
+    return INITCALL;
+  }
+
+  @Override
+  public void checkDevice(DeviceSpec d, Scenario s) {
+    if (d.behind() != null || d.hasIms()) {
+      throw new ScenarioException(d.loc(), "devices." + d.id(),
+          "ims and behind are not modelled for an nvme device by this build; an nvme has queues, msix and msi");
+    }
+    if (d.queues() < 1) {
+      throw new ScenarioException(d.loc(), "devices." + d.id() + ".queues",
+          "an nvme controller offers at least one I/O queue pair; expected queues from 1");
+    }
+  }
+
+  @Override
+  public void checkDriver(DriverSpec d, DeviceSpec device, Scenario s) {}
+
+  @Override
+  public Binding build(DeviceSpec d, DriverSpec drv, BuildContext ctx) {
+    MsiShape msi = d.hasMsi() ? new MsiShape(d.msi().vectors(), d.msi().maskable(), d.msi().address64()) : null;
+    QueueDevice dev = new QueueDevice(ctx.exec(), ctx.bus(), Bdf.parse(d.bdf()), d.id(), d.type(), 0x1b36, 0x0010,
+        d.queues() + 1, d.hasMsix() ? d.msix().table() : 0, msi);
+    dev.setObserver(ctx.work());
+    PciDev pci = new PciDev(dev);
+    NvmeDriver driver = drv == null ? null : new NvmeDriver(ctx.kernel(), pci, d.id(), drv.param("write_queues", 0),
+        drv.param("poll_queues", 0), drv.vectors().max(), drv.vectors().kind());
+    return new Binding(d, this, dev, pci, driver, ctx.kernel()) {
+      @Override
+      public int trafficQueues() {
+        return d.queues();
+      }
+
+      /** I/O on queue q + 1, when blk-mq submits there. */
+      @Override
+      public void work(int q) {
+        if (driver != null && driver.submit(q)) {
+          dev.complete(q + 1);
+        }
+      }
+
+      @Override
+      public void stuck(int q) {
+        dev.signalWithoutWork(q + 1);
+      }
+
+      @Override
+      protected String bindNote() {
+        return "; " + probeSummary();
+      }
+    };
+  }
+}
