@@ -21,9 +21,13 @@ public record MachineSpec(
     Map<String, Loc> variantLocs,
     Loc msixDynamicLoc,
     boolean allowUnsafeInterrupts,
-    Loc allowUnsafeInterruptsLoc) {
+    Loc allowUnsafeInterruptsLoc,
+    String chipset,
+    Loc chipsetLoc) {
 
   public static final List<String> REMAPPINGS = List.of("none", "intel");
+  /** none: no IO-APIC, no INTx; q35 and i440fx bring the IO-APIC and the ISA lines of the dumps. */
+  public static final List<String> CHIPSETS = List.of("none", "q35", "i440fx");
 
   public MachineSpec {
     variants = List.copyOf(variants);
@@ -34,7 +38,12 @@ public record MachineSpec(
   public MachineSpec(int cpus, String remapping, List<String> variants, boolean msixDynamic, Loc loc,
       Loc cpusLoc, Loc remappingLoc, Map<String, Loc> variantLocs, Loc msixDynamicLoc) {
     this(cpus, remapping, variants, msixDynamic, loc, cpusLoc, remappingLoc, variantLocs, msixDynamicLoc,
-        false, loc);
+        false, loc, "none", loc);
+  }
+
+  /** Whether the machine has an IO-APIC and routes PCI INTx. */
+  public boolean hasChipset() {
+    return !chipset.equals("none");
   }
 
   public boolean remappingEnabled() {

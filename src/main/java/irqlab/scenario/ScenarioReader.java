@@ -70,7 +70,7 @@ final class ScenarioReader {
 
   private MachineSpec machine(YamlNode node) {
     YamlMap m = node.asMap("a mapping with at least 'cpus'");
-    m.allowOnly("cpus", "remapping", "kernel", "msix-dynamic", "allow-unsafe-interrupts");
+    m.allowOnly("cpus", "remapping", "kernel", "msix-dynamic", "allow-unsafe-interrupts", "chipset");
     YamlNode cpusNode = m.require("cpus", "the number of cpus, 1.." + CpuMask.MAX_CPUS);
     int cpus =
         cpusNode
@@ -125,6 +125,13 @@ final class ScenarioReader {
       allowUnsafe = au.asScalar("true or false").bool();
       allowUnsafeLoc = au.loc();
     }
+    String chipset = "none";
+    Loc chipsetLoc = m.loc();
+    YamlNode cs = m.get("chipset");
+    if (cs != null) {
+      chipset = oneOf(cs, MachineSpec.CHIPSETS, "chipset");
+      chipsetLoc = cs.loc();
+    }
     return new MachineSpec(
         cpus,
         remapping,
@@ -136,7 +143,9 @@ final class ScenarioReader {
         variantLocs,
         msixDynamicLoc,
         allowUnsafe,
-        allowUnsafeLoc);
+        allowUnsafeLoc,
+        chipset,
+        chipsetLoc);
   }
 
   private List<DeviceSpec> devices(YamlNode node) {

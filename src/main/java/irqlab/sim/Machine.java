@@ -9,6 +9,7 @@ import irqlab.hw.cpu.Cpu;
 import irqlab.kernel.Kernel;
 import irqlab.kernel.KernelException;
 import irqlab.kernel.Variants;
+import irqlab.kernel.drivers.NetDriver;
 import irqlab.kernel.drivers.NicDriver;
 import irqlab.kernel.drivers.VfioPciDriver;
 import irqlab.kernel.irq.IrqDesc;
@@ -110,6 +111,8 @@ public final class Machine {
         endOfTimeline = Math.max(endOfTimeline, t + st.forNs());
       } else if (e.action() instanceof Action.SpoofMsi sp) {
         at(t, () -> spoofMsi(sp, t));
+      } else if (e.action() instanceof Action.Mark mk) {
+        at(t, () -> log(t, "mark " + mk.name()));
       } else {
         at(t, () -> perform(e));
       }
@@ -230,6 +233,15 @@ public final class Machine {
     if (a instanceof Action.Bind bd) {
       return "OK" + bindings.get(bd.device()).bind();
     }
+    if (a instanceof Action.Link l) {
+      NetDriver net = (NetDriver) bindings.get(l.device()).driver();
+      if (l.up()) {
+        net.open();
+      } else {
+        net.stop();
+      }
+      return "OK; " + net.ifname() + (net.up() ? " up" : " down");
+    }
     if (a instanceof Action.CpuOffline off) {
       boolean changed = kernel.smpBoot().cpuDown(off.cpu());
       return (changed ? "OK" : "OK (already offline)") + "; online=" + kernel.onlineMask().toList();
@@ -297,6 +309,9 @@ public final class Machine {
     }
     if (a instanceof Action.CpuOffline off) {
       return "write /sys/devices/system/cpu/cpu" + off.cpu() + "/online <- 0";
+    }
+    if (a instanceof Action.Link l) {
+      return a.key() + " " + l.device();
     }
     if (a instanceof Action.CpuOnline on) {
       return "write /sys/devices/system/cpu/cpu" + on.cpu() + "/online <- 1";
@@ -432,12 +447,13 @@ public final class Machine {
             || a instanceof Action.Unbind || a instanceof Action.Bind
             || a instanceof Action.IrqOp || a instanceof Action.MsixAlloc
             || a instanceof Action.Storm || a instanceof Action.CpuOffline
-            || a instanceof Action.CpuOnline || a instanceof Action.SpoofMsi;
+            || a instanceof Action.CpuOnline || a instanceof Action.SpoofMsi
+            || a instanceof Action.Link || a instanceof Action.Mark;
         if (!ok) {
           throw new ScenarioException(e.loc(), "timeline." + a.key(),
               "action '" + a.key() + "' is not modelled by this build; expected traffic, storm, set-affinity,"
                   + " disable-irq, disable-irq-nosync, enable-irq, free-irq, request-irq, msix-alloc, msix-free,"
-                  + " unbind, bind, cpu-offline, cpu-online or spoof-msi");
+                  + " unbind, bind, cpu-offline, cpu-online, spoof-msi, link-up, link-down or mark");
         }
       }
     }

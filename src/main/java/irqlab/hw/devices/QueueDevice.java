@@ -17,6 +17,8 @@ public class QueueDevice extends PciFunction {
   public static final int REG_NUM_QUEUES = 0;
   public static final int REG_CONTROL = 4;
   public static final int CONTROL_RUN = 1;
+  /** Write N: queue N completes a unit of work now, as a cause set by software (e1000e's ICS). */
+  public static final int REG_CAUSE_SET = 0x10;
   public static final int QUEUE_BASE = 0x100;
   public static final int QUEUE_STRIDE = 16;
   public static final int REG_IVAR = 0;
@@ -143,6 +145,12 @@ public class QueueDevice extends PciFunction {
 
   @Override
   protected void deviceRegisterWrite(int bar, int off, int value) {
+    if (bar == DEVICE_BAR && off == REG_CAUSE_SET) {
+      if (value >= 0 && value < ivar.length) {
+        complete(value);
+      }
+      return;
+    }
     if (bar == DEVICE_BAR && off == REG_CONTROL) {
       running = (value & CONTROL_RUN) != 0;
       if (!running) {

@@ -28,6 +28,7 @@ public final class IrqDesc {
   private CpuMask affinity;
   private CpuMask effectiveAffinity = CpuMask.EMPTY;
   private CpuMask pendingMask = CpuMask.EMPTY;
+  private CpuMask affinityHint;
   private String devName = "";
   private int node;
   private Object msiDesc;
@@ -180,6 +181,15 @@ public final class IrqDesc {
 
   public void setPendingMask(CpuMask mask) {
     this.pendingMask = mask;
+  }
+
+  /** desc->affinity_hint (/proc/irq/N/affinity_hint), null when the driver gave none. */
+  public CpuMask affinityHint() {
+    return affinityHint;
+  }
+
+  public void setAffinityHint(CpuMask hint) {
+    this.affinityHint = hint;
   }
 
   public String devName() {

@@ -216,6 +216,30 @@ public final class Manage {
     k.exec().waitUntil("synchronize_irq", () -> !desc.data().is(IrqdState.IRQ_INPROGRESS));
   }
 
+  /**
+   * __irq_apply_affinity_hint: irq_update_affinity_hint ({@code setAffinity} false) records the
+   * hint only; irq_set_affinity_and_hint also applies a non-null mask (__irq_set_affinity, whose
+   * result the caller never sees).
+   */
+  public void applyAffinityHint(int irq, CpuMask mask, boolean setAffinity) {
+    IrqDesc desc = desc(irq);
+    boolean irqs = k.localIrqSave();
+    desc.lock().lock();
+    try {
+      desc.setAffinityHint(mask);
+    } finally {
+      desc.lock().unlock();
+      k.localIrqRestore(irqs);
+    }
+    if (mask != null && setAffinity) {
+      try {
+        irqSetAffinity(irq, mask, false);
+      } catch (KernelException e) {
+        // __irq_apply_affinity_hint returns 0 whatever __irq_set_affinity said.
+      }
+    }
+  }
+
   /** irq_set_affinity: takes the descriptor lock with interrupts off. */
   public void irqSetAffinity(int irq, CpuMask mask, boolean force) {
     IrqDesc desc = desc(irq);

@@ -33,6 +33,14 @@ public final class PciIntx {
     }
   }
 
+  /**
+   * A driver that requests dev->irq itself (not through pci_alloc_irq_vectors, as virtio-pci,
+   * e1000e and ahci do on their last fallback): its vector 0 is the line from now on.
+   */
+  public static void useLine(PciDev dev, boolean use) {
+    dev.intxInUse = use;
+  }
+
   /** pci_intx: the command register's INTx disable bit, written only when it changes. */
   public static void intx(PciDev dev, boolean enable) {
     PciFunction fn = dev.function();

@@ -15,6 +15,9 @@ public final class DeviceTypes {
     register(new NicType("legacy-msi"));
     register(new AcceleratorType());
     register(new NvmeType());
+    register(new VirtioNetType());
+    register(new E1000eType());
+    register(new AhciType());
   }
 
   private DeviceTypes() {}

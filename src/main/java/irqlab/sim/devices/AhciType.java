@@ -1,0 +1,62 @@
+package irqlab.sim.devices;
+
+import irqlab.hw.devices.QueueDevice;
+import irqlab.hw.pci.Bdf;
+import irqlab.hw.pci.MsiShape;
+import irqlab.kernel.drivers.AhciDriver;
+import irqlab.kernel.pci.PciDev;
+import irqlab.scenario.DeviceSpec;
+import irqlab.scenario.DriverSpec;
+import irqlab.scenario.Scenario;
+import irqlab.scenario.ScenarioException;
+
+/**
+ * {@code ahci}: an AHCI host with {@code queues} ports (default: QEMU's ICH9, 8086:2922, six
+ * ports and one 64-bit MSI message without per-vector masking), driven by ahci. Traffic on port
+ * {@code q} is a command completing there.
+ */
+final class AhciType implements DeviceType {
+  /** ahci's initcall, which in the irqdbg kernel probes before nvme's asynchronous probe. */
+  static final int INITCALL = 10;
+
+  @Override
+  public String name() {
+    return "ahci";
+  }
+
+  @Override
+  public int initcall() {
+    return INITCALL;
+  }
+
+  @Override
+  public void checkDevice(DeviceSpec d, Scenario s) {
+    if (d.behind() != null || d.hasIms()) {
+      throw new ScenarioException(d.loc(), "devices." + d.id(), "an ahci host has queues (ports), msi and msix"
+          + " (no ims or behind)");
+    }
+    if (d.queues() < 1 || d.queues() > 32) {
+      throw new ScenarioException(d.loc(), "devices." + d.id() + ".queues",
+          "an AHCI host has 1 to 32 ports; expected queues from 1 to 32");
+    }
+  }
+
+  @Override
+  public void checkDriver(DriverSpec d, DeviceSpec device, Scenario s) {}
+
+  @Override
+  public Binding build(DeviceSpec d, DriverSpec drv, BuildContext ctx) {
+    MsiShape msi = d.hasMsi() ? new MsiShape(d.msi().vectors(), d.msi().maskable(), d.msi().address64()) : null;
+    QueueDevice dev = new QueueDevice(ctx.exec(), ctx.bus(), Bdf.parse(d.bdf()), d.id(), d.type(), 0x8086, 0x2922,
+        d.queues(), d.hasMsix() ? d.msix().table() : 0, msi);
+    dev.setObserver(ctx.work());
+    PciDev pci = new PciDev(dev);
+    AhciDriver driver = drv == null ? null : new AhciDriver(ctx.kernel(), pci, d.id(), drv.vectors().kind());
+    return new Binding(d, this, dev, pci, driver, ctx.kernel()) {
+      @Override
+      protected String bindNote() {
+        return "; " + probeSummary();
+      }
+    };
+  }
+}
