@@ -60,8 +60,19 @@ final class ScenarioReader {
 
     MachineSpec machine = machine(top.require("machine", "a mapping with at least 'cpus'"));
     List<DeviceSpec> devices = devices(top.get("devices"));
+    DeviceSpec ich9 = ich9Ahci(machine, devices);
+    if (ich9 != null) {
+      devices = new ArrayList<>(devices);
+      devices.add(ich9);
+    }
     Inventory inventory = new Inventory(machine, devices);
     List<DriverSpec> drivers = drivers(top.get("drivers"), inventory, devices);
+    if (ich9 != null && !inventory.hasDriver(ICH9_AHCI_ID)) {
+      drivers = new ArrayList<>(drivers);
+      DriverSpec d = new DriverSpec(ICH9_AHCI_ID, "ahci", linuxVectors(null, ich9), Map.of(), machine.chipsetLoc());
+      drivers.add(d);
+      inventory.addDriver(d, "machine.chipset");
+    }
     List<TimelineEntry> timeline = new TimelineReader(inventory).read(top.get("timeline"));
     Expectations expect = new ExpectationsReader(inventory).read(top.get("expect"), top.loc());
     return new Scenario(
@@ -148,11 +159,40 @@ final class ScenarioReader {
         chipsetLoc);
   }
 
+  /** The id and address of q35's built-in SATA controller, the ICH9 AHCI. */
+  static final String ICH9_AHCI_ID = "ahci0";
+  static final String ICH9_AHCI_BDF = "0000:00:1f.2";
+
+  /**
+   * q35 brings the ICH9 AHCI at 00:1f.2 (six ports, one MSI message without masking), bound to
+   * ahci, unless the scenario puts its own device there (which then stands for it).
+   */
+  private static DeviceSpec ich9Ahci(MachineSpec machine, List<DeviceSpec> devices) {
+    if (!machine.chipset().equals("q35")) {
+      return null;
+    }
+    for (DeviceSpec d : devices) {
+      if (d.bdf().equals(ICH9_AHCI_BDF)) {
+        return null;
+      }
+    }
+    for (DeviceSpec d : devices) {
+      if (d.id().equals(ICH9_AHCI_ID)) {
+        throw new ScenarioException(d.loc(), "devices." + d.id(),
+            "id '" + ICH9_AHCI_ID + "' is q35's ICH9 AHCI at " + ICH9_AHCI_BDF + "; give this device another id,"
+                + " or put it at " + ICH9_AHCI_BDF + " to stand for the ICH9 AHCI");
+      }
+    }
+    return new DeviceSpec(ICH9_AHCI_ID, ICH9_AHCI_BDF, "ahci", null, new MsiSpec(1, false, true), null, null, 6,
+        machine.chipsetLoc());
+  }
+
   private List<DeviceSpec> devices(YamlNode node) {
     if (node == null) {
       return List.of();
     }
     List<YamlNode> items = node.asList("a list of devices").items();
+
     Map<String, YamlNode> idNodes = new HashMap<>();
     Map<String, String> bdfOwners = new HashMap<>();
     List<DeviceSpec> partial = new ArrayList<>();

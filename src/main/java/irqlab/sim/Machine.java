@@ -6,9 +6,11 @@ import irqlab.exec.Exec;
 import irqlab.hw.PlatformBus;
 import irqlab.hw.devices.QueueDevice;
 import irqlab.hw.cpu.Cpu;
+import irqlab.hw.ioapic.Chipset;
 import irqlab.kernel.Kernel;
 import irqlab.kernel.KernelException;
 import irqlab.kernel.Variants;
+import irqlab.kernel.drivers.IsaDrivers;
 import irqlab.kernel.drivers.NetDriver;
 import irqlab.kernel.drivers.NicDriver;
 import irqlab.kernel.drivers.VfioPciDriver;
@@ -46,6 +48,7 @@ public final class Machine {
   private final Kernel kernel;
   private final Oracle oracle;
   private final Map<String, Binding> bindings = new LinkedHashMap<>();
+  private final Chipset chipset;
   private final Actor task;
   private final List<String> actionLog = new ArrayList<>();
   private final List<RunResult.IrqStat> retired = new ArrayList<>();
@@ -67,7 +70,12 @@ public final class Machine {
     bus.addObserver(oracle);
     this.task = exec.newActor("kworker/0", Actor.Kind.TASK, 0);
     this.trafficRandom = new SplittableRandom(exec.random().nextLong());
-    BuildContext ctx = new BuildContext(scenario, exec, bus, kernel, oracle, oracle, this::log);
+    // A chipset's IO-APIC and ISA lines come up with the kernel, before any driver probes.
+    this.chipset = scenario.machine().hasChipset() ? new Chipset(exec, bus, scenario.machine().chipset()) : null;
+    if (chipset != null) {
+      kernel.bootIoApic(chipset.firmware(), chipset.ioapic());
+    }
+    BuildContext ctx = new BuildContext(scenario, exec, bus, kernel, oracle, oracle, this::log, chipset);
     for (DeviceSpec d : scenario.devices()) {
       DeviceType type = DeviceTypes.get(d.type());
       bindings.put(d.id(), type.build(d, scenario.driverFor(d.id()).orElse(null), ctx));
@@ -86,6 +94,10 @@ public final class Machine {
   }
 
   private void queueTimeline() {
+    IsaDrivers isa = chipset == null ? null : new IsaDrivers(kernel);
+    if (isa != null) {
+      at(0, isa::early);
+    }
     for (Binding b : ProbeOrder.of(bindings.values())) {
       if (b.driver() != null) {
         at(0, () -> {
@@ -96,6 +108,9 @@ public final class Machine {
           }
         });
       }
+    }
+    if (isa != null) {
+      at(0, isa::late);
     }
     for (TimelineEntry e : scenario.timeline()) {
       long t = e.atNs();
@@ -375,6 +390,11 @@ public final class Machine {
 
   public PlatformBus bus() {
     return bus;
+  }
+
+  /** The chipset (IO-APIC and INTx routing), or null on a machine without one. */
+  public Chipset chipset() {
+    return chipset;
   }
 
   public List<Binding> bindings() {

@@ -48,7 +48,11 @@ public final class Simulation {
       delivered[c] = d.count(c);
       spurious[c] = d.unhandled(c);
     }
-    return new RunResult.IrqStat(name, d.irq(), d.action() == null ? "" : d.action().name(),
+    StringBuilder actions = new StringBuilder();
+    for (var a = d.action(); a != null; a = a.next()) {
+      actions.append(actions.length() == 0 ? "" : ", ").append(a.name());
+    }
+    return new RunResult.IrqStat(name, d.irq(), actions.toString(),
         delivered, spurious, d.affinity().toList(), d.effectiveAffinity().toList());
   }
 

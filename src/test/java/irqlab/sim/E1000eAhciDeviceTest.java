@@ -96,7 +96,7 @@ class E1000eAhciDeviceTest {
         + "  - { id: nic0, type: e1000e, msix: { table: 2 } }\ndrivers:\n  - { device: nic0 }\n"
         + "timeline:\n  - at: 1ms\n    link-up: { device: nic0 }\n"
         + "  - at: 1ms\n    traffic: { device: nic0, queues: all, rate: 20k/s, for: 2ms }\n"), 1);
-    assertThat(r.dmesg()).anyMatch(l -> l.contains("Failed to initialize MSI-X interrupts.  Falling back to MSI"
+    assertThat(r.dmesg()).anyMatch(l -> l.text().contains("Failed to initialize MSI-X interrupts.  Falling back to MSI"
         + " interrupts."));
     assertThat(r.irqs()).singleElement().satisfies(s -> {
       assertThat(s.name()).isEqualTo("nic0/msi/0");

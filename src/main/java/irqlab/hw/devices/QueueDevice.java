@@ -73,10 +73,14 @@ public class QueueDevice extends PciFunction {
     completions[queue]++;
     completedTotal[queue]++;
     observer.completed(this, queue);
-    int sel = ivar[queue];
-    if ((sel & IVAR_VALID) != 0 && !signal(sel & 0xffff)) {
+    if (signals(queue) && !signal(ivar[queue] & 0xffff)) {
       observer.notSignalled(this, queue);
     }
+  }
+
+  /** Whether {@code queue} signals its completions: its vector select is valid. */
+  protected boolean signals(int queue) {
+    return (ivar[queue] & IVAR_VALID) != 0;
   }
 
   /**
@@ -85,9 +89,8 @@ public class QueueDevice extends PciFunction {
    * queues to run; a stuck line fires regardless.
    */
   public void signalWithoutWork(int queue) {
-    int sel = ivar[queue];
-    if ((sel & IVAR_VALID) != 0) {
-      signal(sel & 0xffff);
+    if (signals(queue)) {
+      signal(ivar[queue] & 0xffff);
     }
   }
 
@@ -100,9 +103,9 @@ public class QueueDevice extends PciFunction {
     return completedTotal[queue];
   }
 
-  /** The MSI-X entry or MSI vector {@code queue} signals, or -1 when none is selected. */
+  /** The MSI-X entry or MSI vector {@code queue} signals (0 for INTx), or -1 when none is selected. */
   public int vectorSelect(int queue) {
-    return (ivar[queue] & IVAR_VALID) != 0 ? ivar[queue] & 0xffff : -1;
+    return signals(queue) ? ivar[queue] & 0xffff : -1;
   }
 
   public boolean running() {

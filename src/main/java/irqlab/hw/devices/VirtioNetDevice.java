@@ -37,6 +37,12 @@ public final class VirtioNetDevice extends QueueDevice {
     return (queues() - 1) / 2;
   }
 
+  /** Without MSI-X every virtqueue interrupt goes through the ISR and INTx, whatever its vector. */
+  @Override
+  protected boolean signals(int queue) {
+    return !msixEnabled() || super.signals(queue);
+  }
+
   /** Without MSI-X every virtqueue interrupt goes through the ISR and INTx. */
   @Override
   protected boolean intxCondition() {

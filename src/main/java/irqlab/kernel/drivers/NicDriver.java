@@ -6,6 +6,7 @@ import irqlab.kernel.Errno;
 import irqlab.kernel.Kernel;
 import irqlab.kernel.KernelException;
 import irqlab.kernel.cpu.CpuMask;
+import irqlab.kernel.irq.IrqAction;
 import irqlab.kernel.irq.IrqAffinity;
 import irqlab.kernel.irq.IrqHandler;
 import irqlab.kernel.irq.IrqReturn;
@@ -51,7 +52,9 @@ public class NicDriver extends PciDriver {
   /** The PCI interrupt mode the driver asks pci_alloc_irq_vectors for (scenario vectors.kind). */
   public enum Kind {
     MSIX("msix", PciMsi.PCI_IRQ_MSIX),
-    MSI("msi", PciMsi.PCI_IRQ_MSI);
+    MSI("msi", PciMsi.PCI_IRQ_MSI),
+    /** The legacy line, shared (IRQF_SHARED); needs a chipset that routes it. */
+    INTX("intx", PciMsi.PCI_IRQ_INTX);
 
     private final String key;
     private final int flag;
@@ -106,7 +109,8 @@ public class NicDriver extends PciDriver {
 
   @Override
   public String probeSummary() {
-    return nvec + " " + (kind == Kind.MSI ? "MSI" : "MSI-X") + " vectors";
+    return kind == Kind.INTX ? "INTx (irq " + dev.irq() + ")"
+        : nvec + " " + (kind == Kind.MSI ? "MSI" : "MSI-X") + " vectors";
   }
 
   /** The Linux irq of vector {@code index}. */
@@ -135,6 +139,7 @@ public class NicDriver extends PciDriver {
   @Override
   public void probe() {
     attachDevice();
+    k.pciIntx().enableDevice(dev);
     PciFunction fn = dev.function();
     queues = fn.mmioRead32(PciFunction.DEVICE_BAR, QueueDevice.REG_NUM_QUEUES);
     nvec = allocIrqVectors(min, max);
@@ -253,7 +258,7 @@ public class NicDriver extends PciDriver {
   /** request_irq of vector {@code index} with its queues' handler. */
   private void request(int index) {
     IrqHandler h = handlers.computeIfAbsent(index, v -> (irq, devId) -> service(v));
-    requestIrq(irq(index), h, 0, actionName(index), this);
+    requestIrq(irq(index), h, kind == Kind.INTX ? IrqAction.IRQF_SHARED : 0, actionName(index), this);
   }
 
   /**

@@ -15,6 +15,8 @@ public final class ChipFlow {
 
   private final Kernel k;
   private final FlowHandler edge;
+  private final FlowHandler fasteoi;
+  private final FlowHandler level;
 
   public ChipFlow(Kernel k) {
     this.k = k;
@@ -29,6 +31,38 @@ public final class ChipFlow {
         handleEdgeIrq(desc);
       }
     };
+    this.fasteoi = new FlowHandler() {
+      @Override
+      public String name() {
+        return "handle_fasteoi_irq";
+      }
+
+      @Override
+      public void handle(IrqDesc desc) {
+        handleFasteoiIrq(desc);
+      }
+    };
+    this.level = new FlowHandler() {
+      @Override
+      public String name() {
+        return "handle_level_irq";
+      }
+
+      @Override
+      public void handle(IrqDesc desc) {
+        handleLevelIrq(desc);
+      }
+    };
+  }
+
+  /** handle_fasteoi_irq, installed by the IO-APIC for level lines with the name "fasteoi". */
+  public FlowHandler fasteoiHandler() {
+    return fasteoi;
+  }
+
+  /** handle_level_irq (the 8259's cascade line, which never fires here). */
+  public FlowHandler levelHandler() {
+    return level;
   }
 
   /** handle_edge_irq, installed by MSI domains with the name "edge". */
@@ -224,6 +258,94 @@ public final class ChipFlow {
         }
         handleIrqEvent(desc);
       } while (desc.istate(IrqsState.PENDING) && !d.is(IrqdState.IRQ_DISABLED));
+    } finally {
+      desc.lock().unlock();
+    }
+  }
+
+  /**
+   * handle_fasteoi_irq (kernel/irq/chip.c): a line in progress elsewhere, disabled or without
+   * action is EOIed (masked when disabled or without action, PENDING remembered); otherwise the
+   * actions run (a ONESHOT line masked around them) and the chip gets its EOI (and the unmask).
+   */
+  public void handleFasteoiIrq(IrqDesc desc) {
+    if (desc.freed()) {
+      for (KernelObserver o : k.observers()) {
+        o.useAfterFree("handle_fasteoi_irq on a freed descriptor", desc.irq());
+      }
+      return;
+    }
+    IrqData d = desc.data();
+    IrqChip chip = d.chip();
+    desc.lock().lock();
+    try {
+      if (!irqMayRun(desc)) {
+        if (d.is(IrqdState.RESEND_WHEN_IN_PROGRESS)) {
+          desc.setIstate(IrqsState.PENDING);
+        }
+        eoiUnlessHandledOnly(chip, d);
+        return;
+      }
+      desc.clearIstate(IrqsState.REPLAY | IrqsState.WAITING);
+      if (desc.action() == null || d.is(IrqdState.IRQ_DISABLED)) {
+        desc.setIstate(IrqsState.PENDING);
+        maskIrq(desc);
+        eoiUnlessHandledOnly(chip, d);
+        return;
+      }
+      desc.countOn(k.smpProcessorId(), k.nrCpus());
+      if (desc.istate(IrqsState.ONESHOT)) {
+        maskIrq(desc);
+      }
+      handleIrqEvent(desc);
+      condUnmaskEoiIrq(desc, chip);
+      if (desc.istate(IrqsState.PENDING)) {
+        k.resend().checkIrqResend(desc, false);
+      }
+    } finally {
+      desc.lock().unlock();
+    }
+  }
+
+  private static void eoiUnlessHandledOnly(IrqChip chip, IrqData d) {
+    if ((chip.flags() & IrqChip.FLAG_EOI_IF_HANDLED) == 0) {
+      chip.eoi(d);
+    }
+  }
+
+  /** cond_unmask_eoi_irq: handlers run to completion here (no threads), so a ONESHOT line unmasks. */
+  private void condUnmaskEoiIrq(IrqDesc desc, IrqChip chip) {
+    IrqData d = desc.data();
+    if (!desc.istate(IrqsState.ONESHOT)) {
+      chip.eoi(d);
+      return;
+    }
+    if (!d.is(IrqdState.IRQ_DISABLED) && d.is(IrqdState.IRQ_MASKED)) {
+      chip.eoi(d);
+      unmaskIrq(desc);
+    } else if ((chip.flags() & IrqChip.FLAG_EOI_THREADED) == 0) {
+      chip.eoi(d);
+    }
+  }
+
+  /** handle_level_irq: mask and ack first, run, unmask unless disabled. */
+  public void handleLevelIrq(IrqDesc desc) {
+    desc.lock().lock();
+    try {
+      maskAckIrq(desc);
+      if (!irqMayRun(desc)) {
+        return;
+      }
+      desc.clearIstate(IrqsState.REPLAY | IrqsState.WAITING);
+      if (desc.action() == null || desc.data().is(IrqdState.IRQ_DISABLED)) {
+        desc.setIstate(IrqsState.PENDING);
+        return;
+      }
+      desc.countOn(k.smpProcessorId(), k.nrCpus());
+      handleIrqEvent(desc);
+      if (!desc.data().is(IrqdState.IRQ_DISABLED)) {
+        unmaskIrq(desc);
+      }
     } finally {
       desc.lock().unlock();
     }

@@ -148,14 +148,25 @@ public final class IrqDesc {
     return status;
   }
 
+  /** IRQ_* status settings (include/linux/irq.h). */
+  public static final int STATUS_LEVEL = 1 << 8;
+  public static final int STATUS_NOBALANCING = 1 << 13;
+  public static final int STATUS_MOVE_PCNTXT = 1 << 14;
+
   /**
-   * irq_set_status_flags: IRQ_MOVE_PCNTXT (1 << 14) also sets IRQD_MOVE_PCNTXT, as
-   * __irq_modify_status does.
+   * irq_set_status_flags: the settings with an IRQD twin set it too, as __irq_modify_status
+   * does (IRQ_MOVE_PCNTXT, IRQ_LEVEL; IRQ_NOBALANCING as __setup_irq does).
    */
   public void setStatusFlags(int flags) {
     status |= flags;
-    if ((flags & (1 << 14)) != 0) {
+    if ((flags & STATUS_MOVE_PCNTXT) != 0) {
       setState(IrqdState.MOVE_PCNTXT);
+    }
+    if ((flags & STATUS_LEVEL) != 0) {
+      setState(IrqdState.LEVEL);
+    }
+    if ((flags & STATUS_NOBALANCING) != 0) {
+      setState(IrqdState.NO_BALANCING);
     }
   }
 

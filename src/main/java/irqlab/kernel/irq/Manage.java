@@ -60,6 +60,9 @@ public final class Manage {
       if ((flags & IrqAction.IRQF_ONESHOT) != 0) {
         desc.setIstate(IrqsState.ONESHOT);
       }
+      if ((flags & IrqAction.IRQF_NOBALANCING) != 0) {
+        desc.setStatusFlags(IrqDesc.STATUS_NOBALANCING);
+      }
       k.chipFlow().irqStartup(desc, ChipFlow.RESEND);
       desc.setAction(action);
       desc.setIrqCount(0);

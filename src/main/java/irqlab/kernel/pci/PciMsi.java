@@ -276,6 +276,12 @@ public final class PciMsi {
 
   /** pci_irq_vector: the Linux irq of vector {@code nr}; EINVAL when there is none. */
   public int irqVector(PciDev dev, int nr) {
+    if (dev.intxInUse) {
+      if (nr != 0) {
+        throw new KernelException(Errno.EINVAL, dev.devName() + " has only the INTx line");
+      }
+      return dev.irq;
+    }
     MsiDeviceDomain dd = dev.msiData().domain(MsiDeviceData.DEFAULT_DOMAIN);
     if (dev.msiEnabled) {
       // msi_get_virq: one MSI descriptor at index 0 holds the block's consecutive interrupts.

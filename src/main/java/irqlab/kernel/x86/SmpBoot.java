@@ -101,6 +101,7 @@ public final class SmpBoot {
     // apic_soft_disable, then the CPU parks with interrupts off: what is left in its IRR stays
     // there unseen until INIT clears it.
     k.cpu(cpu).setOnline(false);
+    k.irqStat().cpuDown(cpu);
     k.localIrqRestore(false);
   }
 
@@ -130,6 +131,7 @@ public final class SmpBoot {
     hw.apic().init();
     hw.setInterruptsEnabled(false);
     hw.setOnline(true);
+    k.irqStat().cpuUp(cpu);
     boolean flags = k.localIrqSave();
     vd.vectorLock().lock();
     try {

@@ -64,7 +64,7 @@ final class AcceleratorType implements DeviceType {
         d.msix().table(), store, d.ims().slots(), d.ims().cache(), shared.memory());
     dev.setObserver(ctx.work());
     dev.setImsObserver(shared);
-    PciDev pci = new PciDev(dev);
+    PciDev pci = ctx.pciDev(dev);
     AcceleratorDriver driver = null;
     if (drv != null) {
       AcceleratorDriver.AffinityPolicy policy = switch (drv.vectors().affinity().kind()) {

@@ -50,7 +50,7 @@ final class AhciType implements DeviceType {
     QueueDevice dev = new QueueDevice(ctx.exec(), ctx.bus(), Bdf.parse(d.bdf()), d.id(), d.type(), 0x8086, 0x2922,
         d.queues(), d.hasMsix() ? d.msix().table() : 0, msi);
     dev.setObserver(ctx.work());
-    PciDev pci = new PciDev(dev);
+    PciDev pci = ctx.pciDev(dev);
     AhciDriver driver = drv == null ? null : new AhciDriver(ctx.kernel(), pci, d.id(), drv.vectors().kind());
     return new Binding(d, this, dev, pci, driver, ctx.kernel()) {
       @Override

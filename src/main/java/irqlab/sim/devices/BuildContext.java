@@ -3,7 +3,10 @@ package irqlab.sim.devices;
 import irqlab.exec.Exec;
 import irqlab.hw.PlatformBus;
 import irqlab.hw.devices.WorkObserver;
+import irqlab.hw.ioapic.Chipset;
+import irqlab.hw.pci.PciFunction;
 import irqlab.kernel.Kernel;
+import irqlab.kernel.pci.PciDev;
 import irqlab.scenario.Scenario;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,9 +27,11 @@ public final class BuildContext {
   private final Verdicts verdicts;
   private final BiConsumer<Long, String> log;
   private final Map<Class<?>, Object> shared = new LinkedHashMap<>();
+  private final Chipset chipset;
 
   public BuildContext(Scenario scenario, Exec exec, PlatformBus bus, Kernel kernel, WorkObserver work,
-      Verdicts verdicts, BiConsumer<Long, String> log) {
+      Verdicts verdicts, BiConsumer<Long, String> log, Chipset chipset) {
+    this.chipset = chipset;
     this.scenario = scenario;
     this.exec = exec;
     this.bus = bus;
@@ -50,6 +55,17 @@ public final class BuildContext {
 
   public Kernel kernel() {
     return kernel;
+  }
+
+  /**
+   * The kernel's struct pci_dev for {@code fn}, found on the bus; on a machine with a chipset the
+   * function's INTA# is wired to the interrupt router first, so that it has a pin.
+   */
+  public PciDev pciDev(PciFunction fn) {
+    if (chipset != null) {
+      chipset.wire(fn);
+    }
+    return new PciDev(fn);
   }
 
   /** The oracle's view of device work. */

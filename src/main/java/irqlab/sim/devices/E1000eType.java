@@ -46,7 +46,7 @@ final class E1000eType implements DeviceType {
     QueueDevice dev = new QueueDevice(ctx.exec(), ctx.bus(), Bdf.parse(d.bdf()), d.id(), d.type(), 0x8086, 0x10d3,
         3, d.hasMsix() ? d.msix().table() : 0, msi);
     dev.setObserver(ctx.work());
-    PciDev pci = new PciDev(dev);
+    PciDev pci = ctx.pciDev(dev);
     E1000eDriver driver = drv == null ? null : new E1000eDriver(ctx.kernel(), pci, d.id(), drv.vectors().kind());
     return new Binding(d, this, dev, pci, driver, ctx.kernel()) {
       @Override

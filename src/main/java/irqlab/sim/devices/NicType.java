@@ -52,9 +52,13 @@ final class NicType implements DeviceType {
   @Override
   public void checkDriver(DriverSpec d, DeviceSpec device, Scenario s) {
     String kind = d.vectors().kind();
-    if (!kind.equals("msix") && !kind.equals("msi")) {
+    if (!kind.equals("msix") && !kind.equals("msi") && !kind.equals("intx")) {
       throw new ScenarioException(d.loc(), "drivers." + d.device() + ".vectors.kind",
-          "vector kind '" + kind + "' is not modelled by this build; expected msix or msi");
+          "vector kind '" + kind + "' is not modelled for a " + device.type() + "; expected msix, msi or intx");
+    }
+    if (kind.equals("intx") && !s.machine().hasChipset()) {
+      throw new ScenarioException(d.loc(), "drivers." + d.device() + ".vectors.kind",
+          "vector kind 'intx' needs a chipset that routes INTx to an IO-APIC; set machine.chipset to q35 or i440fx");
     }
     if ("vfio".equals(d.driver()) && !device.type().equals("nic")) {
       throw new ScenarioException(d.loc(), "drivers." + d.device() + ".driver",
@@ -68,7 +72,7 @@ final class NicType implements DeviceType {
     QueueDevice dev = new QueueDevice(ctx.exec(), ctx.bus(), Bdf.parse(d.bdf()), d.id(), d.type(), 0x8086, 0x10fb,
         d.queues(), d.hasMsix() ? d.msix().table() : 0, msi);
     dev.setObserver(ctx.work());
-    PciDev pci = new PciDev(dev);
+    PciDev pci = ctx.pciDev(dev);
     NicDriver driver = null;
     if (drv != null) {
       NicDriver.AffinityPolicy policy = switch (drv.vectors().affinity().kind()) {

@@ -51,7 +51,7 @@ final class NvmeType implements DeviceType {
     QueueDevice dev = new QueueDevice(ctx.exec(), ctx.bus(), Bdf.parse(d.bdf()), d.id(), d.type(), 0x1b36, 0x0010,
         d.queues() + 1, d.hasMsix() ? d.msix().table() : 0, msi);
     dev.setObserver(ctx.work());
-    PciDev pci = new PciDev(dev);
+    PciDev pci = ctx.pciDev(dev);
     NvmeDriver driver = drv == null ? null : new NvmeDriver(ctx.kernel(), pci, d.id(), drv.param("write_queues", 0),
         drv.param("poll_queues", 0), drv.vectors().max(), drv.vectors().kind());
     return new Binding(d, this, dev, pci, driver, ctx.kernel()) {

@@ -53,7 +53,7 @@ final class VirtioNetType implements DeviceType {
     VirtioNetDevice dev = new VirtioNetDevice(ctx.exec(), ctx.bus(), Bdf.parse(d.bdf()), d.id(), d.queues(),
         d.hasMsix() ? d.msix().table() : 0);
     dev.setObserver(ctx.work());
-    PciDev pci = new PciDev(dev);
+    PciDev pci = ctx.pciDev(dev);
     VirtioNetDriver driver = drv == null ? null
         : new VirtioNetDriver(ctx.kernel(), pci, d.id(), drv.vectors().max(), drv.vectors().kind());
     return new Binding(d, this, dev, pci, driver, ctx.kernel()) {
