@@ -76,6 +76,9 @@ public final class DomainsView {
     if (k.intelIommu() != null && d == k.intelIommu().dmarMsi().domain()) {
       sb.append("  ").append(k.intelIommu().name()).append("'s fault interrupt, never remapped");
     }
+    if (k.ioApic() != null && d == k.ioApic().domain()) {
+      sb.append("  ").append(k.ioApic().chipName()).append(", 24 pins: ISA irqs 0-15, PCI GSIs 16-23");
+    }
     MachineIndex.Owner o = idx.ownerOf(d);
     if (o != null) {
       sb.append("  ").append(o.device()).append(" (").append(o.bdf()).append("), MSI domain id ")

@@ -232,6 +232,8 @@ class ChipsetTest {
       assertThat(r.irqs().stream().filter(i -> i.irq() == 10).findFirst().orElseThrow().deliveredTotal())
           .isGreaterThan(100);
     }
+    assertThat(irqlab.report.RunReport.json(Simulation.run(s, 4)))
+        .isEqualTo(irqlab.report.RunReport.json(Simulation.run(s, 4)));
     var small = ScenarioParser.parse("t.yaml", BUSY.replace("REMAP", remapping).replace("RATE", "2k/s"));
     for (String strategy : new String[] {"random", "pct-3"}) {
       Exploration.Report rep = Exploration.explore(small, strategy, 11, 20, 2, 1, i -> {});

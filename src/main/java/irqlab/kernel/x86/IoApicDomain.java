@@ -80,6 +80,11 @@ public final class IoApicDomain implements IrqDomainOps {
     return domain;
   }
 
+  /** IO-APIC, or IR-IO-APIC under remapping. */
+  public String chipName() {
+    return chip.name();
+  }
+
   /** irq_mis_count: level interrupts the local APIC saw as edge (the MIS row). */
   public long misCount() {
     return misCount;
