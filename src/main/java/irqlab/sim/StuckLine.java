@@ -44,6 +44,9 @@ final class StuckLine extends Event {
     long next = Math.max(exec.now() + 1, start + Math.round(fired * periodNs));
     if (next < end) {
       exec.schedule(this, next);
+    } else if (dev.device().holdsStuckLine()) {
+      // A stuck INTx source holds its line until the storm ends.
+      exec.schedule(Event.of(actor(), dev::releaseStuck), Math.max(exec.now(), end));
     }
   }
 }

@@ -145,6 +145,26 @@ class ChipsetTest {
   }
 
   @Test
+  void aStuckIntxSourceHoldsItsSharedLineUntilNoteInterruptDisablesIt() {
+    // q35: slots 1 and 5 (INTA) are both on PIRQ F, GSI 21.
+    String yaml = "name: stuck\nmachine: { cpus: 2, chipset: q35 }\ndevices:\n"
+        + "  - { id: nic0, bdf: \"0000:00:05.0\", type: nic, queues: 2 }\n"
+        + "  - { id: net0, bdf: \"0000:00:01.0\", type: virtio-net }\n"
+        + "drivers:\n  - { device: nic0, vectors: { max: 1, kind: intx } }\n  - { device: net0 }\n"
+        + "timeline:\n  - at: 0ms\n    link-up: { device: net0 }\n"
+        + "  - at: 0ms\n    traffic: { device: net0, rate: 10k/s, for: 3ms }\n"
+        + "  - at: 1ms\n    storm: { device: nic0, queue: 0, rate: 1k/s, for: 2ms }\n";
+    RunResult r = Simulation.run(ScenarioParser.parse("t.yaml", yaml), 1);
+    assertThat(r.irqs().get(0).irq()).isEqualTo(21);
+    assertThat(r.irqs().get(0).action()).isEqualTo("virtio0, nic0-TxRx-0");
+    // Both handlers ran on every interrupt and neither claimed the stuck one's.
+    assertThat(r.irqs().get(0).spurious()[0] + r.irqs().get(0).spurious()[1]).isEqualTo(100_000);
+    assertThat(r.dmesg()).extracting(l -> l.text()).containsSubsequence("irq 21: nobody cared (try booting with the"
+        + " \"irqpoll\" option)", "[<(ptrval)>] virtio0", "[<(ptrval)>] nic0-TxRx-0", "Disabling IRQ #21");
+    assertThat(r.violations()).isEmpty();
+  }
+
+  @Test
   void ioApicLevelEntriesHoldRemoteIrrUntilEoiAndResendWhileAsserted() {
     RunRuntime rt = new RunRuntime(1);
     Cpu cpu = new Cpu(0, 0);

@@ -32,6 +32,8 @@ public class QueueDevice extends PciFunction {
   private final long[] completedTotal;
   private WorkObserver observer = new WorkObserver() {};
   private boolean running;
+  /** A stuck INTx source: the line is held asserted with no work behind it. */
+  private boolean stuckLine;
 
   public QueueDevice(Exec exec, PlatformBus bus, Bdf bdf, String id, String type, int vendor,
       int deviceId, int queues, int msixTable) {
@@ -90,8 +92,25 @@ public class QueueDevice extends PciFunction {
    */
   public void signalWithoutWork(int queue) {
     if (signals(queue)) {
+      if (!msixEnabled() && !msiEnabled()) {
+        // On INTx a stuck source holds the line up: no driver can clear what it does not own.
+        stuckLine = true;
+      }
       signal(ivar[queue] & 0xffff);
     }
+  }
+
+  /** The stuck source lets go of the INTx line (the end of a storm). */
+  public void releaseStuckLine() {
+    if (stuckLine) {
+      stuckLine = false;
+      updateIntx();
+    }
+  }
+
+  /** Whether a stuck source holds the INTx line up. */
+  public boolean holdsStuckLine() {
+    return stuckLine;
   }
 
   /** Outstanding (completed, not yet consumed) work on {@code queue}. */
@@ -119,6 +138,9 @@ public class QueueDevice extends PciFunction {
    */
   @Override
   protected boolean intxCondition() {
+    if (stuckLine) {
+      return true;
+    }
     for (int q = 0; q < completions.length; q++) {
       if (completions[q] > 0 && (ivar[q] & IVAR_VALID) != 0) {
         return true;

@@ -46,6 +46,9 @@ public final class VirtioNetDevice extends QueueDevice {
   /** Without MSI-X every virtqueue interrupt goes through the ISR and INTx. */
   @Override
   protected boolean intxCondition() {
+    if (holdsStuckLine()) {
+      return true;
+    }
     for (int q = 0; q < queues(); q++) {
       if (outstanding(q) > 0) {
         return true;

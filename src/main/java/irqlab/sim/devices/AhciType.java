@@ -15,7 +15,7 @@ import irqlab.scenario.ScenarioException;
  * ports and one 64-bit MSI message without per-vector masking), driven by ahci. Traffic on port
  * {@code q} is a command completing there.
  */
-final class AhciType implements DeviceType {
+final class AhciType extends LinuxDeviceType {
   /** ahci's initcall, which in the irqdbg kernel probes before nvme's asynchronous probe. */
   static final int INITCALL = 10;
 
@@ -42,9 +42,6 @@ final class AhciType implements DeviceType {
   }
 
   @Override
-  public void checkDriver(DriverSpec d, DeviceSpec device, Scenario s) {}
-
-  @Override
   public Binding build(DeviceSpec d, DriverSpec drv, BuildContext ctx) {
     MsiShape msi = d.hasMsi() ? new MsiShape(d.msi().vectors(), d.msi().maskable(), d.msi().address64()) : null;
     QueueDevice dev = new QueueDevice(ctx.exec(), ctx.bus(), Bdf.parse(d.bdf()), d.id(), d.type(), 0x8086, 0x2922,
@@ -52,11 +49,6 @@ final class AhciType implements DeviceType {
     dev.setObserver(ctx.work());
     PciDev pci = ctx.pciDev(dev);
     AhciDriver driver = drv == null ? null : new AhciDriver(ctx.kernel(), pci, d.id(), drv.vectors().kind());
-    return new Binding(d, this, dev, pci, driver, ctx.kernel()) {
-      @Override
-      protected String bindNote() {
-        return "; " + probeSummary();
-      }
-    };
+    return new Bound(d, this, dev, pci, driver, ctx.kernel());
   }
 }

@@ -100,6 +100,11 @@ public class Binding {
     device.signalWithoutWork(q);
   }
 
+  /** The stuck source stops (on INTx it lets go of the line it held up). */
+  public void releaseStuck() {
+    device.releaseStuckLine();
+  }
+
   /** Adds the names of the device's interrupts ({@code nic0/msix/3}) with their Linux irqs. */
   public void interruptNames(Map<String, Integer> into) {
     if (driver != null && driver.bound()) {

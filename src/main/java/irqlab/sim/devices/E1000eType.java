@@ -15,7 +15,7 @@ import irqlab.scenario.ScenarioException;
  * masking, driven by e1000e. Queue 0 is the rx ring and queue 1 the tx ring; the device's third
  * cause (other: link status) has no traffic. Traffic flows while the interface is up.
  */
-final class E1000eType implements DeviceType {
+final class E1000eType extends LinuxDeviceType {
   /** e1000e's initcall: after virtio_net's, as drivers/net/Makefile links them. */
   static final int INITCALL = 40;
 
@@ -38,9 +38,6 @@ final class E1000eType implements DeviceType {
   }
 
   @Override
-  public void checkDriver(DriverSpec d, DeviceSpec device, Scenario s) {}
-
-  @Override
   public Binding build(DeviceSpec d, DriverSpec drv, BuildContext ctx) {
     MsiShape msi = d.hasMsi() ? new MsiShape(d.msi().vectors(), d.msi().maskable(), d.msi().address64()) : null;
     QueueDevice dev = new QueueDevice(ctx.exec(), ctx.bus(), Bdf.parse(d.bdf()), d.id(), d.type(), 0x8086, 0x10d3,
@@ -48,7 +45,7 @@ final class E1000eType implements DeviceType {
     dev.setObserver(ctx.work());
     PciDev pci = ctx.pciDev(dev);
     E1000eDriver driver = drv == null ? null : new E1000eDriver(ctx.kernel(), pci, d.id(), drv.vectors().kind());
-    return new Binding(d, this, dev, pci, driver, ctx.kernel()) {
+    return new Bound(d, this, dev, pci, driver, ctx.kernel()) {
       @Override
       public int trafficQueues() {
         return 2;
@@ -59,11 +56,6 @@ final class E1000eType implements DeviceType {
         if (driver != null && driver.carries()) {
           dev.complete(q);
         }
-      }
-
-      @Override
-      protected String bindNote() {
-        return "; " + probeSummary();
       }
     };
   }

@@ -16,7 +16,7 @@ import irqlab.scenario.ScenarioException;
  * Traffic queue {@code q} is I/O queue {@code q + 1}; blk-mq submits there only while the queue
  * has an interrupt and its hardware context is active.
  */
-final class NvmeType implements DeviceType {
+final class NvmeType extends LinuxDeviceType {
   /** The irqdbg kernel's order: ahci's initcall, then nvme's asynchronous probe, then the NICs. */
   static final int INITCALL = 20;
 
@@ -43,9 +43,6 @@ final class NvmeType implements DeviceType {
   }
 
   @Override
-  public void checkDriver(DriverSpec d, DeviceSpec device, Scenario s) {}
-
-  @Override
   public Binding build(DeviceSpec d, DriverSpec drv, BuildContext ctx) {
     MsiShape msi = d.hasMsi() ? new MsiShape(d.msi().vectors(), d.msi().maskable(), d.msi().address64()) : null;
     QueueDevice dev = new QueueDevice(ctx.exec(), ctx.bus(), Bdf.parse(d.bdf()), d.id(), d.type(), 0x1b36, 0x0010,
@@ -54,7 +51,7 @@ final class NvmeType implements DeviceType {
     PciDev pci = ctx.pciDev(dev);
     NvmeDriver driver = drv == null ? null : new NvmeDriver(ctx.kernel(), pci, d.id(), drv.param("write_queues", 0),
         drv.param("poll_queues", 0), drv.vectors().max(), drv.vectors().kind());
-    return new Binding(d, this, dev, pci, driver, ctx.kernel()) {
+    return new Bound(d, this, dev, pci, driver, ctx.kernel()) {
       @Override
       public int trafficQueues() {
         return d.queues();
@@ -71,11 +68,6 @@ final class NvmeType implements DeviceType {
       @Override
       public void stuck(int q) {
         dev.signalWithoutWork(q + 1);
-      }
-
-      @Override
-      protected String bindNote() {
-        return "; " + probeSummary();
       }
     };
   }

@@ -15,7 +15,7 @@ import irqlab.scenario.ScenarioException;
  * Traffic on pair {@code q} is a received packet on input.q and a sent one completing on output.q,
  * while the interface is up and the pair is in use.
  */
-final class VirtioNetType implements DeviceType {
+final class VirtioNetType extends LinuxDeviceType {
   /** virtio_net's initcall: after ahci and nvme in the irqdbg kernel, before the Intel NICs. */
   static final int INITCALL = 30;
 
@@ -46,9 +46,6 @@ final class VirtioNetType implements DeviceType {
   }
 
   @Override
-  public void checkDriver(DriverSpec d, DeviceSpec device, Scenario s) {}
-
-  @Override
   public Binding build(DeviceSpec d, DriverSpec drv, BuildContext ctx) {
     VirtioNetDevice dev = new VirtioNetDevice(ctx.exec(), ctx.bus(), Bdf.parse(d.bdf()), d.id(), d.queues(),
         d.hasMsix() ? d.msix().table() : 0);
@@ -56,7 +53,7 @@ final class VirtioNetType implements DeviceType {
     PciDev pci = ctx.pciDev(dev);
     VirtioNetDriver driver = drv == null ? null
         : new VirtioNetDriver(ctx.kernel(), pci, d.id(), drv.vectors().max(), drv.vectors().kind());
-    return new Binding(d, this, dev, pci, driver, ctx.kernel()) {
+    return new Bound(d, this, dev, pci, driver, ctx.kernel()) {
       @Override
       public int trafficQueues() {
         return d.queues();
@@ -73,11 +70,6 @@ final class VirtioNetType implements DeviceType {
       @Override
       public void stuck(int pair) {
         dev.signalWithoutWork(2 * pair);
-      }
-
-      @Override
-      protected String bindNote() {
-        return "; " + probeSummary();
       }
 
       @Override
