@@ -122,7 +122,7 @@ public final class Machine {
         endOfTimeline = Math.max(endOfTimeline, t + tr.forNs());
       } else if (e.action() instanceof Action.Storm st) {
         Binding b = bindings.get(st.device());
-        at(t, () -> StuckLine.start(exec, deviceActor(b), b, st, t));
+        at(t, () -> StuckLine.start(exec, deviceActor(b), b, st, startOf(t)));
         endOfTimeline = Math.max(endOfTimeline, t + st.forNs());
       } else if (e.action() instanceof Action.SpoofMsi sp) {
         at(t, () -> spoofMsi(sp, t));
@@ -154,11 +154,18 @@ public final class Machine {
     exec.schedule(Event.of(task, r), t);
   }
 
-  private void startTraffic(Action.Traffic tr, long start) {
+  /**
+   * Traffic from {@code at} for the entry's duration. In explore mode the clock may run ahead of
+   * a task busy with earlier entries (a schedule's choice, not the workload's, and with long
+   * probes it would skip whole windows): the traffic then starts when the task gets to it and
+   * still lasts its whole duration.
+   */
+  private void startTraffic(Action.Traffic tr, long at) {
     Binding b = bindings.get(tr.device());
     Actor actor = deviceActor(b);
     List<Integer> queues = tr.allQueues() ? allQueues(b) : tr.queues();
     double meanGap = 1e9 / tr.ratePerSecond();
+    long start = startOf(at);
     long end = start + tr.forNs();
     for (int q : queues) {
       SplittableRandom rnd = trafficRandom.split();
@@ -177,6 +184,11 @@ public final class Machine {
         exec.schedule(gen, first);
       }
     }
+  }
+
+  /** When a workload entry at {@code at} starts: then, or in explore mode when the task gets to it. */
+  private long startOf(long at) {
+    return exec.exploring() ? Math.max(at, exec.now()) : at;
   }
 
   private final Map<String, Actor> deviceActors = new LinkedHashMap<>();

@@ -1,5 +1,7 @@
 package irqlab.hw.ims;
 
+import java.util.function.IntConsumer;
+
 /**
  * IMS in queue memory: each work queue has a context in host memory holding its producer pointer
  * (written by the device), its consumer pointer (written by the CPU) and its interrupt message and
@@ -11,6 +13,11 @@ package irqlab.hw.ims;
  *
  * <p>A queue signals when its control word has ENABLE set and MASK clear. A masked queue records
  * nothing: on unmask the device compares the queue's pointers and resends if work is waiting.
+ *
+ * <p>The device's work (completions) and its command engine share the cache, one operation at a
+ * time: an operation that finds the other one in progress waits until it is done (their bus
+ * accesses are still points at which the CPUs run; only the two device agents do not interleave
+ * inside the cache).
  */
 public final class QueueContexts {
   public static final int CTX_SIZE = 32;
@@ -72,6 +79,8 @@ public final class QueueContexts {
   private long misses;
   private long writeBacks;
   private long staleWriteBacks;
+  /** An operation of one of the device's agents is in progress (operations do not nest). */
+  private boolean busy;
 
   public QueueContexts(QueueMemory mem, int queues, int cacheEntries, ImsSlotArray.MessagePort port) {
     this.mem = mem;
@@ -150,6 +159,10 @@ public final class QueueContexts {
 
   /** One completion on {@code queue}: producer moves on (written through), then the queue signals. */
   public void complete(int queue) {
+    exclusive(queue, this::doComplete);
+  }
+
+  private void doComplete(int queue) {
     long g = generation;
     int e = touch(g, queue);
     cachedProducer[e]++;
@@ -171,7 +184,7 @@ public final class QueueContexts {
 
   /** A new message; the control word is kept. */
   public void setMessage(int queue, int lo, int hi, int data) {
-    setMessage(generation, queue, lo, hi, data);
+    exclusive(queue, q -> setMessage(generation, q, lo, hi, data));
   }
 
   private void setMessage(long g, int queue, int lo, int hi, int data) {
@@ -188,6 +201,10 @@ public final class QueueContexts {
 
   /** Mask or unmask; an unmask resends when the pointers show waiting work. */
   public void setMasked(int queue, boolean masked) {
+    exclusive(queue, q -> doSetMasked(q, masked));
+  }
+
+  private void doSetMasked(int queue, boolean masked) {
     long g = generation;
     int ctrl = ctrl(g, queue);
     writeCtrl(g, queue, masked ? ctrl | CTRL_MASKBIT : ctrl & ~CTRL_MASKBIT);
@@ -198,6 +215,10 @@ public final class QueueContexts {
 
   /** Startup: message, enable and unmask in one, then the same resend check. */
   public void startup(int queue, int lo, int hi, int data) {
+    exclusive(queue, q -> doStartup(q, lo, hi, data));
+  }
+
+  private void doStartup(int queue, int lo, int hi, int data) {
     long g = generation;
     setMessage(g, queue, lo, hi, data);
     writeCtrl(g, queue, CTRL_ENABLE);
@@ -206,6 +227,10 @@ public final class QueueContexts {
 
   /** Teardown: disabled, masked, message cleared, and the context leaves the cache. */
   public void teardown(int queue) {
+    exclusive(queue, this::doTeardown);
+  }
+
+  private void doTeardown(int queue) {
     long g = generation;
     setMessage(g, queue, 0, 0, 0);
     writeCtrl(g, queue, CTRL_MASKBIT);
@@ -215,6 +240,22 @@ public final class QueueContexts {
       queueEntry[queue] = -1;
       entryQueue[e] = -1;
       used--;
+    }
+  }
+
+  /**
+   * One operation of a device agent on the cache, after the other agent's operation (if one is in
+   * progress) is done. Run mode never finds one in progress: there an operation has no points.
+   */
+  private void exclusive(int queue, IntConsumer op) {
+    if (busy) {
+      mem.exec().waitUntil("queue context cache", () -> !busy);
+    }
+    busy = true;
+    try {
+      op.accept(queue);
+    } finally {
+      busy = false;
     }
   }
 

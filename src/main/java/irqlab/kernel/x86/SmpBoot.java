@@ -61,9 +61,12 @@ public final class SmpBoot {
     // Run mode cannot wait, and needs not: at event boundaries CPUs have taken everything except
     // an IPI raised earlier in this same instant whose dispatch is still queued; that one counts
     // as arriving just after the stopper turned interrupts off, which fixup_irqs deals with.
+    // The other CPUs rendezvous the same way (multi_cpu_stop spins with interrupts on before it
+    // turns them off): what they had latched before is handled, so that fixup_irqs can free a
+    // moved interrupt's old vector without a message still waiting for it in an IRR.
     boolean exploring = k.exec().exploring();
     k.exec().waitUntil("stop_machine", () -> !dying.inHardirq() && dying.atomicDepth() == 0
-        && hw.interruptsEnabled() && (!exploring || !hw.canTakeInterrupt()));
+        && hw.interruptsEnabled() && (!exploring || !hw.canTakeInterrupt() && othersRendezvous(cpu)));
     // The control CPU (this task's) spins in stop_machine with interrupts off as well.
     boolean control = k.localIrqSave();
     boolean restored = false;
@@ -85,6 +88,16 @@ public final class SmpBoot {
     k.log().info("smpboot: CPU " + cpu + " is now offline");
     // The prepare states' dead callbacks, on the control CPU.
     k.cpuHp().teardownDead(cpu);
+    return true;
+  }
+
+  /** Every other online CPU is out of its handlers with nothing deliverable left (explore mode). */
+  private boolean othersRendezvous(int dying) {
+    for (int c = k.onlineMask().firstCpu(); c >= 0; c = k.onlineMask().nextCpu(c + 1)) {
+      if (c != dying && (k.cpuActor(c).inHardirq() || k.cpu(c).canTakeInterrupt())) {
+        return false;
+      }
+    }
     return true;
   }
 
