@@ -10,6 +10,7 @@ import irqlab.hw.pci.MsiShape;
 import irqlab.hw.cpu.Cpu;
 import irqlab.kernel.Kernel;
 import irqlab.kernel.KernelException;
+import irqlab.kernel.KernelProfile;
 import irqlab.kernel.Variants;
 import irqlab.kernel.drivers.NicDriver;
 import irqlab.kernel.drivers.VfioPciDriver;
@@ -87,7 +88,8 @@ public final class Machine {
       cpus.add(new Cpu(i, i));
     }
     this.bus = new PlatformBus(exec, cpus);
-    this.kernel = new Kernel(exec, cpus, new Variants(scenario.machine().variants()), scenario.machine().msixDynamic(),
+    this.kernel = new Kernel(exec, cpus, KernelProfile.named(scenario.machine().kernelVersion()),
+        new Variants(scenario.machine().variants()), scenario.machine().msixDynamic(),
         IommuPlatform.build(scenario.machine(), exec, bus));
     this.oracle = new Oracle(exec);
     kernel.addObserver(oracle);
