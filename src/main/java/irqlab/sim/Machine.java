@@ -145,6 +145,7 @@ public final class Machine {
           } catch (KernelException e) {
             log(0, "probe " + b.id() + ": FAILED: " + e.errno().name() + " (" + e.errno().strerror() + ")");
           }
+          oracle.checkAgreement(kernel);
         });
       }
       if (b.driver() != null) {
@@ -156,6 +157,7 @@ public final class Machine {
           } catch (KernelException e) {
             log(0, "probe " + b.id() + ": FAILED: " + e.errno().name() + " (" + e.errno().strerror() + ")");
           }
+          oracle.checkAgreement(kernel);
         });
       }
     }
@@ -248,6 +250,7 @@ public final class Machine {
     } catch (KernelException ex) {
       log(t, what + ": FAILED: " + ex.errno().name() + " (" + ex.errno().strerror() + ")");
     }
+    oracle.checkAgreement(kernel);
   }
 
   private String performAction(Action a) {
