@@ -102,7 +102,7 @@ class RunReportTest {
       assertThat(row.trim().split("\\s+")[3 + 4]).isEqualTo(Long.toString(s.deliveredTotal()));
     }
     int timeWidth = r.actions().stream().mapToInt(a -> a.indexOf(' ')).max().orElse(0);
-    assertThat(t).contains("\nActions:\n  " + Fmt.right("0ns", timeWidth) + " probe ahci: 1 MSI-X vectors\n");
+    assertThat(t).contains("\nActions:\n  " + Fmt.right("0ns", timeWidth) + " probe ahci: 1 MSI vectors\n");
     assertThat(t).contains("\nViolations: none\n");
     assertThat(t).contains(r.ok() ? "\nExpectations: met\n" : "\nExpectations: NOT met\n");
     assertThat(lines.get(0)).endsWith(r.ok() ? "-> OK" : "-> FAILED");
