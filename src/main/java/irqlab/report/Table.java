@@ -26,6 +26,35 @@ final class Table {
     return sb.toString();
   }
 
+  /**
+   * A table whose last column is filled last, per row, with what fits the line width left by the
+   * other columns: {@code last.apply(row, room)} (room at least 12, so a narrow width still shows
+   * something).
+   */
+  static String renderFitting(String[] head, List<String[]> rows, boolean[] rightAlign, String lastHead, int width,
+      java.util.function.BiFunction<Integer, Integer, String> last) {
+    int n = head.length;
+    int used = 2;
+    for (int i = 0; i < n; i++) {
+      int w = head[i].length();
+      for (String[] r : rows) {
+        w = Math.max(w, r[i].length());
+      }
+      used += w + 2;
+    }
+    int room = Math.max(12, width - used);
+    String[] h = java.util.Arrays.copyOf(head, n + 1);
+    h[n] = lastHead;
+    boolean[] right = java.util.Arrays.copyOf(rightAlign, n + 1);
+    List<String[]> full = new java.util.ArrayList<>();
+    for (int i = 0; i < rows.size(); i++) {
+      String[] r = java.util.Arrays.copyOf(rows.get(i), n + 1);
+      r[n] = last.apply(i, room);
+      full.add(r);
+    }
+    return render(h, full, right);
+  }
+
   private static void line(StringBuilder sb, String[] cells, int[] w, boolean[] right) {
     StringBuilder l = new StringBuilder("  ");
     for (int i = 0; i < cells.length; i++) {
