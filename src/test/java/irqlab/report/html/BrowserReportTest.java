@@ -1,0 +1,117 @@
+package irqlab.report.html;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import irqlab.kernel.domain.IrqDomain;
+import irqlab.kernel.x86.VectorMatrix;
+import irqlab.scenario.BuiltinScenarios;
+import irqlab.scenario.Scenario;
+import irqlab.sim.RunResult;
+import irqlab.sim.Simulation;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The HTML report in a real browser: headless Chromium opens the reports of three built-ins and
+ * the test fails on any console error, uncaught exception, failed request or request that leaves
+ * the file; the tree must show every irq domain of the run's machine, the heat map CPUs x 256
+ * vector cells, and pressing Home on the time slider must change the cells. Screenshots go to
+ * target/browser/ for a person to look at. Skipped when no chromium is installed (CI installs
+ * Debian's chromium in .ci/run).
+ */
+class BrowserReportTest {
+  static final Path OUT = Path.of("target", "browser");
+  static HeadlessChromium browser;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path bin = HeadlessChromium.find();
+    Assumptions.assumeTrue(bin != null,
+        "no chromium on the PATH (or IRQLAB_CHROMIUM): the browser test needs Debian's chromium, which .ci/run installs");
+    browser = new HeadlessChromium(bin);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (browser != null) {
+      browser.close();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"nic-tour", "ir-affinity", "ims-cpu-offline"})
+  void reportRendersOfflineWithEveryDomainAndAMovingHeatMap(String name) throws Exception {
+    Scenario s = BuiltinScenarios.load(name);
+    RunRecorder[] rec = new RunRecorder[1];
+    RunResult r = Simulation.run(s, s.seed(), m -> rec[0] = RunRecorder.attach(m));
+    rec[0].finish(r.endNs());
+    List<String> domains = new ArrayList<>();
+    for (IrqDomain d : rec[0].machine().kernel().domains().all()) {
+      domains.add(d.debugfsName());
+    }
+    Files.createDirectories(OUT);
+    Path html = OUT.resolve(name + ".html").toAbsolutePath();
+    Files.writeString(html, HtmlReport.of(r, rec[0]), StandardCharsets.UTF_8);
+
+    browser.open(html);
+    JsonNode tree = browser.eval("Array.from(document.querySelectorAll('#tree li[data-domain]'), e => e.dataset.domain)");
+    List<String> shown = new ArrayList<>();
+    tree.forEach(n -> shown.add(n.asText()));
+    assertThat(shown).containsExactlyInAnyOrderElementsOf(domains);
+
+    int cpus = r.cpus();
+    assertThat(browser.eval("document.querySelectorAll('#vec-svg rect.cell').length").asInt())
+        .isEqualTo(cpus * VectorMatrix.NR_VECTORS);
+    assertThat(browser.eval("document.querySelectorAll('#vec-svg rect.cell.st-s').length").asInt())
+        .as("system vectors on every CPU (reference: 37 system vectors per CPU)").isEqualTo(cpus * 37);
+
+    String cells = "Array.from(document.querySelectorAll('#vec-svg rect.cell'), e => e.getAttribute('class').slice(8)).join('')";
+    String atEnd = browser.eval(cells).asText();
+    VectorMatrix mx = rec[0].machine().kernel().matrix();
+    for (int c = 0; c < cpus; c++) {
+      String row = atEnd.substring(c * VectorMatrix.NR_VECTORS, (c + 1) * VectorMatrix.NR_VECTORS);
+      assertThat(row.chars().filter(ch -> ch == 'a' || ch == 'm').count())
+          .as("allocated cells of CPU %d at the end = the matrix's allocated count", c).isEqualTo(mx.allocated(c));
+      assertThat(row.chars().filter(ch -> ch == 'm' || ch == 'r').count())
+          .as("managed cells of CPU %d at the end", c).isEqualTo(mx.managed(c));
+    }
+    String stampAtEnd = browser.eval("document.getElementById('vec-stamp').textContent").asText();
+    int snapshots = browser.eval("+document.getElementById('vec-slider').max").asInt() + 1;
+    // One per action and per kernel log line after boot (lines printed while the machine was built
+    // come before the report watches), plus the end.
+    int bootLines = Simulation.build(s, s.seed()).kernel().log().lines().size();
+    assertThat(snapshots).isEqualTo(r.actions().size() + r.dmesg().size() - bootLines + 1);
+    browser.eval("document.getElementById('vec-slider').focus()");
+    browser.press("Home", 36);
+    assertThat(browser.eval("document.getElementById('vec-slider').value").asText()).isEqualTo("0");
+    assertThat(browser.eval("document.getElementById('vec-stamp').textContent").asText()).isNotEqualTo(stampAtEnd);
+    Set<String> seen = new HashSet<>();
+    seen.add(browser.eval(cells).asText());
+    for (int i = 1; i < snapshots; i++) {
+      browser.press("ArrowRight", 39);
+      seen.add(browser.eval(cells).asText());
+    }
+    assertThat(browser.eval("document.getElementById('vec-slider').value").asInt()).isEqualTo(snapshots - 1);
+    assertThat(browser.eval(cells).asText().equals(atEnd)).as("back at the end: the end's cells").isTrue();
+    assertThat(seen.size()).as("distinct heat maps along the slider").isGreaterThan(1);
+
+    assertThat(browser.eval("document.querySelectorAll('#int-bars rect').length").asInt()).isPositive();
+    assertThat(browser.eval("document.querySelectorAll('#int-marks line').length").asInt())
+        .isEqualTo(r.actions().size() + r.dmesg().size() + r.violations().size());
+
+    browser.press("Home", 36);
+    browser.screenshot(OUT.resolve(name + ".png"), 1280);
+    assertThat(browser.problems()).as("console errors and failed or non-local requests").isEmpty();
+  }
+}
