@@ -89,9 +89,8 @@ public final class ProcInterrupts {
           d.action() == null ? "-" : d.action().name()});
       }
     });
-    String scope = layout.cpus() == null ? "" : " of CPUs " + layout.cpus().toList();
     return Table.renderFitting(new String[] {"IRQ", "total", "cpus", "chip", "hwirq-flow", "action"}, rows,
-        new boolean[] {true, true, true, false, false, false}, "busiest CPUs" + scope + " (cpu:count)", layout.width(),
+        new boolean[] {true, true, true, false, false, false}, "busiest (cpu:count)", layout.width(),
         (i, room) -> layout.busiest(counts.get(i), room))
         + "  (" + k.onlineMask().cardinality() + " online CPUs; SPU, ERR and MIS are 0)\n";
   }

@@ -169,8 +169,7 @@ public final class RunReport {
       String h = head.get(i);
       right[i] = h.equals("irq") || h.equals("total") || h.equals("spurious") || h.equals("cpus");
     }
-    String scope = layout.cpus() == null ? "" : " of CPUs " + layout.cpus().toList();
-    return Table.renderFitting(head.toArray(String[]::new), rows, right, "busiest CPUs" + scope + " (cpu:count)",
+    return Table.renderFitting(head.toArray(String[]::new), rows, right, "busiest (cpu:count)",
         layout.width(), (i, room) -> layout.busiest(counts.get(i), room));
   }
 

@@ -6,6 +6,9 @@ import java.util.List;
 final class Table {
   private Table() {}
 
+  /** The least room the last column of {@link #renderFitting} gets, whatever the width. */
+  static final int MIN_ROOM = 8;
+
   /** {@code rightAlign[i]} right-aligns column i (numbers); other columns are left-aligned. */
   static String render(String[] head, List<String[]> rows, boolean[] rightAlign) {
     int n = head.length;
@@ -28,8 +31,8 @@ final class Table {
 
   /**
    * A table whose last column is filled last, per row, with what fits the line width left by the
-   * other columns: {@code last.apply(row, room)} (room at least 12, so a narrow width still shows
-   * something).
+   * other columns: {@code last.apply(row, room)} (room at least {@link #MIN_ROOM}, so a narrow width
+   * still shows something). A header that does not fit keeps its first word.
    */
   static String renderFitting(String[] head, List<String[]> rows, boolean[] rightAlign, String lastHead, int width,
       java.util.function.BiFunction<Integer, Integer, String> last) {
@@ -42,9 +45,10 @@ final class Table {
       }
       used += w + 2;
     }
-    int room = Math.max(12, width - used);
+    int room = Math.max(MIN_ROOM, width - used);
     String[] h = java.util.Arrays.copyOf(head, n + 1);
-    h[n] = lastHead;
+    String shortHead = lastHead.contains(" ") ? lastHead.substring(0, lastHead.indexOf(' ')) : lastHead;
+    h[n] = lastHead.length() <= room ? lastHead : shortHead.length() <= room ? shortHead : shortHead.substring(0, room);
     boolean[] right = java.util.Arrays.copyOf(rightAlign, n + 1);
     List<String[]> full = new java.util.ArrayList<>();
     for (int i = 0; i < rows.size(); i++) {
