@@ -1,5 +1,6 @@
 IRQLAB.section("vectors", function (d, el) {
-  var X = IRQLAB, WINDOW = 64, CW = 4, LEFT = 46, TOP = 16;
+  var X = IRQLAB, WINDOW = 64, LEFT = 46, TOP = 16, COUNTERS = 150;
+  var CW = Math.max(2, Math.min(6, Math.floor(((el.clientWidth || 1200) - LEFT - COUNTERS) / d.vectors)));
   var CH = d.cpus <= 8 ? 14 : d.cpus <= 32 ? 8 : 6;
   var names = {};
   d.states.forEach(function (s) { names[s[0]] = s[1]; });
@@ -47,7 +48,7 @@ IRQLAB.section("vectors", function (d, el) {
   function build() {
     holder.textContent = "";
     nrows = Math.min(WINDOW, d.cpus - first);
-    var w = LEFT + d.vectors * CW + 190, h = TOP + nrows * CH + 4;
+    var w = LEFT + d.vectors * CW + COUNTERS, h = TOP + nrows * CH + 4;
     svg = X.svg("svg", { width: w, height: h, id: "vec-svg", "data-cpus": nrows, "data-vectors": d.vectors });
     for (var v = 0; v < d.vectors; v += 32) {
       var tx = X.svg("text", { x: LEFT + v * CW, y: 11 });
@@ -98,7 +99,7 @@ IRQLAB.section("vectors", function (d, el) {
       }
       var n = { a: 0, m: 0, r: 0, f: 0 };
       decoded[ri].forEach(function (s) { if (n[s] !== undefined) n[s]++; });
-      counters[r].textContent = (off[c] ? "offline " : "") + "alloc " + (n.a + n.m) + " man " + (n.m + n.r) + " free " + n.f;
+      counters[r].textContent = (off[c] ? "offline " : "") + "alloc " + (n.a + n.m) + " man " + (n.m + n.r) + " avl " + n.f;
       rowLabels[r].setAttribute("class", off[c] ? "offline-label" : "");
       rowLabels[r].style.fill = off[c] ? "#cf222e" : "";
     }

@@ -165,6 +165,23 @@ final class HeadlessChromium implements AutoCloseable {
     Files.write(png, Base64.getDecoder().decode(r.get("data").asText()));
   }
 
+  /** A PNG of the page from the top of element {@code fromId} to the bottom of {@code toId}. */
+  void screenshot(Path png, int width, String fromId, String toId) throws Exception {
+    int height = eval("Math.ceil(document.documentElement.scrollHeight)").asInt();
+    send("Emulation.setDeviceMetricsOverride", obj().put("width", width).put("height", Math.min(height, 8000))
+        .put("deviceScaleFactor", 1).put("mobile", false));
+    JsonNode box = eval("(() => { const a = document.getElementById('" + fromId + "').getBoundingClientRect(),"
+        + " b = document.getElementById('" + toId + "').getBoundingClientRect();"
+        + " return [a.left + scrollX, a.top + scrollY, Math.max(a.right, b.right) - a.left, b.bottom - a.top]; })()");
+    ObjectNode clip = obj().put("x", box.get(0).asDouble()).put("y", box.get(1).asDouble())
+        .put("width", box.get(2).asDouble()).put("height", box.get(3).asDouble()).put("scale", 1);
+    ObjectNode params = obj().put("format", "png").put("captureBeyondViewport", true);
+    params.set("clip", clip);
+    JsonNode r = send("Page.captureScreenshot", params);
+    Files.createDirectories(png.getParent());
+    Files.write(png, Base64.getDecoder().decode(r.get("data").asText()));
+  }
+
   /** Console errors, exceptions, failed requests and non-local requests seen so far. */
   List<String> problems() {
     synchronized (problems) {

@@ -133,6 +133,7 @@ class HtmlReportTest {
       assertThat(list(row, "am")).isEqualTo(mx.usedList(c));
       assertThat(row.chars().filter(ch -> ch == 'm' || ch == 'r').count()).isEqualTo(mx.managed(c));
       assertThat(row.chars().filter(ch -> ch == 'm').count()).isEqualTo(mx.managedAllocated(c));
+      assertThat(row.chars().filter(ch -> ch == 'f').count()).as("the VECTOR file's avl").isEqualTo(mx.available(c));
     }
     assertThat(last.get("total_allocated").asInt()).isEqualTo(mx.totalAllocated());
   }
