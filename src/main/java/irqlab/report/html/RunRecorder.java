@@ -158,7 +158,8 @@ public final class RunRecorder implements KernelObserver, Machine.ActionWatch {
 
   @Override
   public void logged(long timeNs, String entry) {
-    snapshot(timeNs, "action", entry);
+    int sp = entry.indexOf(' ');
+    snapshot(timeNs, "action", sp < 0 ? entry : entry.substring(sp + 1)); // the slider prints the time
   }
 
   private void snapshot(long t, String kind, String label) {

@@ -3,6 +3,12 @@ IRQLAB.section("interrupts", function (d, el) {
   var COLORS = ["#2f81f7", "#e16f24", "#1a7f37", "#cf222e", "#8250df", "#bf8700", "#0598bc", "#d63384",
     "#6e7781", "#3fb950", "#a371f7", "#fb8f44"], OTHER = "#c4cbd3";
   var mode = "cpu", cursorT = null;
+  // A CPU keeps its colour in every report (CPU n: colour n mod 12); irqs take colours by rank.
+  function color(ln, i) {
+    if (ln.label.indexOf("other ") === 0) return OTHER;
+    var m = /^CPU(\d+)$/.exec(ln.label);
+    return COLORS[(m ? +m[1] : i) % COLORS.length];
+  }
   var controls = X.el("div", { "class": "controls" });
   [["cpu", "per CPU"], ["irq", "per irq"]].forEach(function (m) {
     var lab = X.el("label"), r = X.el("input", { type: "radio", name: "int-mode", value: m[0] });
@@ -31,11 +37,15 @@ IRQLAB.section("interrupts", function (d, el) {
     }
     svg.appendChild(X.svg("line", { x1: LEFT, y1: TOP + H, x2: LEFT + plotW, y2: TOP + H, stroke: "#888" }));
     svg.appendChild(X.svg("line", { x1: LEFT, y1: TOP, x2: LEFT, y2: TOP + H, stroke: "#888" }));
-    [0, 0.5, 1].forEach(function (f) {
-      var y = TOP + H - f * H, tx = X.svg("text", { x: LEFT - 4, y: y + 3, "text-anchor": "end" });
-      tx.textContent = String(Math.round(max * f));
+    var ystep = 1;
+    while (ystep * 10 <= max) ystep *= 10;
+    ystep = max / ystep >= 5 ? ystep * 2 : max / ystep >= 2.5 ? ystep : ystep > 1 ? ystep / 2 : 1;
+    for (var yv = 0; yv <= max; yv += ystep) {
+      var y = TOP + H - yv / max * H, tx = X.svg("text", { x: LEFT - 4, y: y + 3, "text-anchor": "end" });
+      tx.textContent = String(yv);
       svg.appendChild(tx);
-    });
+      svg.appendChild(X.svg("line", { x1: LEFT - 3, x2: LEFT, y1: y, y2: y, stroke: "#888" }));
+    }
     var tick = 1;
     while (tick * 10 <= span / 4) tick *= 10;
     tick = span / tick > 20 ? tick * 5 : span / tick > 8 ? tick * 2 : tick;
@@ -53,7 +63,7 @@ IRQLAB.section("interrupts", function (d, el) {
         if (!v) return;
         var h = v / max * H;
         var r = X.svg("rect", { x: LEFT + b2 * bw, y: y0 - h, width: Math.max(0.5, bw - 0.3), height: h,
-          fill: i < COLORS.length && ln.label.indexOf("other ") !== 0 ? COLORS[i] : OTHER });
+          fill: color(ln, i) });
         var tt = X.svg("title");
         tt.textContent = ln.label + ": " + v + " in " + X.time(b2 * d.step_ns) + "\u2013" + X.time((b2 + 1) * d.step_ns);
         r.appendChild(tt);
@@ -77,7 +87,7 @@ IRQLAB.section("interrupts", function (d, el) {
     holder.appendChild(svg);
     series.forEach(function (ln, i) {
       var sp = X.el("span"), sw = X.el("i");
-      sw.style.background = i < COLORS.length && ln.label.indexOf("other ") !== 0 ? COLORS[i] : OTHER;
+      sw.style.background = color(ln, i);
       sp.appendChild(sw); sp.appendChild(document.createTextNode(ln.label));
       legend.appendChild(sp);
     });

@@ -1,5 +1,5 @@
 IRQLAB.section("vectors", function (d, el) {
-  var X = IRQLAB, WINDOW = 64, LEFT = 46, TOP = 16, COUNTERS = 150;
+  var X = IRQLAB, WINDOW = 64, LEFT = 46, TOP = 16, COUNTERS = 200;
   var CW = Math.max(2, Math.min(6, Math.floor(((el.clientWidth || 1200) - LEFT - COUNTERS) / d.vectors)));
   var CH = d.cpus <= 8 ? 14 : d.cpus <= 32 ? 8 : 6;
   var names = {};
