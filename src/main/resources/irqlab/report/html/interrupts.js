@@ -3,11 +3,13 @@ IRQLAB.section("interrupts", function (d, el) {
   var COLORS = ["#2f81f7", "#e16f24", "#1a7f37", "#cf222e", "#8250df", "#bf8700", "#0598bc", "#d63384",
     "#6e7781", "#3fb950", "#a371f7", "#fb8f44"], OTHER = "#c4cbd3";
   var mode = "cpu", cursorT = null;
-  // A CPU keeps its colour in every report (CPU n: colour n mod 12); irqs take colours by rank.
+  // A CPU keeps its colour in every report (CPU n: colour n); irqs take colours by rank
+  // (on machines of up to 12 CPUs; above, colours go by rank so that none repeats).
+  var small = d.cpu.every(function (ln) { var m = /^CPU(\d+)$/.exec(ln.label); return !m || +m[1] < COLORS.length; });
   function color(ln, i) {
     if (ln.label.indexOf("other ") === 0) return OTHER;
     var m = /^CPU(\d+)$/.exec(ln.label);
-    return COLORS[(m ? +m[1] : i) % COLORS.length];
+    return COLORS[(m && small ? +m[1] : i) % COLORS.length];
   }
   var controls = X.el("div", { "class": "controls" });
   [["cpu", "per CPU"], ["irq", "per irq"]].forEach(function (m) {

@@ -15,11 +15,16 @@ IRQLAB.section("summary", function (d, el) {
   el.appendChild(X.table(["device", "bdf", "completed", "outstanding", "msgs-sent", "msgs-held"],
       d.devices.map(function (v) { return [v.id, v.bdf, v.completed, v.outstanding, v.messages_sent, v.messages_held_pending]; }),
       [0, 0, 1, 1, 1, 1]));
-  el.appendChild(X.el("h3", null, "Interrupts (delivered = handler runs counted, as /proc/interrupts)"));
-  el.appendChild(X.table(["name", "irq", "action", "delivered", "spurious", "affinity", "effective"],
+  // A long table starts folded, so that the pictures stay near the top.
+  var irqs = X.el("details", { id: "irq-table" });
+  if (d.irqs.length <= 16) irqs.setAttribute("open", "");
+  irqs.appendChild(X.el("summary", null, "Interrupts (" + (d.irqs.length + d.irqs_omitted) +
+      "; delivered = handler runs counted, as /proc/interrupts)"));
+  irqs.appendChild(X.table(["name", "irq", "action", "delivered", "spurious", "affinity", "effective"],
       d.irqs.map(function (q) { return [q.name, q.irq, q.action || "-", q.delivered, q.spurious, q.affinity || "-", q.effective || "-"]; }),
       [0, 1, 0, 1, 1, 0, 0]));
-  if (d.irqs_omitted) el.appendChild(X.el("p", { "class": "muted" }, "... and " + d.irqs_omitted + " more interrupts"));
+  if (d.irqs_omitted) irqs.appendChild(X.el("p", { "class": "muted" }, "... and " + d.irqs_omitted + " more interrupts"));
+  el.appendChild(irqs);
   var marks = d.marks.slice().sort(function (a, b) { return a.t - b.t; });
   var kinds = [["violation", "Violations"], ["action", "Actions"], ["dmesg", "Kernel log"]];
   kinds.forEach(function (k) {

@@ -20,8 +20,12 @@ IRQLAB.section("tree", function (d, el) {
       });
       var t = X.table(["irq", "name", "hwirq", "chips (outer \u2192 APIC)", "vector", "effective", "action"], rows, [1, 0, 1, 0, 0, 0, 0]);
       t.setAttribute("class", "irqs");
-      det.appendChild(t);
-      if (n.irqs_omitted) det.appendChild(X.el("div", { "class": "muted" }, "... and " + n.irqs_omitted + " more irqs"));
+      var fold = X.el("details", { "class": "irqs" });
+      if (n.irqs.length <= 16) fold.setAttribute("open", "");
+      fold.appendChild(X.el("summary", null, (n.irqs.length + n.irqs_omitted) + " irqs"));
+      fold.appendChild(t);
+      if (n.irqs_omitted) fold.appendChild(X.el("div", { "class": "muted" }, "... and " + n.irqs_omitted + " more irqs"));
+      det.appendChild(fold);
     }
     if (kids[i].length) {
       var ul = X.el("ul");

@@ -58,8 +58,9 @@ IRQLAB.section("vectors", function (d, el) {
     cells = []; counters = []; rowLabels = [];
     for (var r = 0; r < nrows; r++) {
       var c = first + r, y = TOP + r * CH;
+      // Rows too thin for a label each are labelled every 8 CPUs.
       var lb = X.svg("text", { x: 2, y: y + CH - 2 });
-      lb.textContent = "CPU" + c;
+      lb.textContent = CH >= 8 || c % 8 === 0 ? "CPU" + c : "";
       svg.appendChild(lb);
       rowLabels.push(lb);
       var row = [];
@@ -69,7 +70,7 @@ IRQLAB.section("vectors", function (d, el) {
         row.push(rect);
       }
       cells.push(row);
-      var ct = X.svg("text", { x: LEFT + d.vectors * CW + 6, y: y + CH - 2 });
+      var ct = X.svg("text", { x: LEFT + d.vectors * CW + 6, y: y + CH - 2, visibility: CH >= 8 || c % 8 === 0 ? "visible" : "hidden" });
       svg.appendChild(ct);
       counters.push(ct);
     }

@@ -7,6 +7,8 @@ import irqlab.kernel.domain.IrqDomain;
 import irqlab.kernel.x86.VectorMatrix;
 import irqlab.scenario.BuiltinScenarios;
 import irqlab.scenario.Scenario;
+import irqlab.scenario.ScenarioParser;
+import irqlab.scenario.ScenarioParser;
 import irqlab.sim.RunResult;
 import irqlab.sim.Simulation;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +22,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -131,5 +137,44 @@ class BrowserReportTest {
     }
     browser.screenshot(OUT.resolve(name + "-matrix-and-chart.png"), 1120, "vectors", "interrupts");
     assertThat(browser.problems()).as("console errors and failed or non-local requests").isEmpty();
+  }
+
+  /** Above 64 CPUs the heat map draws 64 at a time; the "CPUs from" field pages through them. */
+  @Test
+  void aWideMachineIsDrawnSixtyFourCpusAtATime(@TempDir Path tmp) throws Exception {
+    Path yaml = tmp.resolve("wide.yaml");
+    Files.writeString(yaml, """
+        name: wide
+        machine: { cpus: 256 }
+        devices: [ { id: nic0, type: nic, msix: { table: 64 }, queues: 64 } ]
+        drivers: [ { device: nic0, vectors: { min: 1, max: 64, kind: msix, affinity: managed } } ]
+        timeline:
+          - { at: 0ms, traffic: { device: nic0, rate: 10k/s, for: 1ms } }
+        """);
+    Scenario s = ScenarioParser.parse(yaml);
+    RunRecorder[] rec = new RunRecorder[1];
+    RunResult r = Simulation.run(s, s.seed(), m -> rec[0] = RunRecorder.attach(m));
+    rec[0].finish(r.endNs());
+    Path html = OUT.resolve("wide-256.html").toAbsolutePath();
+    Files.createDirectories(OUT);
+    Files.writeString(html, HtmlReport.of(r, rec[0]), StandardCharsets.UTF_8);
+    browser.open(html);
+    assertThat(browser.eval("document.querySelectorAll('#vec-svg rect.cell').length").asInt()).isEqualTo(64 * 256);
+    String labels = "Array.from(document.querySelectorAll('#vec-svg text'), t => t.textContent)"
+        + ".filter(t => t.startsWith('CPU')).join()";
+    // Rows this thin are labelled every 8 CPUs.
+    assertThat(browser.eval(labels).asText()).isEqualTo("CPU0,CPU8,CPU16,CPU24,CPU32,CPU40,CPU48,CPU56");
+    browser.eval("(() => { const f = document.getElementById('vec-first'); f.value = 192;"
+        + " f.dispatchEvent(new Event('change')); })()");
+    assertThat(browser.eval(labels).asText()).isEqualTo("CPU192,CPU200,CPU208,CPU216,CPU224,CPU232,CPU240,CPU248");
+    VectorMatrix mx = rec[0].machine().kernel().matrix();
+    int managed = 0;
+    for (int c = 192; c < 256; c++) {
+      managed += mx.managedAllocated(c);
+    }
+    assertThat(managed).isPositive();
+    assertThat(browser.eval("document.querySelectorAll('#vec-svg rect.cell.st-m').length").asInt()).isEqualTo(managed);
+    browser.screenshot(OUT.resolve("wide-256.png"), 1280);
+    assertThat(browser.problems()).isEmpty();
   }
 }
