@@ -437,7 +437,23 @@ public final class Machine {
   }
 
   private void log(long t, String line) {
-    actionLog.add(Durations.format(t) + " " + line);
+    String entry = Durations.format(t) + " " + line;
+    actionLog.add(entry);
+    for (int i = 0; i < actionWatches.size(); i++) {
+      actionWatches.get(i).logged(t, entry);
+    }
+  }
+
+  /** Told of each action-log line as it is written, after the action ran (reports watch this). */
+  public interface ActionWatch {
+    void logged(long timeNs, String entry);
+  }
+
+  private final List<ActionWatch> actionWatches = new ArrayList<>(0);
+
+  /** Adds a passive watcher of the action log; it must not change the machine. */
+  public void addActionWatch(ActionWatch w) {
+    actionWatches.add(w);
   }
 
   /** The oracle's checks once nothing is left to run. */
