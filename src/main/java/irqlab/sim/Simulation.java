@@ -106,6 +106,7 @@ public final class Simulation {
     List<String> failed = new ArrayList<>(Expect.evaluate(m.scenario().expect(), violations, irqs));
     failed.addAll(ExpectState.evaluate(m));
     return new RunResult(m.scenario().name(), seed, n, m.exec().now(), events, irqs, devices,
-        m.actionLog(), m.kernel().log().lines(), violations, failed);
+        m.actionLog(), m.kernel().log().lines(), violations, failed, m.kernel().profile().name(),
+        List.copyOf(m.kernel().variants().enabled()));
   }
 }
