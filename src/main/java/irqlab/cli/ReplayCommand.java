@@ -1,6 +1,8 @@
 package irqlab.cli;
 
 import irqlab.report.RunReport;
+import irqlab.report.html.HtmlReport;
+import irqlab.report.html.RunRecorder;
 import irqlab.scenario.Scenario;
 import irqlab.sim.Exploration;
 import irqlab.sim.explore.ScheduleId;
@@ -28,6 +30,10 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the run's results as JSON.")
   boolean json;
 
+  @Option(names = "--html", paramLabel = "FILE",
+      description = "Also write a self-contained HTML report of the replayed schedule's run.")
+  java.nio.file.Path html;
+
   @Override
   public Integer call() {
     ScheduleId id;
@@ -38,7 +44,16 @@ final class ReplayCommand implements Callable<Integer> {
       throw new Main.BadInput("irqlab replay: --schedule: " + e.getMessage());
     }
     Scenario s = ScenarioSource.load(scenario);
-    Exploration.Replay rp = Exploration.replay(s, id);
+    RunRecorder[] rec = new RunRecorder[1];
+    Exploration.Replay rp = html == null ? Exploration.replay(s, id)
+        : Exploration.replay(s, id, m -> rec[0] = RunRecorder.attach(m));
+    if (html != null) {
+      if (rp.result() == null) {
+        throw new Main.BadInput("irqlab replay: --html: schedule " + id + " built no machine, nothing to report");
+      }
+      rec[0].finish(rp.result().endNs());
+      HtmlFile.write("irqlab replay", html, HtmlReport.ofReplay(rp.result(), rec[0], id.toString()));
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (json && rp.result() != null) {
       out.print(RunReport.json(rp.result()));

@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The machine: CPU count, interrupt remapping and kernel design variants. The extra {@link Loc}s
+ * The machine: CPU count, interrupt remapping, the kernel version (a named profile, default 6.12)
+ * and kernel design variants. The extra {@link Loc}s
  * let later stages (the kernel knows which variants exist) point at the offending key; a key that
  * was left out carries the location of the {@code machine} mapping.
  */
@@ -23,11 +24,15 @@ public record MachineSpec(
     boolean allowUnsafeInterrupts,
     Loc allowUnsafeInterruptsLoc,
     String chipset,
-    Loc chipsetLoc) {
+    Loc chipsetLoc,
+    String kernelVersion,
+    Loc kernelVersionLoc) {
 
   public static final List<String> REMAPPINGS = List.of("none", "intel");
   /** none: no IO-APIC, no INTx; q35 and i440fx bring the IO-APIC and the ISA lines of the dumps. */
   public static final List<String> CHIPSETS = List.of("none", "q35", "i440fx");
+  /** machine.kernel.version when the key is left out: 6.12.117 as shipped. */
+  public static final String DEFAULT_KERNEL_VERSION = "6.12";
 
   public MachineSpec {
     variants = List.copyOf(variants);
@@ -38,12 +43,20 @@ public record MachineSpec(
   public MachineSpec(int cpus, String remapping, List<String> variants, boolean msixDynamic, Loc loc,
       Loc cpusLoc, Loc remappingLoc, Map<String, Loc> variantLocs, Loc msixDynamicLoc) {
     this(cpus, remapping, variants, msixDynamic, loc, cpusLoc, remappingLoc, variantLocs, msixDynamicLoc,
-        false, loc, "none", loc);
+        false, loc);
   }
 
   /** Whether the machine has an IO-APIC and routes PCI INTx. */
   public boolean hasChipset() {
     return !chipset.equals("none");
+  }
+
+  /** The spec without a chipset and with the default kernel version (located at the machine). */
+  public MachineSpec(int cpus, String remapping, List<String> variants, boolean msixDynamic, Loc loc,
+      Loc cpusLoc, Loc remappingLoc, Map<String, Loc> variantLocs, Loc msixDynamicLoc,
+      boolean allowUnsafeInterrupts, Loc allowUnsafeInterruptsLoc) {
+    this(cpus, remapping, variants, msixDynamic, loc, cpusLoc, remappingLoc, variantLocs, msixDynamicLoc,
+        allowUnsafeInterrupts, allowUnsafeInterruptsLoc, "none", loc, DEFAULT_KERNEL_VERSION, loc);
   }
 
   public boolean remappingEnabled() {

@@ -10,6 +10,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 /**
@@ -46,10 +47,15 @@ public final class Exploration {
 
   /** One schedule: build, run to quiescence, check. Throws ViolationsFound on a bad outcome. */
   static void runSchedule(Scenario scenario, ExploreRuntime rt, Machine[] out) {
+    runSchedule(scenario, rt, out, m -> {});
+  }
+
+  static void runSchedule(Scenario scenario, ExploreRuntime rt, Machine[] out, Consumer<Machine> beforeRun) {
     Machine m = Machine.build(scenario, rt);
     if (out != null) {
       out[0] = m;
     }
+    beforeRun.accept(m);
     rt.runToQuiescence();
     m.checkQuiescent();
     List<Violation> v = m.oracle().violations();
@@ -134,8 +140,13 @@ public final class Exploration {
 
   /** Replays one schedule and returns its full result, with the decision log. */
   public static Replay replay(Scenario scenario, ScheduleId id) {
+    return replay(scenario, id, m -> {});
+  }
+
+  /** The same, telling {@code beforeRun} the built machine first (for passive report observers). */
+  public static Replay replay(Scenario scenario, ScheduleId id, Consumer<Machine> beforeRun) {
     Machine[] m = new Machine[1];
-    Explorer.Result r = Explorer.run(id, rt -> runSchedule(scenario, rt, m));
+    Explorer.Result r = Explorer.run(id, rt -> runSchedule(scenario, rt, m, beforeRun));
     RunResult result = m[0] == null ? null : Simulation.result(m[0], id.seed(), r.steps());
     return new Replay(id, r, result);
   }

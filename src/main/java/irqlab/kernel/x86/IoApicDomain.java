@@ -296,7 +296,7 @@ public final class IoApicDomain implements IrqDomainOps {
   private void ackLevel(IrqData d) {
     ApicChipData cfg = VectorDomain.apicChipData(d);
     int cpu = k.smpProcessorId();
-    k.vectorDomain().completeMove(d, cpu, k.interruptEntry().currentVector(cpu));
+    k.vectorDomain().completeMove(d, cpu);
     // ioapic_prepare_move: a pending move is done with the pin masked.
     boolean moveit = d.is(IrqdState.SETAFFINITY_PENDING);
     if (moveit && !d.is(IrqdState.IRQ_MASKED)) {
