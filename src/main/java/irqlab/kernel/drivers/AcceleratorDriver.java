@@ -7,7 +7,6 @@ import irqlab.hw.devices.AcceleratorDevice;
 import irqlab.hw.devices.QueueDevice;
 import irqlab.hw.ims.QueueContexts;
 import irqlab.hw.ims.QueueMemory;
-import irqlab.hw.pci.PciFunction;
 import irqlab.kernel.Errno;
 import irqlab.kernel.Kernel;
 import irqlab.kernel.KernelException;
@@ -87,7 +86,6 @@ public final class AcceleratorDriver extends PciDriver {
   private int miscIrq;
   private long contextBase;
   private int cmdDone;
-  private boolean bound;
   private long writtenOff;
   private int resets;
 
@@ -105,11 +103,6 @@ public final class AcceleratorDriver extends PciDriver {
 
   public void setWait(Wait w) {
     this.wait = w;
-  }
-
-  @Override
-  public boolean bound() {
-    return bound;
   }
 
   /** Work queues given an IMS interrupt at probe. */
@@ -160,18 +153,6 @@ public final class AcceleratorDriver extends PciDriver {
 
   public int resets() {
     return resets;
-  }
-
-  private PciFunction fn() {
-    return dev.function();
-  }
-
-  private int reg(int off) {
-    return fn().mmioRead32(PciFunction.DEVICE_BAR, off);
-  }
-
-  private void setReg(int off, int value) {
-    fn().mmioWrite32(PciFunction.DEVICE_BAR, off, value);
   }
 
   // ---- probe and remove ----

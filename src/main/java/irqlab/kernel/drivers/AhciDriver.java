@@ -1,7 +1,6 @@
 package irqlab.kernel.drivers;
 
 import irqlab.hw.devices.QueueDevice;
-import irqlab.hw.pci.PciFunction;
 import irqlab.kernel.Errno;
 import irqlab.kernel.Kernel;
 import irqlab.kernel.KernelException;
@@ -21,7 +20,6 @@ import irqlab.kernel.pci.PciMsi;
  */
 public final class AhciDriver extends PciDriver {
   private final int typeFlags;
-  private boolean bound;
   private boolean multi;
   private int ports;
   private String summary = "";
@@ -33,31 +31,15 @@ public final class AhciDriver extends PciDriver {
   }
 
   @Override
-  public boolean bound() {
-    return bound;
-  }
-
-  @Override
   public String probeSummary() {
     return summary;
-  }
-
-  private PciFunction fn() {
-    return dev.function();
-  }
-
-  private void setReg(int off, int value) {
-    fn().mmioWrite32(PciFunction.DEVICE_BAR, off, value);
   }
 
   /** ahci_init_one: ahci_init_msi, then ahci_host_activate. */
   @Override
   public void probe() {
-    if (bound) {
-      throw new KernelException(Errno.EBUSY, name + " is bound");
-    }
-    k.pciIntx().enableDevice(dev);
-    ports = fn().mmioRead32(PciFunction.DEVICE_BAR, QueueDevice.REG_NUM_QUEUES);
+    enableDevice();
+    ports = reg(QueueDevice.REG_NUM_QUEUES);
     int nvec = initMsi();
     if (nvec < 0) {
       if (dev.irq() == 0) {
@@ -126,7 +108,7 @@ public final class AhciDriver extends PciDriver {
     boolean any = false;
     for (int p = from; p <= to; p++) {
       int off = QueueDevice.queueRegister(p, QueueDevice.REG_COMPLETIONS);
-      int done = fn().mmioRead32(PciFunction.DEVICE_BAR, off);
+      int done = reg(off);
       if (done > 0) {
         setReg(off, done);
         any = true;

@@ -1,7 +1,6 @@
 package irqlab.kernel.drivers;
 
 import irqlab.hw.devices.QueueDevice;
-import irqlab.hw.pci.PciFunction;
 import irqlab.kernel.Errno;
 import irqlab.kernel.Kernel;
 import irqlab.kernel.KernelException;
@@ -35,18 +34,12 @@ public final class E1000eDriver extends PciDriver implements NetDriver {
   private final int typeFlags;
   private Mode mode;
   private int eth = -1;
-  private boolean bound;
   private boolean up;
 
   /** {@code kind} (null: MSI-X) is the IntMode module parameter: msix 2, msi 1, intx 0. */
   public E1000eDriver(Kernel k, PciDev dev, String name, String kind) {
     super(k, dev, name);
     this.typeFlags = NvmeDriver.allowedTypes(kind);
-  }
-
-  @Override
-  public boolean bound() {
-    return bound;
   }
 
   @Override
@@ -68,23 +61,12 @@ public final class E1000eDriver extends PciDriver implements NetDriver {
     };
   }
 
-  private PciFunction fn() {
-    return dev.function();
-  }
-
-  private void setReg(int off, int value) {
-    fn().mmioWrite32(PciFunction.DEVICE_BAR, off, value);
-  }
-
   // ---- probe ----
 
   /** e1000_probe: the device enabled, e1000_sw_init's interrupt capability, register_netdev. */
   @Override
   public void probe() {
-    if (bound) {
-      throw new KernelException(Errno.EBUSY, name + " is bound");
-    }
-    k.pciIntx().enableDevice(dev);
+    enableDevice();
     setInterruptCapability((typeFlags & PciMsi.PCI_IRQ_MSIX) != 0 ? Mode.MSIX
         : (typeFlags & PciMsi.PCI_IRQ_MSI) != 0 ? Mode.MSI : Mode.LEGACY);
     if (mode == Mode.LEGACY && dev.irq() == 0) {
@@ -203,7 +185,7 @@ public final class E1000eDriver extends PciDriver implements NetDriver {
     boolean any = false;
     for (int c = cause < 0 ? RX : cause; c <= (cause < 0 ? OTHER : cause); c++) {
       int off = QueueDevice.queueRegister(c, QueueDevice.REG_COMPLETIONS);
-      int done = fn().mmioRead32(PciFunction.DEVICE_BAR, off);
+      int done = reg(off);
       if (done > 0) {
         setReg(off, done);
         any = true;

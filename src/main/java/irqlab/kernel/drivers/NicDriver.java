@@ -47,7 +47,6 @@ public class NicDriver extends PciDriver {
   private int[][] vectorQueues = new int[0][];
   private final java.util.TreeMap<Integer, IrqHandler> handlers = new java.util.TreeMap<>();
   private final java.util.TreeMap<Integer, Integer> irqs = new java.util.TreeMap<>();
-  private boolean bound;
 
   /** The PCI interrupt mode the driver asks pci_alloc_irq_vectors for (scenario vectors.kind). */
   public enum Kind {
@@ -91,11 +90,6 @@ public class NicDriver extends PciDriver {
     this.max = max;
     this.policy = policy;
     this.pinned = pinned;
-  }
-
-  @Override
-  public boolean bound() {
-    return bound;
   }
 
   public Kind kind() {

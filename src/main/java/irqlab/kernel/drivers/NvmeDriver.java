@@ -1,7 +1,6 @@
 package irqlab.kernel.drivers;
 
 import irqlab.hw.devices.QueueDevice;
-import irqlab.hw.pci.PciFunction;
 import irqlab.kernel.Errno;
 import irqlab.kernel.Kernel;
 import irqlab.kernel.KernelException;
@@ -57,7 +56,6 @@ public final class NvmeDriver extends PciDriver {
     }
   };
   private int instance = -1;
-  private boolean bound;
   private int numVecs;
   private final int[] ioQueues = new int[3];
   private int maxQid;
@@ -93,11 +91,6 @@ public final class NvmeDriver extends PciDriver {
   }
 
   @Override
-  public boolean bound() {
-    return bound;
-  }
-
-  @Override
   public String probeSummary() {
     return summary;
   }
@@ -112,10 +105,6 @@ public final class NvmeDriver extends PciDriver {
     return ioQueues[DEFAULT] + ioQueues[READ];
   }
 
-  private PciFunction fn() {
-    return dev.function();
-  }
-
   private String queueName(int qid) {
     return "nvme" + instance + "q" + qid;
   }
@@ -125,16 +114,13 @@ public final class NvmeDriver extends PciDriver {
   /** nvme_probe: nvme_pci_enable, the admin queue, then nvme_setup_io_queues. */
   @Override
   public void probe() {
-    if (bound) {
-      throw new KernelException(Errno.EBUSY, name + " is bound");
-    }
-    k.pciIntx().enableDevice(dev);
+    enableDevice();
     instance = k.ida("nvme").alloc();
     try {
       // nvme_pci_enable: a single vector of any type for the admin queue.
       k.pciMsi().allocIrqVectors(dev, 1, 1, typeFlags, null, null);
-      int queues = fn().mmioRead32(PciFunction.DEVICE_BAR, QueueDevice.REG_NUM_QUEUES);
-      fn().mmioWrite32(PciFunction.DEVICE_BAR, QueueDevice.REG_CONTROL, QueueDevice.CONTROL_RUN);
+      int queues = reg(QueueDevice.REG_NUM_QUEUES);
+      setReg(QueueDevice.REG_CONTROL, QueueDevice.CONTROL_RUN);
       // nvme_pci_configure_admin_queue: the admin completion queue signals vector 0.
       setCqVector(0, 0);
       requestQueue(0);
@@ -257,7 +243,7 @@ public final class NvmeDriver extends PciDriver {
 
   /** Create I/O Completion Queue with IV (queue 0: the admin queue's, set through AQA/ACQ). */
   private void setCqVector(int qid, int vector) {
-    fn().mmioWrite32(PciFunction.DEVICE_BAR, QueueDevice.queueRegister(qid, QueueDevice.REG_IVAR),
+    setReg(QueueDevice.queueRegister(qid, QueueDevice.REG_IVAR),
         QueueDevice.IVAR_VALID | vector);
   }
 
@@ -270,12 +256,12 @@ public final class NvmeDriver extends PciDriver {
 
   /** nvme_irq: the completions of this queue, acknowledged by moving the CQ head. */
   private IrqReturn pollCq(int qid) {
-    int reg = QueueDevice.queueRegister(qid, QueueDevice.REG_COMPLETIONS);
-    int done = fn().mmioRead32(PciFunction.DEVICE_BAR, reg);
+    int cqHead = QueueDevice.queueRegister(qid, QueueDevice.REG_COMPLETIONS);
+    int done = reg(cqHead);
     if (done == 0) {
       return IrqReturn.NONE;
     }
-    fn().mmioWrite32(PciFunction.DEVICE_BAR, reg, done);
+    setReg(cqHead, done);
     if (qid > 0 && qid <= inflight.length) {
       inflight[qid - 1] = Math.max(0, inflight[qid - 1] - done);
     }
@@ -353,16 +339,16 @@ public final class NvmeDriver extends PciDriver {
    */
   private void disable() {
     java.util.Arrays.fill(hctxInactive, true);
-    int queues = fn().mmioRead32(PciFunction.DEVICE_BAR, QueueDevice.REG_NUM_QUEUES);
+    int queues = reg(QueueDevice.REG_NUM_QUEUES);
     for (int qid = queues - 1; qid >= 1; qid--) {
-      fn().mmioWrite32(PciFunction.DEVICE_BAR, QueueDevice.queueRegister(qid, QueueDevice.REG_IVAR), 0);
+      setReg(QueueDevice.queueRegister(qid, QueueDevice.REG_IVAR), 0);
     }
     for (int qid = maxQid; qid >= 1; qid--) {
       pollCq(qid);
     }
     freeAllRequestedReverse();
-    fn().mmioWrite32(PciFunction.DEVICE_BAR, QueueDevice.queueRegister(0, QueueDevice.REG_IVAR), 0);
-    fn().mmioWrite32(PciFunction.DEVICE_BAR, QueueDevice.REG_CONTROL, 0);
+    setReg(QueueDevice.queueRegister(0, QueueDevice.REG_IVAR), 0);
+    setReg(QueueDevice.REG_CONTROL, 0);
     k.pciMsi().freeIrqVectors(dev);
     maxQid = 0;
     cqVector = new int[0];

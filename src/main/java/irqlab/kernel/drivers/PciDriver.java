@@ -1,5 +1,6 @@
 package irqlab.kernel.drivers;
 
+import irqlab.hw.pci.PciFunction;
 import irqlab.kernel.Errno;
 import irqlab.kernel.Kernel;
 import irqlab.kernel.KernelException;
@@ -44,6 +45,8 @@ public abstract class PciDriver {
   protected final String name;
   /** Every request_irq of the driver still standing, in request order. */
   private final List<Request> requests = new ArrayList<>();
+  /** Between a successful probe and remove. */
+  protected boolean bound;
 
   protected PciDriver(Kernel k, PciDev dev, String name) {
     this.k = k;
@@ -65,7 +68,31 @@ public abstract class PciDriver {
   /** The driver's remove. */
   public abstract void remove();
 
-  public abstract boolean bound();
+  public final boolean bound() {
+    return bound;
+  }
+
+  /** The start of a PCI probe: EBUSY when bound already, else pci_enable_device. */
+  protected final void enableDevice() {
+    if (bound) {
+      throw new KernelException(Errno.EBUSY, name + " is bound");
+    }
+    k.pciIntx().enableDevice(dev);
+  }
+
+  protected final PciFunction fn() {
+    return dev.function();
+  }
+
+  /** A read of the device's register BAR. */
+  protected final int reg(int off) {
+    return fn().mmioRead32(PciFunction.DEVICE_BAR, off);
+  }
+
+  /** A write of the device's register BAR. */
+  protected final void setReg(int off, int value) {
+    fn().mmioWrite32(PciFunction.DEVICE_BAR, off, value);
+  }
 
   /** What the probe set up, for the action log ("4 MSI-X vectors"). */
   public abstract String probeSummary();

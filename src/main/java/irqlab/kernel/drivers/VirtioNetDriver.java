@@ -2,7 +2,6 @@ package irqlab.kernel.drivers;
 
 import irqlab.hw.devices.QueueDevice;
 import irqlab.hw.devices.VirtioNetDevice;
-import irqlab.hw.pci.PciFunction;
 import irqlab.kernel.Errno;
 import irqlab.kernel.Kernel;
 import irqlab.kernel.KernelException;
@@ -56,7 +55,6 @@ public final class VirtioNetDriver extends PciDriver implements NetDriver {
   };
   private int index = -1;
   private int eth = -1;
-  private boolean bound;
   private boolean up;
   private boolean intx;
   private boolean perVqVectors;
@@ -71,11 +69,6 @@ public final class VirtioNetDriver extends PciDriver implements NetDriver {
     super(k, dev, name);
     this.vectorCap = vectorCap;
     this.typeFlags = NvmeDriver.allowedTypes(kind);
-  }
-
-  @Override
-  public boolean bound() {
-    return bound;
   }
 
   @Override
@@ -103,18 +96,6 @@ public final class VirtioNetDriver extends PciDriver implements NetDriver {
     return currPairs;
   }
 
-  private PciFunction fn() {
-    return dev.function();
-  }
-
-  private int reg(int off) {
-    return fn().mmioRead32(PciFunction.DEVICE_BAR, off);
-  }
-
-  private void setReg(int off, int value) {
-    fn().mmioWrite32(PciFunction.DEVICE_BAR, off, value);
-  }
-
   // ---- probe ----
 
   /**
@@ -124,10 +105,7 @@ public final class VirtioNetDriver extends PciDriver implements NetDriver {
    */
   @Override
   public void probe() {
-    if (bound) {
-      throw new KernelException(Errno.EBUSY, name + " is bound");
-    }
-    k.pciIntx().enableDevice(dev);
+    enableDevice();
     index = k.ida("virtio").alloc();
     maxPairs = (reg(QueueDevice.REG_NUM_QUEUES) - 1) / 2;
     int onlineCpus = k.onlineMask().cardinality();

@@ -1,8 +1,6 @@
 package irqlab.sim.devices;
 
 import irqlab.hw.devices.QueueDevice;
-import irqlab.hw.pci.Bdf;
-import irqlab.hw.pci.MsiShape;
 import irqlab.kernel.drivers.AhciDriver;
 import irqlab.kernel.pci.PciDev;
 import irqlab.scenario.DeviceSpec;
@@ -19,14 +17,8 @@ final class AhciType extends LinuxDeviceType {
   /** ahci's initcall, which in the irqdbg kernel probes before nvme's asynchronous probe. */
   static final int INITCALL = 10;
 
-  @Override
-  public String name() {
-    return "ahci";
-  }
-
-  @Override
-  public int initcall() {
-    return INITCALL;
+  AhciType() {
+    super("ahci", INITCALL);
   }
 
   @Override
@@ -43,10 +35,7 @@ final class AhciType extends LinuxDeviceType {
 
   @Override
   public Binding build(DeviceSpec d, DriverSpec drv, BuildContext ctx) {
-    MsiShape msi = d.hasMsi() ? new MsiShape(d.msi().vectors(), d.msi().maskable(), d.msi().address64()) : null;
-    QueueDevice dev = new QueueDevice(ctx.exec(), ctx.bus(), Bdf.parse(d.bdf()), d.id(), d.type(), 0x8086, 0x2922,
-        d.queues(), d.hasMsix() ? d.msix().table() : 0, msi);
-    dev.setObserver(ctx.work());
+    QueueDevice dev = queueDevice(d, ctx, 0x8086, 0x2922, d.queues());
     PciDev pci = ctx.pciDev(dev);
     AhciDriver driver = drv == null ? null : new AhciDriver(ctx.kernel(), pci, d.id(), drv.vectors().kind());
     return new Bound(d, this, dev, pci, driver, ctx.kernel());

@@ -1,8 +1,6 @@
 package irqlab.sim.devices;
 
 import irqlab.hw.devices.QueueDevice;
-import irqlab.hw.pci.Bdf;
-import irqlab.hw.pci.MsiShape;
 import irqlab.kernel.drivers.E1000eDriver;
 import irqlab.kernel.pci.PciDev;
 import irqlab.scenario.DeviceSpec;
@@ -19,14 +17,8 @@ final class E1000eType extends LinuxDeviceType {
   /** e1000e's initcall: after virtio_net's, as drivers/net/Makefile links them. */
   static final int INITCALL = 40;
 
-  @Override
-  public String name() {
-    return "e1000e";
-  }
-
-  @Override
-  public int initcall() {
-    return INITCALL;
+  E1000eType() {
+    super("e1000e", INITCALL);
   }
 
   @Override
@@ -39,10 +31,7 @@ final class E1000eType extends LinuxDeviceType {
 
   @Override
   public Binding build(DeviceSpec d, DriverSpec drv, BuildContext ctx) {
-    MsiShape msi = d.hasMsi() ? new MsiShape(d.msi().vectors(), d.msi().maskable(), d.msi().address64()) : null;
-    QueueDevice dev = new QueueDevice(ctx.exec(), ctx.bus(), Bdf.parse(d.bdf()), d.id(), d.type(), 0x8086, 0x10d3,
-        3, d.hasMsix() ? d.msix().table() : 0, msi);
-    dev.setObserver(ctx.work());
+    QueueDevice dev = queueDevice(d, ctx, 0x8086, 0x10d3, 3);
     PciDev pci = ctx.pciDev(dev);
     E1000eDriver driver = drv == null ? null : new E1000eDriver(ctx.kernel(), pci, d.id(), drv.vectors().kind());
     return new Bound(d, this, dev, pci, driver, ctx.kernel()) {

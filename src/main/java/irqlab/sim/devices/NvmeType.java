@@ -1,8 +1,6 @@
 package irqlab.sim.devices;
 
 import irqlab.hw.devices.QueueDevice;
-import irqlab.hw.pci.Bdf;
-import irqlab.hw.pci.MsiShape;
 import irqlab.kernel.drivers.NvmeDriver;
 import irqlab.kernel.pci.PciDev;
 import irqlab.scenario.DeviceSpec;
@@ -20,14 +18,8 @@ final class NvmeType extends LinuxDeviceType {
   /** The irqdbg kernel's order: ahci's initcall, then nvme's asynchronous probe, then the NICs. */
   static final int INITCALL = 20;
 
-  @Override
-  public String name() {
-    return "nvme";
-  }
-
-  @Override
-  public int initcall() {
-    return INITCALL;
+  NvmeType() {
+    super("nvme", INITCALL);
   }
 
   @Override
@@ -44,10 +36,7 @@ final class NvmeType extends LinuxDeviceType {
 
   @Override
   public Binding build(DeviceSpec d, DriverSpec drv, BuildContext ctx) {
-    MsiShape msi = d.hasMsi() ? new MsiShape(d.msi().vectors(), d.msi().maskable(), d.msi().address64()) : null;
-    QueueDevice dev = new QueueDevice(ctx.exec(), ctx.bus(), Bdf.parse(d.bdf()), d.id(), d.type(), 0x1b36, 0x0010,
-        d.queues() + 1, d.hasMsix() ? d.msix().table() : 0, msi);
-    dev.setObserver(ctx.work());
+    QueueDevice dev = queueDevice(d, ctx, 0x1b36, 0x0010, d.queues() + 1);
     PciDev pci = ctx.pciDev(dev);
     NvmeDriver driver = drv == null ? null : new NvmeDriver(ctx.kernel(), pci, d.id(), drv.param("write_queues", 0),
         drv.param("poll_queues", 0), drv.vectors().max(), drv.vectors().kind());

@@ -19,14 +19,8 @@ final class VirtioNetType extends LinuxDeviceType {
   /** virtio_net's initcall: after ahci and nvme in the irqdbg kernel, before the Intel NICs. */
   static final int INITCALL = 30;
 
-  @Override
-  public String name() {
-    return "virtio-net";
-  }
-
-  @Override
-  public int initcall() {
-    return INITCALL;
+  VirtioNetType() {
+    super("virtio-net", INITCALL);
   }
 
   @Override
