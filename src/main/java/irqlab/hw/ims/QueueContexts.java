@@ -1,6 +1,5 @@
 package irqlab.hw.ims;
 
-import java.util.function.IntConsumer;
 
 /**
  * IMS in queue memory: each work queue has a context in host memory holding its producer pointer
@@ -159,7 +158,12 @@ public final class QueueContexts {
 
   /** One completion on {@code queue}: producer moves on (written through), then the queue signals. */
   public void complete(int queue) {
-    exclusive(queue, this::doComplete);
+    enter();
+    try {
+      doComplete(queue);
+    } finally {
+      busy = false;
+    }
   }
 
   private void doComplete(int queue) {
@@ -184,7 +188,12 @@ public final class QueueContexts {
 
   /** A new message; the control word is kept. */
   public void setMessage(int queue, int lo, int hi, int data) {
-    exclusive(queue, q -> setMessage(generation, q, lo, hi, data));
+    enter();
+    try {
+      setMessage(generation, queue, lo, hi, data);
+    } finally {
+      busy = false;
+    }
   }
 
   private void setMessage(long g, int queue, int lo, int hi, int data) {
@@ -201,7 +210,12 @@ public final class QueueContexts {
 
   /** Mask or unmask; an unmask resends when the pointers show waiting work. */
   public void setMasked(int queue, boolean masked) {
-    exclusive(queue, q -> doSetMasked(q, masked));
+    enter();
+    try {
+      doSetMasked(queue, masked);
+    } finally {
+      busy = false;
+    }
   }
 
   private void doSetMasked(int queue, boolean masked) {
@@ -215,7 +229,12 @@ public final class QueueContexts {
 
   /** Startup: message, enable and unmask in one, then the same resend check. */
   public void startup(int queue, int lo, int hi, int data) {
-    exclusive(queue, q -> doStartup(q, lo, hi, data));
+    enter();
+    try {
+      doStartup(queue, lo, hi, data);
+    } finally {
+      busy = false;
+    }
   }
 
   private void doStartup(int queue, int lo, int hi, int data) {
@@ -227,7 +246,12 @@ public final class QueueContexts {
 
   /** Teardown: disabled, masked, message cleared, and the context leaves the cache. */
   public void teardown(int queue) {
-    exclusive(queue, this::doTeardown);
+    enter();
+    try {
+      doTeardown(queue);
+    } finally {
+      busy = false;
+    }
   }
 
   private void doTeardown(int queue) {
@@ -244,19 +268,15 @@ public final class QueueContexts {
   }
 
   /**
-   * One operation of a device agent on the cache, after the other agent's operation (if one is in
-   * progress) is done. Run mode never finds one in progress: there an operation has no points.
+   * The start of one operation of a device agent on the cache (each public operation clears
+   * {@code busy} when it ends): after the other agent's operation, if one is in progress. Run
+   * mode never finds one in progress: there an operation has no points.
    */
-  private void exclusive(int queue, IntConsumer op) {
+  private void enter() {
     if (busy) {
       mem.exec().waitUntil("queue context cache", () -> !busy);
     }
     busy = true;
-    try {
-      op.accept(queue);
-    } finally {
-      busy = false;
-    }
   }
 
   private int ctrl(long g, int queue) {
