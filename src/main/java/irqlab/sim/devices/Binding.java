@@ -69,6 +69,9 @@ public class Binding {
     return probeSummary();
   }
 
+  /** The bus stage of the probe where the type has one ({@link DeviceType#busInitcall}). */
+  public void busProbe() {}
+
   /** The action log's account of a successful probe. */
   protected String probeSummary() {
     return driver.probeSummary();
