@@ -40,6 +40,14 @@ public final class Main implements Runnable {
   /** Runs the command line with the given streams; returns the exit status. */
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cl = new CommandLine(new Main());
+    // -h/--help on every command, printing its usage with exit 0 (picocli skips the checks of
+    // required parameters when a usage-help option is present).
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      if (sub.getCommandSpec().optionsMap().get("--help") == null) {
+        sub.getCommandSpec().mixinStandardHelpOptions(true);
+      }
+      sub.getCommandSpec().version(cl.getCommandSpec().version());
+    }
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
@@ -50,14 +58,24 @@ public final class Main implements Runnable {
       throw ex;
     });
     cl.setParameterExceptionHandler((ex, a) -> {
-      ex.getCommandLine().getErr().println("irqlab: " + ex.getMessage().replace('\n', ' ')
-          + " (see 'irqlab " + ex.getCommandLine().getCommandName() + " --help')");
+      // The qualified name ("irqlab run"), so that the hint names a command that exists.
+      String hint = "";
+      if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+        hint = "; did you mean '" + u.getSuggestions().get(0) + "'?";
+      }
+      ex.getCommandLine().getErr().println("irqlab: " + oneLine(ex.getMessage()) + hint
+          + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
       return BAD_INPUT;
     });
     int rc = cl.execute(args);
     out.flush();
     err.flush();
     return rc;
+  }
+
+  /** Picocli's messages may span lines (suggestions); bad input is always one line. */
+  private static String oneLine(String s) {
+    return s == null ? "bad usage" : s.strip().replaceAll("\\s*\\R\\s*", " ");
   }
 
   /** A usage problem found after parsing (an unknown view, a bad duration). */
