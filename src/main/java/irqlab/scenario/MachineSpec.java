@@ -25,6 +25,12 @@ public record MachineSpec(
 
   public static final List<String> REMAPPINGS = List.of("none", "intel");
 
+  /**
+   * CPUs this build can address: an xAPIC physical destination is 8 bits (APIC id = CPU number).
+   * Larger machines need x2APIC with remapping, which is not modelled yet.
+   */
+  public static final int MAX_XAPIC_CPUS = 256;
+
   public MachineSpec {
     variants = List.copyOf(variants);
     variantLocs = Collections.unmodifiableMap(new LinkedHashMap<>(variantLocs));

@@ -76,6 +76,11 @@ final class ScenarioReader {
         cpusNode
             .asScalar("a number of cpus")
             .intValue(1, CpuMask.MAX_CPUS, "a number of cpus from 1 to " + CpuMask.MAX_CPUS);
+    if (cpus > MachineSpec.MAX_XAPIC_CPUS) {
+      throw cpusNode.error(
+          cpus + " CPUs need APIC ids above 255, that is x2APIC, which this build does not model"
+              + " yet; expected 1 to " + MachineSpec.MAX_XAPIC_CPUS);
+    }
 
     String remapping = "none";
     Loc remappingLoc = m.loc();
