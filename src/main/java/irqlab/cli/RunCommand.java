@@ -8,7 +8,9 @@ import irqlab.scenario.Scenario;
 import irqlab.sim.RunResult;
 import irqlab.sim.Simulation;
 import java.util.concurrent.Callable;
+import irqlab.sim.run.RunBudget;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -43,6 +45,8 @@ final class RunCommand implements Callable<Integer> {
       description = "Also write a self-contained HTML report (domain tree, vector matrix over time, interrupts over time).")
   java.nio.file.Path html;
 
+  @Mixin BudgetOptions budget;
+
   @Override
   public Integer call() {
     Scenario s = ScenarioSource.load(scenario);
@@ -51,17 +55,29 @@ final class RunCommand implements Callable<Integer> {
       throw new Main.BadInput("irqlab run: --seed: expected a non-negative number, got " + sd);
     }
     TermLayout layout = Layouts.of("irqlab run", cpus, width);
+    RunBudget b = budget.budget("irqlab run");
     RunResult r;
+    RunRecorder[] rec = new RunRecorder[1];
+    try (RunProgress progress = RunProgress.onTerminal("run " + s.name())) {
+      r = Simulation.run(s, sd, b, progress, m -> {
+        if (progress != null) {
+          progress.timelineEnds(Math.min(m.endOfTimeline(), b.maxTimeNs()));
+        }
+        if (html != null) {
+          rec[0] = RunRecorder.attach(m);
+        }
+      });
+    }
     if (html != null) {
-      RunRecorder[] rec = new RunRecorder[1];
-      r = Simulation.run(s, sd, m -> rec[0] = RunRecorder.attach(m));
       rec[0].finish(r.endNs());
       HtmlFile.write("irqlab run", html, HtmlReport.of(r, rec[0]));
-    } else {
-      r = Simulation.run(s, sd);
     }
     spec.commandLine().getOut().print(json ? RunReport.json(r) : RunReport.text(r, layout));
     spec.commandLine().getOut().flush();
+    if (r.stopped() != null) {
+      spec.commandLine().getErr().println(
+          BudgetOptions.stoppedLine("irqlab run", RunReport.stopped(r), r.stopped().limit()));
+    }
     return r.ok() ? 0 : Main.VIOLATION;
   }
 }

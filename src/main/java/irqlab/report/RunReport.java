@@ -39,7 +39,7 @@ public final class RunReport {
     sb.append("irqlab run: ").append(r.scenario()).append("  seed ").append(r.seed()).append("  ")
         .append(r.cpus()).append(r.cpus() == 1 ? " CPU" : " CPUs").append("  ended at ")
         .append(Durations.format(r.endNs())).append("  ").append(r.events()).append(" events  -> ")
-        .append(r.ok() ? "OK" : "FAILED").append('\n');
+        .append(r.verdict()).append('\n');
 
     sb.append("\nDevices:\n");
     if (r.devices().isEmpty()) {
@@ -92,7 +92,9 @@ public final class RunReport {
     }
 
     sb.append("\nExpectations: ");
-    if (r.failedExpectations().isEmpty()) {
+    if (r.stopped() != null) {
+      sb.append("not judged (the run did not end)\n");
+    } else if (r.failedExpectations().isEmpty()) {
       sb.append("met\n");
     } else {
       sb.append("NOT met\n");
@@ -100,8 +102,21 @@ public final class RunReport {
         sb.append("  ").append(f).append('\n');
       }
     }
-    sb.append("\nResult: ").append(r.ok() ? "OK" : "FAILED").append('\n');
-    return sb.toString();
+    sb.append("\nResult: ").append(r.verdict());
+    if (r.stopped() != null) {
+      sb.append(": ").append(stopped(r)).append("; the run is unfinished and not judged");
+    }
+    return sb.append('\n').toString();
+  }
+
+  /** What ended a run its budget stopped: "the event budget of 1000 ran out at t=2ms". */
+  public static String stopped(RunResult r) {
+    RunResult.Stop s = r.stopped();
+    if (s.limit().equals("events")) {
+      return "the event budget of " + s.max() + " ran out at t=" + Durations.format(r.endNs());
+    }
+    return "the next event is due at t=" + Durations.format(s.nextNs()) + ", past the time budget of "
+        + Durations.format(s.max()) + " (" + r.events() + " events run)";
   }
 
   /** "2ms write ..." lines with their leading times right-aligned to one column. */
@@ -343,6 +358,14 @@ public final class RunReport {
     }
     ArrayNode failed = o.putArray("failed_expectations");
     r.failedExpectations().forEach(failed::add);
+    if (r.stopped() == null) {
+      o.putNull("stopped");
+    } else {
+      ObjectNode st = o.putObject("stopped");
+      st.put("limit", r.stopped().limit());
+      st.put("max", r.stopped().max());
+      st.put("next_ns", r.stopped().nextNs());
+    }
     o.put("ok", r.ok());
     return o;
   }

@@ -19,7 +19,22 @@ public record RunResult(
     List<String> actions,
     List<KernelLog.Line> dmesg,
     List<Violation> violations,
-    List<String> failedExpectations) {
+    List<String> failedExpectations,
+    Stop stopped) {
+
+  /** A run that ended normally (ran to quiescence). */
+  public RunResult(String scenario, long seed, int cpus, long endNs, long events, List<IrqStat> irqs,
+      List<DeviceStat> devices, List<String> actions, List<KernelLog.Line> dmesg, List<Violation> violations,
+      List<String> failedExpectations) {
+    this(scenario, seed, cpus, endNs, events, irqs, devices, actions, dmesg, violations, failedExpectations, null);
+  }
+
+  /**
+   * The run reached its work budget ({@code limit} "events" or "time", at most {@code max} events
+   * or nanoseconds) and stopped unfinished: {@code nextNs} is when the first event left unrun was
+   * due. A stopped run is not judged: the end checks and the expectations need its end.
+   */
+  public record Stop(String limit, long max, long nextNs) {}
 
   /** One interrupt's counts per CPU: handler invocations (kstat) and those no action claimed. */
   public record IrqStat(String name, int irq, String action, long[] delivered, long[] spurious,
@@ -46,10 +61,15 @@ public record RunResult(
       long messagesHeldPending) {}
 
   /**
-   * True when the run met its expectations. Violations count against it unless the scenario
-   * expected exactly those kinds (a known-bad variant shown on purpose).
+   * True when the run ended and met its expectations. Violations count against it unless the
+   * scenario expected exactly those kinds (a known-bad variant shown on purpose).
    */
   public boolean ok() {
-    return failedExpectations.isEmpty();
+    return failedExpectations.isEmpty() && stopped == null;
+  }
+
+  /** The verdict word: OK, FAILED, or STOPPED for a run its budget ended. */
+  public String verdict() {
+    return stopped != null ? "STOPPED" : ok() ? "OK" : "FAILED";
   }
 }

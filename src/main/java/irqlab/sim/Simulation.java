@@ -2,6 +2,8 @@ package irqlab.sim;
 
 import irqlab.kernel.irq.IrqDesc;
 import irqlab.scenario.Scenario;
+import irqlab.sim.run.BudgetExceeded;
+import irqlab.sim.run.RunBudget;
 import irqlab.sim.run.RunRuntime;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +18,7 @@ public final class Simulation {
     return Machine.build(scenario, new RunRuntime(seed));
   }
 
-  /** Runs {@code scenario} to quiescence and judges it. */
+  /** Runs {@code scenario} to quiescence, within the default budget, and judges it. */
   public static RunResult run(Scenario scenario, long seed) {
     return run(scenario, seed, m -> {});
   }
@@ -26,11 +28,27 @@ public final class Simulation {
    * can attach passive observers (kernel observers, action watches) that change no result.
    */
   public static RunResult run(Scenario scenario, long seed, java.util.function.Consumer<Machine> beforeRun) {
+    return run(scenario, seed, RunBudget.DEFAULT, null, beforeRun);
+  }
+
+  /**
+   * Runs within {@code budget}, telling {@code progress} (unless null) how far a long run is. A run
+   * that reaches its budget stops there: its result has {@link RunResult#stopped()} set, the
+   * violations found so far, and no judgement of the end checks or expectations.
+   */
+  public static RunResult run(Scenario scenario, long seed, RunBudget budget, RunRuntime.Progress progress,
+      java.util.function.Consumer<Machine> beforeRun) {
     Machine m = build(scenario, seed);
     beforeRun.accept(m);
     RunRuntime rt = (RunRuntime) m.exec();
     try {
-      rt.runToQuiescence();
+      rt.setBudget(budget);
+      rt.setProgress(progress);
+      try {
+        rt.runToQuiescence();
+      } catch (BudgetExceeded b) {
+        return result(m, seed, rt.eventsRun(), stop(b));
+      }
       m.checkQuiescent();
       return result(m, seed, rt.eventsRun());
     } finally {
@@ -38,13 +56,27 @@ public final class Simulation {
     }
   }
 
+  static RunResult.Stop stop(BudgetExceeded b) {
+    return new RunResult.Stop(b.limit() == BudgetExceeded.Limit.EVENTS ? "events" : "time", b.max(), b.nextNs());
+  }
+
   /**
    * Runs {@code scenario} up to {@code atNs} only (for views of an intermediate state). A task
    * blocked at that time keeps its thread: {@link Machine#close()} the machine when done.
    */
   public static Machine runUntil(Scenario scenario, long seed, long atNs) {
+    return runUntil(scenario, seed, atNs, RunBudget.DEFAULT);
+  }
+
+  /**
+   * The same within {@code budget} ({@code Long.MAX_VALUE}: to quiescence); throws {@link
+   * BudgetExceeded} when it runs out, the machine then standing where it stopped.
+   */
+  public static Machine runUntil(Scenario scenario, long seed, long atNs, RunBudget budget) {
     Machine m = build(scenario, seed);
-    ((RunRuntime) m.exec()).runUntil(atNs);
+    RunRuntime rt = (RunRuntime) m.exec();
+    rt.setBudget(budget);
+    rt.runUntil(atNs);
     return m;
   }
 
@@ -85,6 +117,11 @@ public final class Simulation {
 
   /** Collects the results of a machine that has run. */
   public static RunResult result(Machine m, long seed, long events) {
+    return result(m, seed, events, null);
+  }
+
+  /** The same for a run that {@code stopped} short of its end (null: it ended), not judged then. */
+  public static RunResult result(Machine m, long seed, long events, RunResult.Stop stopped) {
     int n = m.kernel().nrCpus();
     List<RunResult.IrqStat> all = new ArrayList<>(m.retiredInterrupts());
     for (Map.Entry<String, Integer> e : m.interruptNames().entrySet()) {
@@ -103,9 +140,12 @@ public final class Simulation {
           b.device().messagesSent(), b.device().messagesHeldPending()));
     }
     List<Violation> violations = m.oracle().violations();
-    List<String> failed = new ArrayList<>(Expect.evaluate(m.scenario().expect(), violations, irqs));
-    failed.addAll(ExpectState.evaluate(m));
+    List<String> failed = new ArrayList<>();
+    if (stopped == null) {
+      failed.addAll(Expect.evaluate(m.scenario().expect(), violations, irqs));
+      failed.addAll(ExpectState.evaluate(m));
+    }
     return new RunResult(m.scenario().name(), seed, n, m.exec().now(), events, irqs, devices,
-        m.actionLog(), m.kernel().log().lines(), violations, failed);
+        m.actionLog(), m.kernel().log().lines(), violations, failed, stopped);
   }
 }

@@ -22,7 +22,8 @@ class RunReportTest {
     List<String> keys = new ArrayList<>();
     j.fieldNames().forEachRemaining(keys::add);
     assertThat(keys).containsExactly("scenario", "seed", "cpus", "end_ns", "events", "irqs", "devices", "actions",
-        "dmesg", "violations", "failed_expectations", "ok");
+        "dmesg", "violations", "failed_expectations", "stopped", "ok");
+    assertThat(j.get("stopped").isNull()).isTrue();
     assertThat(j.get("scenario").asText()).isEqualTo("report-test");
     assertThat(j.get("seed").asLong()).isEqualTo(7);
     assertThat(j.get("cpus").asInt()).isEqualTo(4);
