@@ -89,6 +89,20 @@ public class QueueDevice extends PciFunction {
     }
   }
 
+  /** What a signal of {@code queue} would do now: sent, held (masked) or dropped (nothing selected, off). */
+  public irqlab.hw.pci.MsiCapability.Outcome queueSignalOutcome(int queue) {
+    int sel = ivar[queue];
+    return (sel & IVAR_VALID) == 0 ? irqlab.hw.pci.MsiCapability.Outcome.OFF : signalOutcome(sel & 0xffff);
+  }
+
+  /** {@code count} more signals of {@code queue} were held by its masked vector (see {@link #heldAgain(int, long)}). */
+  public void queueHeldAgain(int queue, long count) {
+    int sel = ivar[queue];
+    if ((sel & IVAR_VALID) != 0) {
+      heldAgain(sel & 0xffff, count);
+    }
+  }
+
   /** Outstanding (completed, not yet consumed) work on {@code queue}. */
   public int outstanding(int queue) {
     return completions[queue];
@@ -140,7 +154,10 @@ public class QueueDevice extends PciFunction {
       return;
     }
     switch ((off - QUEUE_BASE) % QUEUE_STRIDE) {
-      case REG_IVAR -> ivar[q] = value;
+      case REG_IVAR -> {
+        ivar[q] = value;
+        routingChanged();
+      }
       case REG_COMPLETIONS -> {
         int n = Math.min(value, completions[q]);
         completions[q] -= n;
@@ -157,6 +174,7 @@ public class QueueDevice extends PciFunction {
     java.util.Arrays.fill(ivar, 0);
     java.util.Arrays.fill(completions, 0);
     running = false;
+    routingChanged();
   }
 
   /** Register offset of {@code queue}'s register {@code reg}. */
