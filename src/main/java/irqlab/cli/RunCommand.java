@@ -51,9 +51,6 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() {
     Scenario s = ScenarioSource.load(scenario);
     long sd = seed != null ? seed : s.seed();
-    if (sd < 0) {
-      throw new Main.BadInput("irqlab run: --seed: expected a non-negative number, got " + sd);
-    }
     TermLayout layout = Layouts.of("irqlab run", cpus, width);
     RunBudget b = budget.budget("irqlab run");
     RunResult r;
