@@ -24,16 +24,7 @@ class ExitStatusTest {
 
   @BeforeAll
   static void files() throws IOException {
-    greedy = Files.writeString(tmp.resolve("greedy.yaml"), """
-        name: greedy
-        machine: { cpus: 2 }
-        devices: [ { id: nic0, type: nic, msix: { table: 2 }, queues: 2 } ]
-        drivers: [ { device: nic0, vectors: { min: 1, max: 2, kind: msix } } ]
-        timeline:
-          - { at: 0ms, traffic: { device: nic0, rate: 1k/s, for: 1ms } }
-        expect:
-          delivered: { nic0: ">= 999999" }
-        """);
+    greedy = Files.writeString(tmp.resolve("greedy.yaml"), Cli.GREEDY);
     Files.writeString(tmp.resolve("bad.yaml"), "name: bad\nmachine: { cpus: 0 }\n");
   }
 
