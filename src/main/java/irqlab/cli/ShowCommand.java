@@ -6,6 +6,7 @@ import irqlab.report.TermLayout;
 import irqlab.report.IrqDebugView;
 import irqlab.report.ProcInterrupts;
 import irqlab.report.RemappingView;
+import irqlab.report.RunReport;
 import irqlab.report.VectorsView;
 import irqlab.scenario.Durations;
 import irqlab.scenario.Scenario;
@@ -122,7 +123,10 @@ final class ShowCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new Main.BadInput("irqlab show irq: " + e.getMessage());
     }
-    spec.commandLine().getOut().print(text);
+    // Which kernel the view stands for, as a comment line above the Linux-shaped view (DOT's own
+    // comment form for --dot).
+    spec.commandLine().getOut().print((dot ? "// " : "# ") + RunReport.kernelLine(m.kernel().profile().name(),
+        List.copyOf(m.kernel().variants().enabled())) + "\n" + text);
     spec.commandLine().getOut().flush();
     if (stopped != null) {
       spec.commandLine().getErr().println(stopped);

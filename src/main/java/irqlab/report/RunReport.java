@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import irqlab.kernel.KernelLog;
+import irqlab.kernel.KernelProfile;
 import irqlab.kernel.cpu.CpuMask;
 import irqlab.scenario.Durations;
 import irqlab.sim.RunResult;
@@ -40,6 +41,7 @@ public final class RunReport {
         .append(r.cpus()).append(r.cpus() == 1 ? " CPU" : " CPUs").append("  ended at ")
         .append(Durations.format(r.endNs())).append("  ").append(r.events()).append(" events  -> ")
         .append(r.verdict()).append('\n');
+    sb.append(kernelLine(r.kernel(), r.variants())).append('\n');
 
     sb.append("\nDevices:\n");
     if (r.devices().isEmpty()) {
@@ -117,6 +119,19 @@ public final class RunReport {
     }
     return "the next event is due at t=" + Durations.format(s.nextNs()) + ", past the time budget of "
         + Durations.format(s.max()) + " (" + r.events() + " events run)";
+  }
+
+  /**
+   * "Kernel: 6.12 (Linux 6.12.117 as shipped)", with "; variants: a, b" when some are on: which
+   * kernel a run or view stands for.
+   */
+  public static String kernelLine(String version, List<String> variants) {
+    KernelProfile p = KernelProfile.named(version);
+    StringBuilder sb = new StringBuilder("Kernel: ").append(p == null ? version : p.describe());
+    if (!variants.isEmpty()) {
+      sb.append("; variants: ").append(String.join(", ", variants));
+    }
+    return sb.toString();
   }
 
   /** "2ms write ..." lines with their leading times right-aligned to one column. */
@@ -311,6 +326,9 @@ public final class RunReport {
     o.put("scenario", r.scenario());
     o.put("seed", r.seed());
     o.put("cpus", r.cpus());
+    o.put("kernel", r.kernel());
+    ArrayNode variants = o.putArray("variants");
+    r.variants().forEach(variants::add);
     o.put("end_ns", r.endNs());
     o.put("events", r.events());
     ArrayNode irqs = o.putArray("irqs");

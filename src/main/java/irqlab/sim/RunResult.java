@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * What a run produced: per-interrupt and per-device counts, the action log, the kernel log, the
- * oracle's violations and the expectations that failed. Everything in it is deterministic for a
- * scenario and seed.
+ * oracle's violations and the expectations that failed, and the kernel version and variants it
+ * ran. Everything in it is deterministic for a scenario and seed.
  */
 public record RunResult(
     String scenario,
@@ -20,13 +20,24 @@ public record RunResult(
     List<KernelLog.Line> dmesg,
     List<Violation> violations,
     List<String> failedExpectations,
+    String kernel,
+    List<String> variants,
     Stop stopped) {
+
+  /** A result of the default kernel (6.12) without variants, of a run that ended. */
+  public RunResult(String scenario, long seed, int cpus, long endNs, long events, List<IrqStat> irqs,
+      List<DeviceStat> devices, List<String> actions, List<KernelLog.Line> dmesg, List<Violation> violations,
+      List<String> failedExpectations) {
+    this(scenario, seed, cpus, endNs, events, irqs, devices, actions, dmesg, violations, failedExpectations,
+        irqlab.kernel.KernelProfile.defaultProfile().name(), List.of());
+  }
 
   /** A run that ended normally (ran to quiescence). */
   public RunResult(String scenario, long seed, int cpus, long endNs, long events, List<IrqStat> irqs,
       List<DeviceStat> devices, List<String> actions, List<KernelLog.Line> dmesg, List<Violation> violations,
-      List<String> failedExpectations) {
-    this(scenario, seed, cpus, endNs, events, irqs, devices, actions, dmesg, violations, failedExpectations, null);
+      List<String> failedExpectations, String kernel, List<String> variants) {
+    this(scenario, seed, cpus, endNs, events, irqs, devices, actions, dmesg, violations, failedExpectations,
+        kernel, variants, null);
   }
 
   /**

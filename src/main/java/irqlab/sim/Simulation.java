@@ -146,6 +146,7 @@ public final class Simulation {
       failed.addAll(ExpectState.evaluate(m));
     }
     return new RunResult(m.scenario().name(), seed, n, m.exec().now(), events, irqs, devices,
-        m.actionLog(), m.kernel().log().lines(), violations, failed, stopped);
+        m.actionLog(), m.kernel().log().lines(), violations, failed, m.kernel().profile().name(),
+        List.copyOf(m.kernel().variants().enabled()), stopped);
   }
 }

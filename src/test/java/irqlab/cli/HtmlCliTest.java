@@ -66,8 +66,9 @@ class HtmlCliTest {
   void showDotPrintsGraphviz() {
     Cli c = Cli.run("show", "ir-affinity", "domains", "--dot");
     assertThat(c.rc()).isZero();
-    assertThat(c.out()).startsWith("digraph irq_domains {\n").contains("label=\"VECTOR\\nchip APIC");
+    assertThat(c.out()).startsWith("// Kernel: 6.12 (Linux 6.12.117 as shipped)\ndigraph irq_domains {\n")
+        .contains("label=\"VECTOR\\nchip APIC");
     Cli i = Cli.run("show", "ir-affinity", "irq", "nic0/msix/1", "--dot");
-    assertThat(i.out()).startsWith("digraph irq_26 {\n").contains("l2 -> cpu;");
+    assertThat(i.out()).startsWith("// Kernel: 6.12 (Linux 6.12.117 as shipped)\ndigraph irq_26 {\n").contains("l2 -> cpu;");
   }
 }

@@ -133,8 +133,10 @@ class WideTablesTest {
     Cli all = Cli.run("show", wide.toString(), "interrupts");
     Cli some = Cli.run("show", wide.toString(), "interrupts", "--cpus", "0-3");
     assertThat(some.rc()).isZero();
-    String[] a = all.out().split("\n");
-    String[] s = some.out().split("\n");
+    // The first line names the kernel ("# Kernel: 6.12 ..."); /proc/interrupts follows.
+    assertThat(all.out()).startsWith("# Kernel: 6.12 ");
+    String[] a = all.out().substring(all.out().indexOf('\n') + 1).split("\n");
+    String[] s = some.out().substring(some.out().indexOf('\n') + 1).split("\n");
     int prec = a[0].indexOf("CPU0") - 8; // 4: nr_irqs of a 256-CPU machine has four digits
     assertThat(prec).isEqualTo(4);
     assertThat(s[0]).isEqualTo(" ".repeat(prec + 8) + "CPU0       CPU1       CPU2       CPU3       ");
@@ -148,7 +150,8 @@ class WideTablesTest {
     for (String l : narrow.out().split("\n")) {
       assertThat(l.length()).as(l).isLessThanOrEqualTo(80);
     }
-    assertThat(narrow.out()).startsWith("  IRQ  total  cpus  chip").contains("  24:");
+    assertThat(narrow.out()).startsWith("# Kernel: 6.12 (Linux 6.12.117 as shipped)\n  IRQ  total  cpus  chip")
+        .contains("  24:");
     assertThat(Cli.run("show", wide.toString(), "interrupts", "--width", "80").out()).isEqualTo(narrow.out());
   }
 

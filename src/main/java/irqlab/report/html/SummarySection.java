@@ -46,6 +46,7 @@ final class SummarySection implements ReportSection {
       o.put("schedule", replayOf);
     }
     o.put("cpus", r.cpus());
+    o.put("kernel", RunReport.kernelLine(r.kernel(), r.variants()));
     o.put("end_ns", r.endNs());
     o.put("events", r.events());
     o.put("ok", r.ok());

@@ -6,6 +6,7 @@ IRQLAB.section("summary", function (d, el) {
       (d.schedule ? ", schedule " + d.schedule : "") + ", " + d.cpus + (d.cpus === 1 ? " CPU" : " CPUs") +
       ", ended at " + X.time(d.end_ns) + ", " + d.events + (d.schedule ? " steps" : " events")));
   el.appendChild(p);
+  el.appendChild(X.el("p", { id: "kernel" }, d.kernel));
   if (d.failed_expectations.length) {
     var ul = X.el("ul");
     d.failed_expectations.forEach(function (f) { ul.appendChild(X.el("li", { "class": "bad" }, f)); });

@@ -95,6 +95,14 @@ class HtmlReportTest {
   }
 
   @Test
+  void theSummaryNamesTheKernel() throws Exception {
+    assertThat(data(watch("ir-affinity").html(), "summary").get("kernel").asText())
+        .isEqualTo("Kernel: 6.12 (Linux 6.12.117 as shipped)");
+    assertThat(data(watch("torn-msi-detour").html(), "summary").get("kernel").asText())
+        .isEqualTo("Kernel: 6.12 (Linux 6.12.117 as shipped); variants: msi-nomask-detour");
+  }
+
+  @Test
   void theTreeHasEveryDomainWithItsParent() throws Exception {
     Watched w = watch("ir-affinity");
     JsonNode ds = data(w.html(), "tree").get("domains");
