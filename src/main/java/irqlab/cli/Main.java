@@ -128,7 +128,7 @@ public final class Main implements Runnable {
 
   /** Picocli's messages may span lines (suggestions); bad input is always one line. */
   private static String oneLine(String s) {
-    return s == null ? "bad usage" : s.strip().replaceAll("\\s*\\R\\s*", " ");
+    return s == null ? "bad usage" : ScenarioException.singleLine(s.strip().replaceAll("\\s*\\n\\s*", " "));
   }
 
   /** A usage problem found after parsing (an unknown view, a bad duration). */
@@ -136,7 +136,7 @@ public final class Main implements Runnable {
     private static final long serialVersionUID = 1L;
 
     BadInput(String message) {
-      super(message, null, false, false);
+      super(ScenarioException.singleLine(message), null, false, false);
     }
   }
 }
