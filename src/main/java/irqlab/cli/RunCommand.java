@@ -7,6 +7,7 @@ import irqlab.report.html.RunRecorder;
 import irqlab.scenario.Scenario;
 import irqlab.sim.RunResult;
 import irqlab.sim.Simulation;
+import java.util.List;
 import java.util.concurrent.Callable;
 import irqlab.sim.run.RunBudget;
 import picocli.CommandLine.Command;
@@ -74,6 +75,11 @@ final class RunCommand implements Callable<Integer> {
     if (r.stopped() != null) {
       spec.commandLine().getErr().println(
           BudgetOptions.stoppedLine("irqlab run", RunReport.stopped(r), r.stopped().limit()));
+    }
+    // A failed probe is easy to miss in a report whose run went on without the device.
+    List<String> probes = r.failedExpectations().stream().filter(f -> f.startsWith("probe ")).toList();
+    if (!probes.isEmpty()) {
+      spec.commandLine().getErr().println("irqlab run: " + String.join("; ", probes));
     }
     return r.ok() ? 0 : Main.VIOLATION;
   }

@@ -134,6 +134,11 @@ public final class RunReport {
     return sb.toString();
   }
 
+  /** The action column: "-" without one, "(freed)" for an interrupt freed during the run. */
+  private static String action(RunResult.IrqStat s) {
+    return s.freed() ? "(freed)" : s.action().isEmpty() ? "-" : s.action();
+  }
+
   /** "2ms write ..." lines with their leading times right-aligned to one column. */
   private static List<String> alignTimes(List<String> lines) {
     int w = 0;
@@ -183,7 +188,7 @@ public final class RunReport {
       long[] v = delivered ? s.delivered() : s.spurious();
       counts.add(v);
       List<String> row = new ArrayList<>(List.of(s.name(), Integer.toString(s.irq()),
-          s.action().isEmpty() ? "-" : s.action(), Long.toString(delivered ? s.deliveredTotal() : s.spuriousTotal())));
+          action(s), Long.toString(delivered ? s.deliveredTotal() : s.spuriousTotal())));
       if (delivered) {
         row.add(Long.toString(s.spuriousTotal()));
       }
@@ -228,7 +233,7 @@ public final class RunReport {
     for (RunResult.IrqStat s : r.irqs()) {
       long[] v = delivered ? s.delivered() : s.spurious();
       List<String> row = new ArrayList<>(List.of(s.name(), Integer.toString(s.irq()),
-          s.action().isEmpty() ? "-" : s.action()));
+          action(s)));
       if (columns) {
         long rest = 0;
         for (int c = 0; c < r.cpus(); c++) {
@@ -337,6 +342,7 @@ public final class RunReport {
       i.put("name", s.name());
       i.put("irq", s.irq());
       i.put("action", s.action());
+      i.put("freed", s.freed());
       ArrayNode del = i.putArray("delivered");
       for (long v : s.delivered()) {
         del.add(v);

@@ -65,8 +65,20 @@ final class ScenarioReader {
     List<DriverSpec> drivers = drivers(top.get("drivers"), inventory, devices);
     List<TimelineEntry> timeline = new TimelineReader(inventory).read(top.get("timeline"));
     Expectations expect = new ExpectationsReader(inventory).read(top.get("expect"), top.loc());
+    Map<String, Loc> locations = new HashMap<>();
+    locate(root, locations);
     return new Scenario(
-        name, description, seed, machine, devices, drivers, timeline, expect, source);
+        name, description, seed, machine, devices, drivers, timeline, expect, source, locations);
+  }
+
+  /** Records where every value of the tree is written, by key path. */
+  private static void locate(YamlNode node, Map<String, Loc> into) {
+    into.put(node.path(), node.loc());
+    if (node instanceof YamlMap m) {
+      m.entries().values().forEach(e -> locate(e.value(), into));
+    } else if (node instanceof YamlList l) {
+      l.items().forEach(i -> locate(i, into));
+    }
   }
 
   private MachineSpec machine(YamlNode node) {

@@ -77,6 +77,8 @@ public final class Machine {
   private final Actor task;
   private final List<String> actionLog = new ArrayList<>();
   private final List<RunResult.IrqStat> retired = new ArrayList<>();
+  private final Map<Integer, String> freeable = new java.util.HashMap<>();
+  private final List<Probe> probes = new ArrayList<>();
   private final SplittableRandom trafficRandom;
   private long endOfTimeline;
 
@@ -93,6 +95,7 @@ public final class Machine {
         IommuPlatform.build(scenario.machine(), exec, bus));
     this.oracle = new Oracle(exec);
     kernel.addObserver(oracle);
+    kernel.addObserver(new FreeWatch());
     bus.addObserver(oracle);
     this.task = exec.newActor("kworker/0", Actor.Kind.TASK, 0);
     this.trafficRandom = new SplittableRandom(exec.random().nextLong());
@@ -172,24 +175,13 @@ public final class Machine {
   private void queueTimeline() {
     for (String id : probeOrder(scenario)) {
       Binding b = bindings.get(id);
-      if (accelerators.hasDriver(b.id())) {
+      if (accelerators.hasDriver(b.id()) || b.driver() != null) {
         at(0, () -> {
+          int warns = kernel.log().warnings();
           try {
-            log(0, "probe " + b.id() + ": " + accelerators.probe(b.id()));
+            log(0, "probe " + b.id() + ": " + warned(warns, probe(b)));
           } catch (KernelException e) {
-            log(0, "probe " + b.id() + ": FAILED: " + e.errno().name() + " (" + e.errno().strerror() + ")");
-          }
-          oracle.checkAgreement(kernel);
-        });
-      }
-      if (b.driver() != null) {
-        at(0, () -> {
-          try {
-            b.driver().probe();
-            log(0, "probe " + b.id() + ": " + b.driver().vectors() + " "
-                + (b.driver().kind() == NicDriver.Kind.MSI ? "MSI" : "MSI-X") + " vectors");
-          } catch (KernelException e) {
-            log(0, "probe " + b.id() + ": FAILED: " + e.errno().name() + " (" + e.errno().strerror() + ")");
+            log(0, "probe " + b.id() + ": " + failed(e));
           }
           oracle.checkAgreement(kernel);
         });
@@ -275,14 +267,60 @@ public final class Machine {
     return l;
   }
 
+  /**
+   * A driver's probe (at boot, or a {@code bind}): what it got, recorded with its outcome for the
+   * verdict; a failure is recorded and thrown on.
+   */
+  private String probe(Binding b) {
+    try {
+      String got;
+      if (accelerators.has(b.id())) {
+        got = accelerators.probe(b.id());
+      } else {
+        b.driver().probe();
+        got = b.driver().vectors() + " " + (b.driver().kind() == NicDriver.Kind.MSI ? "MSI" : "MSI-X") + " vectors";
+      }
+      probes.add(new Probe(b.id(), exec.now(), null, null));
+      return got;
+    } catch (KernelException e) {
+      probes.add(new Probe(b.id(), exec.now(), e.errno().name(), e.errno().strerror()));
+      throw e;
+    }
+  }
+
+  /** A probe of {@code device} at {@code timeNs}: {@code errno} null when it succeeded. */
+  public record Probe(String device, long timeNs, String errno, String strerror) {}
+
+  /** "FAILED: ENOSPC (No space left on device)". */
+  private static String failed(KernelException e) {
+    return "FAILED: " + e.errno().name() + " (" + e.errno().strerror() + ")";
+  }
+
+  /**
+   * An outcome, with the kernel's WARN()s since {@code before} in front: "OK; depth=0" becomes
+   * "WARN: Unbalanced enable for IRQ 28; depth=0". The call returned, but the kernel says it was
+   * misused, as its log does.
+   */
+  private String warned(int before, String outcome) {
+    List<String> w = kernel.log().warningsSince(before);
+    if (w.isEmpty()) {
+      return outcome;
+    }
+    String warn = "WARN: " + String.join("; ", w);
+    return outcome.startsWith("OK") ? warn + outcome.substring(2) : warn + "; " + outcome;
+  }
+
   private void perform(TimelineEntry e) {
     long t = e.atNs();
     Action a = e.action();
     String what = describe(a);
+    int warns = kernel.log().warnings();
     try {
-      log(t, what + ": " + performAction(a));
+      log(t, what + ": " + warned(warns, performAction(a)));
     } catch (KernelException ex) {
-      log(t, what + ": FAILED: " + ex.errno().name() + " (" + ex.errno().strerror() + ")");
+      log(t, what + ": " + failed(ex));
+    } finally {
+      freeable.clear();
     }
     oracle.checkAgreement(kernel);
   }
@@ -309,6 +347,7 @@ public final class Machine {
         case FREE -> b.driver().freeIrq(op.irq().index());
         case REQUEST -> b.driver().requestIrq(op.irq().index());
         case MSIX_FREE -> {
+          mayFree();
           b.driver().freeVector(op.irq().index());
           return "OK; " + b.driver().vectors() + " vectors";
         }
@@ -319,15 +358,13 @@ public final class Machine {
     if (a instanceof Action.MsixAlloc ma) {
       Binding b = bindings.get(ma.device());
       long[] unsignalled = oracle.notSignalled(b.device());
-      if (b.driver() instanceof VfioPciDriver v) {
-        v.beforeReenable(() -> retire(b.id()));
-      }
+      mayFree();
       int index = b.driver().allocVector(
           ma.index() == null ? irqlab.kernel.msi.MsiDescStore.ANY_INDEX : ma.index());
       return "OK; index " + index + " irq " + b.driver().irq(index) + resizeNote(b, unsignalled);
     }
     if (a instanceof Action.Unbind u) {
-      retire(u.device());
+      mayFree();
       if (accelerators.has(u.device())) {
         accelerators.remove(u.device());
         return "OK";
@@ -336,11 +373,9 @@ public final class Machine {
       return "OK";
     }
     if (a instanceof Action.Bind bd) {
-      if (accelerators.has(bd.device())) {
-        return "OK; " + accelerators.probe(bd.device());
-      }
-      bindings.get(bd.device()).driver().probe();
-      return "OK";
+      Binding b = bindings.get(bd.device());
+      String got = probe(b);
+      return accelerators.has(bd.device()) ? "OK; " + got : "OK";
     }
     if (a instanceof Action.CpuOffline off) {
       boolean changed = kernel.smpBoot().cpuDown(off.cpu());
@@ -353,13 +388,25 @@ public final class Machine {
     throw new IllegalStateException("refused at build time: " + a.key());
   }
 
-  /** Keeps the counts of a device's interrupts about to be freed: results cover the whole run. */
-  private void retire(String device) {
-    interruptNames().forEach((name, irq) -> {
-      if (name.startsWith(device + "/")) {
-        retired.add(Simulation.stat(name, kernel.descs().get(irq), kernel.nrCpus()));
+  /**
+   * Names the interrupts an action may free (msix-free, unbind, a vfio resize by re-enable), so
+   * that the free watch keeps their counts: results cover the whole run, as /proc/interrupts does
+   * not once a descriptor is freed.
+   */
+  private void mayFree() {
+    freeable.clear();
+    interruptNames().forEach((name, irq) -> freeable.put(irq, name));
+  }
+
+  /** Retires a named interrupt's counts as irq_free_descs frees its descriptor. */
+  private final class FreeWatch implements irqlab.kernel.KernelObserver {
+    @Override
+    public void descFreed(IrqDesc d) {
+      String name = freeable.remove(d.irq());
+      if (name != null) {
+        retired.add(Simulation.stat(name, d, kernel.nrCpus(), true));
       }
-    });
+    }
   }
 
   /**
@@ -506,6 +553,11 @@ public final class Machine {
     return List.copyOf(actionLog);
   }
 
+  /** Every probe so far, at boot and by {@code bind}, in order, with its outcome. */
+  public List<Probe> probes() {
+    return List.copyOf(probes);
+  }
+
   /** Counts of interrupts freed during the run (by unbind), in the order they went. */
   public List<RunResult.IrqStat> retiredInterrupts() {
     return List.copyOf(retired);
@@ -533,6 +585,11 @@ public final class Machine {
   static final class Unsupported {
     private Unsupported() {}
 
+    /** Bad input at {@code keyPath} as the parser reports it: where that key's value is written. */
+    private static ScenarioException refuse(Scenario s, String keyPath, String problem) {
+      return new ScenarioException(s.locate(keyPath), keyPath, problem);
+    }
+
     static void check(Scenario s) {
       for (String v : s.machine().variants()) {
         if (!Variants.isKnown(v)) {
@@ -544,64 +601,70 @@ public final class Machine {
               "machine.kernel.variants", "unknown variant '" + v + "'; expected one of: " + known);
         }
       }
-      for (DeviceSpec d : s.devices()) {
+      for (int i = 0; i < s.devices().size(); i++) {
+        DeviceSpec d = s.devices().get(i);
+        String at = "devices[" + i + "]";
         if (Accelerators.isAccelerator(d)) {
           if (!d.hasIms() || !d.hasMsix() || d.hasMsi() || d.behind() != null) {
-            throw new ScenarioException(d.loc(), "devices." + d.id(),
+            throw refuse(s, at + (d.hasMsi() ? ".msi" : d.behind() != null ? ".behind" : ""),
                 "an accelerator has msix (its control interrupt) and ims (its work queues' interrupts),"
                     + " and neither msi nor behind");
           }
           continue;
         }
         if (!d.type().equals("nic") && !d.type().equals("legacy-msi")) {
-          throw new ScenarioException(d.loc(), "devices." + d.id() + ".type",
-              "device type '" + d.type() + "' is not modelled by this build; expected nic or legacy-msi");
+          throw refuse(s, at + ".type",
+              "device type '" + d.type() + "' is not modelled by this build; expected nic, legacy-msi or accelerator");
         }
         if (d.behind() != null || d.hasIms()) {
-          throw new ScenarioException(d.loc(), "devices." + d.id(),
+          throw refuse(s, at + (d.behind() != null ? ".behind" : ".ims"),
               "ims belongs to accelerators and behind is not modelled by this build;"
                   + " a " + d.type() + " has msi, msix and queues");
         }
         if (d.type().equals("legacy-msi") && (d.hasMsix() || (d.hasMsi() && d.msi().maskable()))) {
-          throw new ScenarioException(d.loc(), "devices." + d.id(),
+          throw refuse(s, at + (d.hasMsix() ? ".msix" : ".msi.maskable"),
               "a legacy-msi device has plain MSI without per-vector masking and no MSI-X;"
                   + " use a nic for msix or maskable msi");
         }
       }
-      for (DriverSpec d : s.drivers()) {
+      for (int i = 0; i < s.drivers().size(); i++) {
+        DriverSpec d = s.drivers().get(i);
+        String at = "drivers[" + i + "]";
         if (s.device(d.device()).map(Accelerators::isAccelerator).orElse(false)) {
           if (!d.vectors().kind().equals("ims")) {
-            throw new ScenarioException(d.loc(), "drivers." + d.device() + ".vectors.kind",
+            throw refuse(s, at + ".vectors.kind",
                 "an accelerator's driver asks for ims vectors, one per work queue; expected ims");
           }
           if (d.driver() != null && !d.driver().equals("accelerator")) {
-            throw new ScenarioException(d.loc(), "drivers." + d.device() + ".driver",
+            throw refuse(s, at + ".driver",
                 "driver '" + d.driver() + "' is not modelled for an accelerator; expected accelerator");
           }
           continue;
         }
         String kind = d.vectors().kind();
         if (!kind.equals("msix") && !kind.equals("msi")) {
-          throw new ScenarioException(d.loc(), "drivers." + d.device() + ".vectors.kind",
+          throw refuse(s, at + ".vectors.kind",
               "vector kind '" + kind + "' is not modelled by this build; expected msix or msi");
         }
         if ("vfio".equals(d.driver()) && !s.device(d.device()).map(x -> x.type().equals("nic")).orElse(false)) {
-          throw new ScenarioException(d.loc(), "drivers." + d.device() + ".driver",
+          throw refuse(s, at + ".driver",
               "driver 'vfio' is modelled for nic devices only in this build");
         }
         if (d.driver() != null && !d.driver().equals("nic") && !d.driver().equals("legacy-msi")
             && !d.driver().equals("vfio")) {
-          throw new ScenarioException(d.loc(), "drivers." + d.device() + ".driver",
+          throw refuse(s, at + ".driver",
               "driver '" + d.driver() + "' is not modelled by this build; expected the device's own driver");
         }
       }
-      for (TimelineEntry e : s.timeline()) {
+      for (int i = 0; i < s.timeline().size(); i++) {
+        TimelineEntry e = s.timeline().get(i);
         Action a = e.action();
+        String at = "timeline[" + i + "]." + a.key();
         String dev = a instanceof Action.MsixAlloc ma ? ma.device()
             : a instanceof Action.IrqOp op && op.op() == Action.IrqOp.Op.MSIX_FREE ? op.irq().device()
             : a instanceof Action.Storm st ? st.device() : null;
         if (dev != null && s.device(dev).map(Accelerators::isAccelerator).orElse(false)) {
-          throw new ScenarioException(e.loc(), "timeline." + a.key(),
+          throw refuse(s, at,
               "action '" + a.key() + "' is not modelled for an accelerator, whose queues signal through IMS");
         }
         boolean ok = a instanceof Action.Traffic || a instanceof Action.SetAffinity
@@ -610,7 +673,7 @@ public final class Machine {
             || a instanceof Action.Storm || a instanceof Action.CpuOffline
             || a instanceof Action.CpuOnline || a instanceof Action.SpoofMsi;
         if (!ok) {
-          throw new ScenarioException(e.loc(), "timeline." + a.key(),
+          throw refuse(s, at,
               "action '" + a.key() + "' is not modelled by this build; expected traffic, storm, set-affinity,"
                   + " disable-irq, disable-irq-nosync, enable-irq, free-irq, request-irq, msix-alloc, msix-free,"
                   + " unbind, bind, cpu-offline, cpu-online or spoof-msi");

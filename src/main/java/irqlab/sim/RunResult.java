@@ -47,9 +47,19 @@ public record RunResult(
    */
   public record Stop(String limit, long max, long nextNs) {}
 
-  /** One interrupt's counts per CPU: handler invocations (kstat) and those no action claimed. */
+  /**
+   * One interrupt's counts per CPU: handler invocations (kstat) and those no action claimed.
+   * {@code freed}: the interrupt was freed during the run (msix-free, unbind) and not allocated
+   * again; its counts still count, and irq, affinity and action are those it had when freed.
+   */
   public record IrqStat(String name, int irq, String action, long[] delivered, long[] spurious,
-      String affinity, String effective) {
+      String affinity, String effective, boolean freed) {
+    /** An interrupt still allocated at the end. */
+    public IrqStat(String name, int irq, String action, long[] delivered, long[] spurious, String affinity,
+        String effective) {
+      this(name, irq, action, delivered, spurious, affinity, effective, false);
+    }
+
     public long deliveredTotal() {
       long s = 0;
       for (long v : delivered) {
@@ -79,8 +89,31 @@ public record RunResult(
     return failedExpectations.isEmpty() && stopped == null;
   }
 
-  /** The verdict word: OK, FAILED, or STOPPED for a run its budget ended. */
+  /**
+   * The verdict: OK, FAILED, or STOPPED for a run its budget ended; a failed probe is named
+   * ("FAILED (probe acc0 failed with ENOTSUPP)"), since the run then tested little.
+   */
   public String verdict() {
-    return stopped != null ? "STOPPED" : ok() ? "OK" : "FAILED";
+    if (stopped != null) {
+      return "STOPPED";
+    }
+    if (ok()) {
+      return "OK";
+    }
+    List<String> probes = failedProbes();
+    return probes.isEmpty() ? "FAILED" : "FAILED (" + String.join("; ", probes) + ")";
+  }
+
+  /** The failed expectations about probes: "probe acc0 failed with ENOTSUPP". */
+  public List<String> failedProbes() {
+    List<String> l = new java.util.ArrayList<>();
+    for (String f : failedExpectations) {
+      if (f.startsWith("probe ")) {
+        int colon = f.indexOf(':');
+        int paren = f.indexOf(" (");
+        l.add(f.substring(0, colon) + f.substring(colon + 1, paren < 0 ? f.length() : paren));
+      }
+    }
+    return l;
   }
 }

@@ -80,8 +80,8 @@ public final class Simulation {
     return m;
   }
 
-  /** One interrupt's counts as they stand now. */
-  static RunResult.IrqStat stat(String name, IrqDesc d, int n) {
+  /** One interrupt's counts as they stand now; {@code freed} when it is about to be freed. */
+  static RunResult.IrqStat stat(String name, IrqDesc d, int n, boolean freed) {
     long[] delivered = new long[n];
     long[] spurious = new long[n];
     for (int c = 0; c < n; c++) {
@@ -89,14 +89,16 @@ public final class Simulation {
       spurious[c] = d.unhandled(c);
     }
     return new RunResult.IrqStat(name, d.irq(), d.action() == null ? "" : d.action().name(),
-        delivered, spurious, d.affinity().toList(), d.effectiveAffinity().toList());
+        delivered, spurious, d.affinity().toList(), d.effectiveAffinity().toList(), freed);
   }
 
   /**
    * One row per interrupt name: a name freed and allocated again (unbind and bind, a resize by
-   * re-enable) adds up its counts; the latest incarnation gives irq, action and affinity.
+   * re-enable) adds up its counts, and the latest incarnation gives irq, action and affinity; a
+   * name freed for good keeps its row. Rows are in a fixed order whatever happened during the
+   * run: devices as the scenario lists them, then MSI-X, MSI, IMS and INTx interrupts by index.
    */
-  static List<RunResult.IrqStat> mergeByName(List<RunResult.IrqStat> all) {
+  static List<RunResult.IrqStat> mergeByName(List<RunResult.IrqStat> all, List<String> deviceOrder) {
     java.util.LinkedHashMap<String, RunResult.IrqStat> byName = new java.util.LinkedHashMap<>();
     for (RunResult.IrqStat s : all) {
       RunResult.IrqStat prev = byName.remove(s.name());
@@ -110,9 +112,19 @@ public final class Simulation {
         d[c] += prev.delivered()[c];
         sp[c] += prev.spurious()[c];
       }
-      byName.put(s.name(), new RunResult.IrqStat(s.name(), s.irq(), s.action(), d, sp, s.affinity(), s.effective()));
+      byName.put(s.name(), new RunResult.IrqStat(s.name(), s.irq(), s.action(), d, sp, s.affinity(), s.effective(),
+          s.freed()));
     }
-    return new ArrayList<>(byName.values());
+    List<RunResult.IrqStat> rows = new ArrayList<>(byName.values());
+    rows.sort(java.util.Comparator.comparingInt((RunResult.IrqStat s) -> deviceOrder.indexOf(part(s, 0)))
+        .thenComparingInt(s -> irqlab.scenario.IrqName.KINDS.indexOf(part(s, 1)))
+        .thenComparingInt(s -> Integer.parseInt(part(s, 2))));
+    return rows;
+  }
+
+  /** Part {@code i} of an interrupt name {@code device/kind/index}. */
+  private static String part(RunResult.IrqStat s, int i) {
+    return s.name().split("/")[i];
   }
 
   /** Collects the results of a machine that has run. */
@@ -125,9 +137,11 @@ public final class Simulation {
     int n = m.kernel().nrCpus();
     List<RunResult.IrqStat> all = new ArrayList<>(m.retiredInterrupts());
     for (Map.Entry<String, Integer> e : m.interruptNames().entrySet()) {
-      all.add(stat(e.getKey(), m.kernel().descs().get(e.getValue()), n));
+      all.add(stat(e.getKey(), m.kernel().descs().get(e.getValue()), n, false));
     }
-    List<RunResult.IrqStat> irqs = mergeByName(all);
+    List<String> deviceOrder = new ArrayList<>();
+    m.scenario().devices().forEach(d -> deviceOrder.add(d.id()));
+    List<RunResult.IrqStat> irqs = mergeByName(all, deviceOrder);
     List<RunResult.DeviceStat> devices = new ArrayList<>();
     for (Machine.Binding b : m.bindings()) {
       long completed = 0;
@@ -142,6 +156,7 @@ public final class Simulation {
     List<Violation> violations = m.oracle().violations();
     List<String> failed = new ArrayList<>();
     if (stopped == null) {
+      failed.addAll(Expect.probes(m.scenario().expect(), m.probes()));
       failed.addAll(Expect.evaluate(m.scenario().expect(), violations, irqs));
       failed.addAll(ExpectState.evaluate(m));
     }

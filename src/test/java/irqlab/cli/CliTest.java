@@ -65,7 +65,8 @@ class CliTest {
         """);
     Cli c = Cli.run("run", p.toString());
     assertThat(c.rc()).isEqualTo(2);
-    assertThat(c.err().strip()).startsWith(p + ":3:").contains("devices.vmd0.type").doesNotContain("\n");
+    assertThat(c.err().strip()).startsWith(p + ":3:29: devices[0].type: device type 'vmd' is not modelled")
+        .doesNotContain("\n");
   }
 
   @Test

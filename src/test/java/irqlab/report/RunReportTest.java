@@ -38,7 +38,7 @@ class RunReportTest {
       JsonNode n = j.get("irqs").get(i);
       List<String> ik = new ArrayList<>();
       n.fieldNames().forEachRemaining(ik::add);
-      assertThat(ik).containsExactly("name", "irq", "action", "delivered", "spurious", "affinity", "effective");
+      assertThat(ik).containsExactly("name", "irq", "action", "freed", "delivered", "spurious", "affinity", "effective");
       assertThat(n.get("name").asText()).isEqualTo(s.name());
       assertThat(n.get("irq").asInt()).isEqualTo(s.irq());
       assertThat(n.get("delivered")).hasSize(4);

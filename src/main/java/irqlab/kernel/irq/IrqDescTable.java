@@ -70,6 +70,13 @@ public final class IrqDescTable {
     return start;
   }
 
+  /** Told of each descriptor irq_free_descs is about to free (the kernel's observers). */
+  public void onFree(java.util.function.Consumer<IrqDesc> watch) {
+    this.onFree = watch;
+  }
+
+  private java.util.function.Consumer<IrqDesc> onFree = d -> {};
+
   /** irq_free_descs: the descriptors are marked freed so a later use can be caught. */
   public void free(int from, int cnt) {
     for (int irq = from; irq < from + cnt; irq++) {
@@ -77,6 +84,7 @@ public final class IrqDescTable {
       if (d == null) {
         throw new KernelException(Errno.EINVAL, "irq_free_descs: irq " + irq + " not allocated");
       }
+      onFree.accept(d);
       d.markFreed();
       descs[irq] = null;
       allocated.clear(irq);

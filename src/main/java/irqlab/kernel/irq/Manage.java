@@ -75,7 +75,7 @@ public final class Manage {
     IrqAction action = desc.action();
     try {
       if (action == null || action.devId() != devId) {
-        k.log().warn("Trying to free already-free IRQ " + irq);
+        k.log().warnOn("Trying to free already-free IRQ " + irq);
         return null;
       }
       desc.setAction(null);
@@ -132,11 +132,11 @@ public final class Manage {
     desc.lock().lock();
     try {
       if (desc.chip() == null) {
-        k.log().warn("enable_irq before setup/request_irq: irq " + irq);
+        k.log().warnOn("enable_irq before setup/request_irq: irq " + irq);
         return;
       }
       switch (desc.depth()) {
-        case 0 -> k.log().warn("Unbalanced enable for IRQ " + irq);
+        case 0 -> k.log().warnOn("Unbalanced enable for IRQ " + irq);
         case 1 -> k.chipFlow().irqStartup(desc, ChipFlow.RESEND);
         default -> desc.setDepth(desc.depth() - 1);
       }

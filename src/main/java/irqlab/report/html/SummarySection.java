@@ -58,7 +58,7 @@ final class SummarySection implements ReportSection {
       ObjectNode j = irqs.addObject();
       j.put("name", s.name());
       j.put("irq", s.irq());
-      j.put("action", s.action());
+      j.put("action", s.freed() ? "(freed)" : s.action());
       j.put("delivered", s.deliveredTotal());
       j.put("spurious", s.spuriousTotal());
       j.put("affinity", s.affinity());
