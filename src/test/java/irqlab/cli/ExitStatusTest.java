@@ -107,4 +107,24 @@ class ExitStatusTest {
         + " scenario): java.lang.IllegalStateException: two lines at ").endsWith("\n");
     assertThat(w.toString().lines()).hasSize(1);
   }
+
+  @Test
+  void aFailedProbeExitsOneWithOneLineOnStderrUnlessExpected() throws IOException {
+    String acc = """
+        name: acc
+        machine: { cpus: 2 }
+        devices: [ { id: acc0, type: accelerator, msix: { table: 1 }, ims: { storage: device, slots: 8 }, queues: 2 } ]
+        drivers: [ { device: acc0, vectors: { max: 2, kind: ims } } ]
+        """;
+    Path p = Files.writeString(tmp.resolve("acc.yaml"), acc);
+    Cli c = Cli.run("run", p.toString());
+    assertThat(c.rc()).isEqualTo(1);
+    assertThat(c.out()).contains("-> FAILED (probe acc0 failed with ENOTSUPP)");
+    assertThat(c.err()).isEqualTo(
+        "irqlab run: probe acc0: failed with ENOTSUPP (Unknown error 524), not expected (expect.probe)\n");
+    Path q = Files.writeString(tmp.resolve("acc-expected.yaml"), acc + "expect: { probe: { acc0: ENOTSUPP } }\n");
+    Cli ok = Cli.run("run", q.toString());
+    assertThat(ok.rc()).isZero();
+    assertThat(ok.err()).isEmpty();
+  }
 }
