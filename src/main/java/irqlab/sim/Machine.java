@@ -558,7 +558,7 @@ public final class Machine {
     return List.copyOf(probes);
   }
 
-  /** Counts of interrupts freed during the run (by unbind), in the order they went. */
+  /** Counts of named interrupts freed during the run (msix-free, unbind, re-enable), in the order they went. */
   public List<RunResult.IrqStat> retiredInterrupts() {
     return List.copyOf(retired);
   }
