@@ -37,7 +37,10 @@ class CliFuzzTest {
     }
   }
 
-  /** Wall time an input may take, all its threads included: generous, a busy 2-core machine. */
+  /**
+   * Wall time an input may take, all its threads included: generous, a busy 2-core machine, and
+   * checked on a second run when the first was slower.
+   */
   private static final long MAX_NANOS = 30_000_000_000L;
 
   @FuzzTest(maxDuration = "10s")
@@ -65,6 +68,13 @@ class CliFuzzTest {
     if (c.rc() == 2) {
       assertThat(c.out()).as(what).isEmpty();
       assertThat(c.err().lines().count()).as(what).isEqualTo(1);
+    }
+    if (took >= MAX_NANOS) {
+      // Loading and instrumenting the classes an input reaches first, or a busy machine, can stall
+      // one run; a slow input is slow again.
+      start = System.nanoTime();
+      Cli.run(args);
+      took = System.nanoTime() - start;
     }
     assertThat(took).as(what + " took %d ms", took / 1_000_000).isLessThan(MAX_NANOS);
   }
