@@ -37,6 +37,31 @@ public record Scenario(
     this(name, description, seed, machine, devices, drivers, timeline, expect, source, Map.of());
   }
 
+  /** The key path of {@code d} in the file: {@code devices[2]}. */
+  public String keyOf(DeviceSpec d) {
+    return "devices[" + devices.indexOf(d) + "]";
+  }
+
+  /** The key path of {@code d} in the file: {@code drivers[0]}. */
+  public String keyOf(DriverSpec d) {
+    return "drivers[" + drivers.indexOf(d) + "]";
+  }
+
+  /** The first of {@code base.key} for {@code keys} that the file writes, else {@code base}. */
+  public String written(String base, String... keys) {
+    for (String k : keys) {
+      if (locations.containsKey(base + "." + k)) {
+        return base + "." + k;
+      }
+    }
+    return base;
+  }
+
+  /** Bad input at {@code keyPath}, located as the parser locates it (for checks after parsing). */
+  public ScenarioException refuse(String keyPath, String problem) {
+    return new ScenarioException(locate(keyPath), keyPath, problem);
+  }
+
   /**
    * Where the value of {@code keyPath} ({@code devices[0].type}) is written; for a key the file
    * leaves out, where its nearest written parent is. Later stages refuse what they do not model
@@ -58,6 +83,18 @@ public record Scenario(
 
   public Optional<DeviceSpec> device(String id) {
     return devices.stream().filter(d -> d.id().equals(id)).findFirst();
+  }
+
+  /** The time of the timeline's {@code mark: name}, if there is one. */
+  public Optional<Long> markTime(String name) {
+    return timeline.stream().filter(e -> e.action() instanceof Action.Mark m && m.name().equals(name))
+        .map(TimelineEntry::atNs).findFirst();
+  }
+
+  /** The timeline's mark names, in order. */
+  public List<String> marks() {
+    return timeline.stream().filter(e -> e.action() instanceof Action.Mark).map(e -> ((Action.Mark) e.action()).name())
+        .toList();
   }
 
   /** The driver bound to device {@code deviceId}, if the scenario declares one. */

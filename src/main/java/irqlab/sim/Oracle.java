@@ -8,10 +8,8 @@ import irqlab.kernel.Kernel;
 import irqlab.kernel.KernelObserver;
 import irqlab.kernel.irq.IrqDesc;
 import irqlab.kernel.irq.IrqReturn;
-import irqlab.kernel.irq.IrqdState;
-import irqlab.kernel.irq.IrqsState;
-import irqlab.kernel.x86.ApicChipData;
-import irqlab.kernel.x86.VectorDomain;
+import irqlab.sim.devices.Binding;
+import irqlab.sim.devices.Verdicts;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,7 +19,7 @@ import java.util.List;
  * and device message agree; and at quiescence that no completed work was left without a handler
  * run or anything pending, and that the vector matrix agrees with the installed vectors.
  */
-public final class Oracle implements KernelObserver, WorkObserver, MessageObserver {
+public final class Oracle implements KernelObserver, WorkObserver, MessageObserver, Verdicts {
   private final Exec exec;
   private final List<Violation> violations = new ArrayList<>();
   private long messagesDelivered;
@@ -143,33 +141,12 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
   }
 
   /**
-   * The checks at quiescence. A queue with completed, unconsumed work is fine only while something
-   * still remembers it: the PBA or MSI pending bit, a disabled or pending descriptor, or an IRR bit.
+   * The checks at quiescence: each device's check of its unconsumed work (see
+   * {@link Binding#checkQuiescent}), then the vector accounting.
    */
-  public void checkQuiescent(Kernel k, List<Machine.Binding> bindings) {
-    for (Machine.Binding b : bindings) {
-      QueueDevice dev = b.device();
-      for (int q = 0; q < dev.queues(); q++) {
-        int outstanding = dev.outstanding(q);
-        if (outstanding == 0) {
-          continue;
-        }
-        int entry = dev.vectorSelect(q);
-        if (entry < 0 || dev.messagePending(entry)) {
-          continue;
-        }
-        IrqDesc desc = b.irqOfEntry(entry);
-        if (desc != null && (desc.istate(IrqsState.PENDING) || desc.data().is(IrqdState.IRQ_DISABLED)
-            || desc.action() == null)) {
-          continue;
-        }
-        if (desc != null && irrPending(k, desc)) {
-          continue;
-        }
-        add(Violation.LOST_INTERRUPT, dev.id() + " queue " + q + ": " + outstanding
-            + " completion(s) with no handler run after them and nothing pending"
-            + (desc == null ? "" : " (" + b.name(entry) + ", irq " + desc.irq() + ")"));
-      }
+  public void checkQuiescent(Kernel k, List<Binding> bindings) {
+    for (Binding b : bindings) {
+      b.checkQuiescent(this);
     }
     checkVectorAccounting(k);
     checkAgreement(k);
@@ -188,9 +165,14 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
     }
   }
 
-  private static boolean irrPending(Kernel k, IrqDesc desc) {
-    ApicChipData a = VectorDomain.apicChipData(desc.data());
-    return a != null && a.vector() != 0 && k.cpu(a.cpu()).apic().irrPending(a.vector());
+  @Override
+  public void lostInterrupt(String detail) {
+    add(Violation.LOST_INTERRUPT, detail);
+  }
+
+  @Override
+  public void misrouted(String detail) {
+    add(Violation.MISROUTED, detail);
   }
 
   private void checkVectorAccounting(Kernel k) {

@@ -1,5 +1,6 @@
 package irqlab.sim;
 
+import irqlab.sim.devices.Binding;
 import irqlab.kernel.irq.IrqDesc;
 import irqlab.scenario.Scenario;
 import irqlab.sim.run.BudgetExceeded;
@@ -88,7 +89,11 @@ public final class Simulation {
       delivered[c] = d.count(c);
       spurious[c] = d.unhandled(c);
     }
-    return new RunResult.IrqStat(name, d.irq(), d.action() == null ? "" : d.action().name(),
+    StringBuilder actions = new StringBuilder();
+    for (var a = d.action(); a != null; a = a.next()) {
+      actions.append(actions.length() == 0 ? "" : ", ").append(a.name());
+    }
+    return new RunResult.IrqStat(name, d.irq(), actions.toString(),
         delivered, spurious, d.affinity().toList(), d.effectiveAffinity().toList(), freed);
   }
 
@@ -116,15 +121,20 @@ public final class Simulation {
           s.freed()));
     }
     List<RunResult.IrqStat> rows = new ArrayList<>(byName.values());
-    rows.sort(java.util.Comparator.comparingInt((RunResult.IrqStat s) -> deviceOrder.indexOf(part(s, 0)))
-        .thenComparingInt(s -> irqlab.scenario.IrqName.KINDS.indexOf(part(s, 1)))
-        .thenComparingInt(s -> Integer.parseInt(part(s, 2))));
+    // A stable sort: names of another form (none yet) keep their relative order, after the rest.
+    rows.sort(java.util.Comparator.comparingLong((RunResult.IrqStat s) -> rank(s.name(), deviceOrder)));
     return rows;
   }
 
-  /** Part {@code i} of an interrupt name {@code device/kind/index}. */
-  private static String part(RunResult.IrqStat s, int i) {
-    return s.name().split("/")[i];
+  /** Where {@code device/kind/index} sorts: device in the scenario's order, then kind, then index. */
+  private static long rank(String name, List<String> deviceOrder) {
+    String[] p = name.split("/");
+    int dev = p.length == 3 ? deviceOrder.indexOf(p[0]) : -1;
+    int kind = p.length == 3 ? irqlab.scenario.IrqName.KINDS.indexOf(p[1]) : -1;
+    if (dev < 0 || kind < 0 || !p[2].matches("[0-9]{1,9}")) {
+      return Long.MAX_VALUE;
+    }
+    return ((long) dev << 40) | ((long) kind << 32) | Long.parseLong(p[2]);
   }
 
   /** Collects the results of a machine that has run. */
@@ -143,7 +153,7 @@ public final class Simulation {
     m.scenario().devices().forEach(d -> deviceOrder.add(d.id()));
     List<RunResult.IrqStat> irqs = mergeByName(all, deviceOrder);
     List<RunResult.DeviceStat> devices = new ArrayList<>();
-    for (Machine.Binding b : m.bindings()) {
+    for (Binding b : m.bindings()) {
       long completed = 0;
       long outstanding = 0;
       for (int q = 0; q < b.device().queues(); q++) {

@@ -3,9 +3,9 @@ package irqlab.sim;
 import irqlab.exec.Actor;
 import irqlab.exec.Event;
 import irqlab.exec.Exec;
-import irqlab.hw.devices.QueueDevice;
 import irqlab.hw.pci.MsiCapability.Outcome;
 import irqlab.scenario.Action;
+import irqlab.sim.devices.Binding;
 
 /**
  * The {@code storm} action: a device whose queue interrupt fires on its own, evenly spaced at
@@ -16,7 +16,9 @@ import irqlab.scenario.Action;
  * device keeps asserting, and each signal only finds the pending bit already latched. After one
  * such held signal the line stops scheduling a signal per period: it watches the function's
  * routing (mask bits, MSI-X and MSI control, the queue's vector select, resets) and, when that
- * changes, accounts the signals it skipped as held and signals on its schedule again. A paused
+ * changes, accounts the signals it skipped as held and signals on its schedule again. On INTx the
+ * first signal holds the line up until the storm ends; later ones change nothing, so the line
+ * pauses the same way. A paused
  * line keeps one event at its last signal time, where it accounts the rest, so a storm of
  * 1000M/s for 10 s costs about as much as its first 100,000 interrupts.
  */
@@ -25,11 +27,12 @@ final class StuckLine extends Event {
   static boolean pauseWhileQuiet = true;
 
   private final Exec exec;
-  private final QueueDevice dev;
+  private final Binding dev;
   private final int queue;
   private final double periodNs;
   private final long first;
   private final long start;
+  private final long end;
   /** Signals in the whole storm: those due before {@code start + for}. */
   private final long total;
   /** Signals made or accounted so far. */
@@ -38,7 +41,7 @@ final class StuckLine extends Event {
   private Outcome paused;
   private final Runnable routingChanged = this::routingChanged;
 
-  private StuckLine(Exec exec, Actor actor, QueueDevice dev, Action.Storm storm, long start) {
+  private StuckLine(Exec exec, Actor actor, Binding dev, Action.Storm storm, long start) {
     super(actor);
     this.exec = exec;
     this.dev = dev;
@@ -46,12 +49,12 @@ final class StuckLine extends Event {
     this.periodNs = 1e9 / storm.ratePerSecond();
     this.start = start;
     this.first = Math.max(exec.now(), start);
-    long end = start + Math.min(storm.forNs(), Long.MAX_VALUE - start);
+    this.end = start + Math.min(storm.forNs(), Long.MAX_VALUE - start);
     this.total = firstAtOrAfter(end, 1);
   }
 
   /** Queues the first signal at {@code start}; the last one comes before {@code start + for}. */
-  static void start(Exec exec, Actor actor, QueueDevice dev, Action.Storm storm, long start) {
+  static void start(Exec exec, Actor actor, Binding dev, Action.Storm storm, long start) {
     StuckLine s = new StuckLine(exec, actor, dev, storm, start);
     exec.schedule(s, s.first);
   }
@@ -84,19 +87,21 @@ final class StuckLine extends Event {
       // The last signal's time: the storm ends with the line still masked.
       settle(exec.now() + 1);
       end();
+      finish();
       return;
     }
-    Outcome before = dev.queueSignalOutcome(queue);
-    dev.signalWithoutWork(queue);
+    Outcome before = dev.stuckOutcome(queue);
+    dev.stuck(queue);
     fired++;
     if (fired >= total) {
+      finish();
       return;
     }
     // Pause after a signal that was held (its pending bit is latched now) or dropped, when the
     // next would end the same way.
-    if (pauseWhileQuiet && before != Outcome.SENT && dev.queueSignalOutcome(queue) == before) {
+    if (pauseWhileQuiet && before != Outcome.SENT && dev.stuckOutcome(queue) == before) {
       paused = before;
-      dev.watchRouting(routingChanged);
+      dev.device().watchRouting(routingChanged);
       exec.schedule(this, time(total - 1));
       return;
     }
@@ -107,14 +112,21 @@ final class StuckLine extends Event {
   private void settle(long t) {
     long upTo = Math.min(total, firstAtOrAfter(t, fired));
     if (upTo > fired && paused == Outcome.HELD) {
-      dev.queueHeldAgain(queue, upTo - fired);
+      dev.stuckHeldAgain(queue, upTo - fired);
     }
     fired = Math.max(fired, upTo);
   }
 
   private void end() {
     paused = null;
-    dev.unwatchRouting(routingChanged);
+    dev.device().unwatchRouting(routingChanged);
+  }
+
+  /** The last signal is made: a stuck INTx source holds its line until the storm ends. */
+  private void finish() {
+    if (dev.device().holdsStuckLine()) {
+      exec.schedule(Event.of(actor(), dev::releaseStuck), Math.max(exec.now(), end));
+    }
   }
 
   /**
@@ -129,6 +141,8 @@ final class StuckLine extends Event {
     end();
     if (fired < total) {
       exec.schedule(this, time(fired));
+    } else {
+      finish();
     }
   }
 }

@@ -29,8 +29,9 @@ class UnmodelledInputTest {
         Arguments.of("""
               - id: d1
                 type: nvme
-            """, "8:11", "devices[1].type",
-            "device type 'nvme' is not modelled by this build; expected nic, legacy-msi or accelerator"),
+                queues: 2
+                ims: { storage: device, slots: 4 }
+            """, "10:10", "devices[1].ims", "ims and behind are not modelled for an nvme device"),
         Arguments.of("""
               - id: v1
                 type: vmd
@@ -39,7 +40,7 @@ class UnmodelledInputTest {
             drivers:
               - device: nic0
                 vectors: { max: 1, kind: intx }
-            """, "9:30", "drivers[0].vectors.kind", "vector kind 'intx' is not modelled by this build"),
+            """, "9:30", "drivers[0].vectors.kind", "vector kind 'intx' needs a chipset that routes INTx"),
         Arguments.of("""
               - { id: a0, type: accelerator, msix: { table: 1 }, ims: { storage: device, slots: 4 }, queues: 2 }
             drivers:

@@ -96,7 +96,10 @@ public final class AcceleratorDevice extends QueueDevice {
   private int done;
   private int[] staging = new int[5];
   private long imsSent;
-  private int signallingQueue = -1;
+  // The queue whose message the completion path (the device's work) and the command engine are
+  // sending: two actors, which may interleave at the bus accesses in between.
+  private int completingQueue = -1;
+  private int commandQueue = -1;
 
   public AcceleratorDevice(Exec exec, PlatformBus bus, Bdf bdf, String id, int queues, int msixTable,
       Store store, int imsSlots, int cacheEntries, QueueMemory memory) {
@@ -161,8 +164,9 @@ public final class AcceleratorDevice extends QueueDevice {
 
   private void sendIms(long address, int data) {
     imsSent++;
-    if (signallingQueue >= 0) {
-      observer.imsMessage(this, signallingQueue, address, data);
+    int queue = exec.current() == engine ? commandQueue : completingQueue;
+    if (queue >= 0) {
+      observer.imsMessage(this, queue, address, data);
     }
     bus.memoryWrite(requesterId(), address, data);
   }
@@ -178,7 +182,7 @@ public final class AcceleratorDevice extends QueueDevice {
     exec.point("device completion");
     completedTotal[queue]++;
     workObserver.completed(this, queue);
-    signallingQueue = queue;
+    completingQueue = queue;
     try {
       if (store == Store.HOST_MEMORY) {
         contexts.complete(queue);
@@ -196,7 +200,7 @@ public final class AcceleratorDevice extends QueueDevice {
     } catch (QueueContexts.Aborted e) {
       // A reset overtook the completion: the device drops it, nothing reaches memory.
     } finally {
-      signallingQueue = -1;
+      completingQueue = -1;
     }
   }
 
@@ -247,7 +251,7 @@ public final class AcceleratorDevice extends QueueDevice {
     }
     int q = c[2];
     if (store == Store.HOST_MEMORY && contexts.base() != 0 && q >= 0 && q < queueCount) {
-      signallingQueue = q;
+      commandQueue = q;
       try {
         switch (c[1]) {
           case CMD_SET_MSG -> contexts.setMessage(q, c[3], c[4], c[5]);
@@ -262,7 +266,7 @@ public final class AcceleratorDevice extends QueueDevice {
         // reported every submitted command complete; nothing more is done or signalled for it.
         return;
       } finally {
-        signallingQueue = -1;
+        commandQueue = -1;
       }
     }
     done = c[0];

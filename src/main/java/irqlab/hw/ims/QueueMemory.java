@@ -21,6 +21,10 @@ public final class QueueMemory {
   public QueueMemory(Exec exec) {
     this.exec = exec;
   }
+  Exec exec() {
+    return exec;
+  }
+
 
   /** A zeroed region of {@code bytes}, cache-line aligned; returns its address. */
   public long allocate(long bytes) {
