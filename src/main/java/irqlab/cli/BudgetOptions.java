@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 /** --max-events and --max-time: the work budget of a run-mode command (run, show). */
 final class BudgetOptions {
   @Option(names = "--max-events", paramLabel = "N",
-      description = "Stop the run after N events (0: no limit). Default: 100000000.")
+      description = "Stop the run after N events and interrupts taken (0: no limit). Default: 100000000.")
   Long maxEvents;
 
   @Option(names = "--max-time", paramLabel = "TIME",

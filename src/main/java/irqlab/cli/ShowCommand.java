@@ -112,7 +112,8 @@ final class ShowCommand implements Callable<Integer> {
     } catch (BudgetExceeded e) {
       // The view shows the state where the run stopped; the line on stderr says so.
       stopped = BudgetOptions.stoppedLine("irqlab show", (e.limit() == BudgetExceeded.Limit.EVENTS
-          ? "the event budget of " + e.max() + " ran out at t=" + Durations.format(rt.now())
+          ? "the event budget of " + e.max() + " ran out at t=" + Durations.format(rt.now()) + " ("
+              + e.eventsRun() + " events, " + e.interruptsTaken() + " interrupts taken)"
           : "the next event is due at t=" + Durations.format(e.nextNs()) + ", past the time budget of "
               + Durations.format(e.max())) + "; the view shows the state at t=" + Durations.format(rt.now()),
           BudgetOptions.limitName(e));

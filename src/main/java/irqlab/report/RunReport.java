@@ -115,7 +115,8 @@ public final class RunReport {
   public static String stopped(RunResult r) {
     RunResult.Stop s = r.stopped();
     if (s.limit().equals("events")) {
-      return "the event budget of " + s.max() + " ran out at t=" + Durations.format(r.endNs());
+      return "the event budget of " + s.max() + " ran out at t=" + Durations.format(r.endNs()) + " ("
+          + r.events() + " events, " + s.interrupts() + " interrupts taken)";
     }
     return "the next event is due at t=" + Durations.format(s.nextNs()) + ", past the time budget of "
         + Durations.format(s.max()) + " (" + r.events() + " events run)";
@@ -389,6 +390,7 @@ public final class RunReport {
       st.put("limit", r.stopped().limit());
       st.put("max", r.stopped().max());
       st.put("next_ns", r.stopped().nextNs());
+      st.put("interrupts", r.stopped().interrupts());
     }
     o.put("ok", r.ok());
     return o;

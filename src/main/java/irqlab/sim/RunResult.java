@@ -42,10 +42,11 @@ public record RunResult(
 
   /**
    * The run reached its work budget ({@code limit} "events" or "time", at most {@code max} events
-   * or nanoseconds) and stopped unfinished: {@code nextNs} is when the first event left unrun was
-   * due. A stopped run is not judged: the end checks and the expectations need its end.
+   * and interrupts, or nanoseconds) and stopped unfinished: {@code nextNs} is when the first event
+   * left unrun was due, {@code interrupts} how many interrupts the CPUs took. A stopped run is not
+   * judged: the end checks and the expectations need its end.
    */
-  public record Stop(String limit, long max, long nextNs) {}
+  public record Stop(String limit, long max, long nextNs, long interrupts) {}
 
   /**
    * One interrupt's counts per CPU: handler invocations (kstat) and those no action claimed.

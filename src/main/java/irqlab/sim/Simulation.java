@@ -58,7 +58,8 @@ public final class Simulation {
   }
 
   static RunResult.Stop stop(BudgetExceeded b) {
-    return new RunResult.Stop(b.limit() == BudgetExceeded.Limit.EVENTS ? "events" : "time", b.max(), b.nextNs());
+    return new RunResult.Stop(b.limit() == BudgetExceeded.Limit.EVENTS ? "events" : "time", b.max(), b.nextNs(),
+        b.interruptsTaken());
   }
 
   /**

@@ -32,9 +32,15 @@ class BudgetCliTest {
   void anEventBudgetStopsTheRunAndSaysHowToRaiseIt() throws IOException {
     Cli c = Cli.run("run", endless().toString(), "--max-events", "5000");
     assertThat(c.rc()).isEqualTo(1);
-    assertThat(c.out()).startsWith("irqlab run: endless ").contains(" 5000 events  -> STOPPED\n")
+    assertThat(c.out()).startsWith("irqlab run: endless ").contains(" events  -> STOPPED\n")
         .contains("Expectations: not judged (the run did not end)")
         .contains("Result: STOPPED: the event budget of 5000 ran out at t=");
+    // Events and the interrupts the CPUs took add up to the budget.
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\((\\d+) events, (\\d+) interrupts taken\\)")
+        .matcher(c.err());
+    assertThat(m.find()).isTrue();
+    assertThat(Long.parseLong(m.group(1)) + Long.parseLong(m.group(2))).isEqualTo(5000);
+    assertThat(c.out()).contains(" " + m.group(1) + " events  -> STOPPED");
     assertThat(c.err()).startsWith("irqlab run: stopped: the event budget of 5000 ran out at t=")
         .endsWith("; raise it with --max-events N (0: no limit)\n");
     assertThat(c.err().lines()).hasSize(1);
@@ -50,6 +56,7 @@ class BudgetCliTest {
     assertThat(j.get("stopped").get("limit").asText()).isEqualTo("time");
     assertThat(j.get("stopped").get("max").asLong()).isEqualTo(60_000_000_000L);
     assertThat(j.get("stopped").get("next_ns").asLong()).isGreaterThan(60_000_000_000L);
+    assertThat(j.get("stopped").get("interrupts").asLong()).isPositive();
     assertThat(j.get("end_ns").asLong()).isLessThanOrEqualTo(60_000_000_000L);
     assertThat(j.get("failed_expectations")).isEmpty();
     assertThat(c.err()).contains("past the time budget of 60s").contains("--max-time TIME");

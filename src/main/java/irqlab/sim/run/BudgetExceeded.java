@@ -1,8 +1,9 @@
 package irqlab.sim.run;
 
 /**
- * A run reached its {@link RunBudget}: {@code eventsRun} events had run, time stood at {@code
- * nowNs}, and the next event was due at {@code nextNs}. An Error, like the runtime's own unwinding,
+ * A run reached its {@link RunBudget}: {@code eventsRun} events had run and the CPUs had taken
+ * {@code interruptsTaken} interrupts, time stood at {@code nowNs}, and the next event was due at
+ * {@code nextNs}. An Error, like the runtime's own unwinding,
  * so that no catch block in model code mistakes it for a failure of the model.
  */
 public final class BudgetExceeded extends Error {
@@ -19,14 +20,21 @@ public final class BudgetExceeded extends Error {
   private final long eventsRun;
   private final long nowNs;
   private final long nextNs;
+  private final long interruptsTaken;
 
-  BudgetExceeded(Limit limit, long max, long eventsRun, long nowNs, long nextNs) {
+  BudgetExceeded(Limit limit, long max, long eventsRun, long interruptsTaken, long nowNs, long nextNs) {
     super("run budget reached: " + limit + " " + max, null, false, false);
     this.limit = limit;
     this.max = max;
     this.eventsRun = eventsRun;
+    this.interruptsTaken = interruptsTaken;
     this.nowNs = nowNs;
     this.nextNs = nextNs;
+  }
+
+  /** Interrupts the CPUs took, nested in events; with the events they make the work the budget counts. */
+  public long interruptsTaken() {
+    return interruptsTaken;
   }
 
   public Limit limit() {

@@ -109,6 +109,8 @@ public final class RunRuntime implements Exec, AutoCloseable {
   private Actor current;
   private long now;
   private long eventsRun;
+  /** Interrupts the CPUs took, nested in events: work the event budget counts too. */
+  private long interruptsTaken;
   private int blockedCount;
   /** The thread allowed to run model code; hand-offs write it last (volatile: publishes state). */
   private volatile Thread holder;
@@ -146,14 +148,19 @@ public final class RunRuntime implements Exec, AutoCloseable {
   }
 
   private void rearm() {
-    long next = progress == null ? Long.MAX_VALUE : eventsRun + PROGRESS_EVERY;
+    long next = progress == null ? Long.MAX_VALUE : eventsRun + interruptsTaken + PROGRESS_EVERY;
     checkAt = Math.min(budget.maxEvents(), next);
   }
 
-  /** Due every {@link #checkAt} events: the event budget, then progress. */
+  /**
+   * Due every {@link #checkAt} units of work: the event budget, then progress. Interrupts a CPU
+   * takes count as work too: a line that re-raises itself from its own EOI (a stuck level line
+   * whose handler claims it) never ends its event, and the budget must end it all the same.
+   */
   private void checkpoint(long nextNs) {
-    if (eventsRun >= budget.maxEvents()) {
-      throw new BudgetExceeded(BudgetExceeded.Limit.EVENTS, budget.maxEvents(), eventsRun, now, nextNs);
+    if (eventsRun + interruptsTaken >= budget.maxEvents()) {
+      throw new BudgetExceeded(BudgetExceeded.Limit.EVENTS, budget.maxEvents(), eventsRun, interruptsTaken, now,
+          nextNs);
     }
     if (progress != null) {
       progress.at(eventsRun, now);
@@ -162,7 +169,8 @@ public final class RunRuntime implements Exec, AutoCloseable {
   }
 
   private BudgetExceeded timeBudget(long nextNs) {
-    return new BudgetExceeded(BudgetExceeded.Limit.TIME, budget.maxTimeNs(), eventsRun, now, nextNs);
+    return new BudgetExceeded(BudgetExceeded.Limit.TIME, budget.maxTimeNs(), eventsRun, interruptsTaken, now,
+        nextNs);
   }
 
   @Override
@@ -315,6 +323,9 @@ public final class RunRuntime implements Exec, AutoCloseable {
     current = cpuActors[cpu];
     try {
       do {
+        if (++interruptsTaken + eventsRun >= checkAt) {
+          checkpoint(now);
+        }
         cpus.takeInterrupt(cpu);
       } while (cpus.canTakeInterrupt(cpu));
     } finally {
@@ -354,7 +365,7 @@ public final class RunRuntime implements Exec, AutoCloseable {
       Event e;
       long until = Math.min(untilNs, budget.maxTimeNs());
       while ((e = q.peek()) != null && e.time() <= until) {
-        if (eventsRun >= checkAt) {
+        if (eventsRun + interruptsTaken >= checkAt) {
           checkpoint(e.time());
         }
         q.poll();
@@ -428,6 +439,11 @@ public final class RunRuntime implements Exec, AutoCloseable {
 
   public long eventsRun() {
     return eventsRun;
+  }
+
+  /** Interrupts the CPUs took so far (nested in events). */
+  public long interruptsTaken() {
+    return interruptsTaken;
   }
 
   public List<Actor> actors() {
@@ -621,7 +637,7 @@ public final class RunRuntime implements Exec, AutoCloseable {
         if (e.time() > budget.maxTimeNs()) {
           throw timeBudget(e.time());
         }
-        if (eventsRun >= checkAt) {
+        if (eventsRun + interruptsTaken >= checkAt) {
           checkpoint(e.time());
         }
         queue.poll();

@@ -106,4 +106,33 @@ class RunBudgetTest {
     assertThat(b.maxTimeNs()).isEqualTo(Long.MAX_VALUE);
     assertThat(catchThrowableOfType(IllegalArgumentException.class, () -> new RunBudget(-1, 0))).isNotNull();
   }
+
+  @Test
+  void interruptsThatNeverEndTheirEventCountAgainstTheBudget() {
+    // A level line that re-raises itself from its own EOI: the CPU takes interrupt after interrupt
+    // inside one event; the budget counts them and ends the run there.
+    try (RunRuntime rt = new RunRuntime(1)) {
+      Actor cpu = rt.newActor("cpu0", Actor.Kind.CPU, 0);
+      long[] taken = {0};
+      rt.attachCpus(new irqlab.exec.CpuPort() {
+        @Override
+        public boolean canTakeInterrupt(int c) {
+          return taken[0] > 0 || rt.now() >= 10;
+        }
+
+        @Override
+        public void takeInterrupt(int c) {
+          taken[0]++;
+        }
+      });
+      rt.schedule(Event.of(rt.newActor("dev", Actor.Kind.DEVICE, -1), () -> rt.interruptRaised(0)), 10);
+      rt.setBudget(new RunBudget(1000, 0));
+      BudgetExceeded e = catchThrowableOfType(BudgetExceeded.class, rt::runToQuiescence);
+      assertThat(e.limit()).isEqualTo(BudgetExceeded.Limit.EVENTS);
+      assertThat(e.eventsRun()).isZero();
+      assertThat(e.interruptsTaken() + e.eventsRun()).isEqualTo(1000);
+      assertThat(taken[0]).isEqualTo(999);
+      assertThat(e.nowNs()).isEqualTo(10);
+    }
+  }
 }
