@@ -38,7 +38,8 @@ public record ProcInterruptsFile(String file, int cpus, List<Row> rows) {
       }
       int counts = m.group(2).isBlank() ? 0 : m.group(2).trim().split("\\s+").length;
       if (counts != cpus) {
-        throw new ImportException(file, i + 1, m.start(2) + 1, "irq " + m.group(1) + ": " + counts
+        int col = m.start(2) + m.group(2).length() - m.group(2).stripLeading().length() + 1;
+        throw new ImportException(file, i + 1, col, "irq " + m.group(1) + ": " + counts
             + " count columns where the header has " + cpus + " CPUs");
       }
       List<String> actions = new ArrayList<>();

@@ -1,0 +1,140 @@
+package irqlab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** irqlab plan against the reference VECTOR files, and irqlab import's guesses and refusals. */
+class PlanImportCliTest {
+  private static final Path REF = Path.of("/work/shared/reference/linux-6.12");
+
+  @TempDir Path tmp;
+
+  /**
+   * plan's per-CPU numbers are the VECTOR file's (avl, man, mac, act), and each CPU's offline answer
+   * uses lapic_can_unplug_cpu's: its act - mac to move, global available minus its own avl.
+   */
+  @ParameterizedTest
+  @CsvSource({"q35-ir-4cpu, boot_linkup", "q35-noir-4cpu, a_affinity", "pc-legacy-2cpu, boot_linkup"})
+  void planReadsLikeTheVectorFile(String config, String phase) throws IOException {
+    Assumptions.assumeTrue(Files.isDirectory(REF), "reference dumps not present");
+    Cli c = Cli.run("plan", config, "--at", phase);
+    assertThat(c.rc()).as(c.err()).isZero();
+    List<String> vector = Files.readAllLines(REF.resolve(config + "/irqdbg/" + phase + "/irq_domains/VECTOR"));
+    int global = 0;
+    int reserved = 0;
+    Pattern row = Pattern.compile("^\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s.*");
+    for (String l : vector) {
+      if (l.startsWith("Global available:")) {
+        global = Integer.parseInt(l.replaceAll("\\D", ""));
+      } else if (l.startsWith("Global reserved:")) {
+        reserved = Integer.parseInt(l.replaceAll("\\D", ""));
+      }
+    }
+    assertThat(c.out()).contains("Global: available " + global + ", reserved " + reserved + " ");
+    int cpus = 0;
+    for (String l : vector) {
+      Matcher m = row.matcher(l);
+      if (!m.matches()) {
+        continue;
+      }
+      cpus++;
+      int cpu = Integer.parseInt(m.group(1));
+      int avl = Integer.parseInt(m.group(2));
+      int man = Integer.parseInt(m.group(3));
+      int mac = Integer.parseInt(m.group(4));
+      int act = Integer.parseInt(m.group(5));
+      assertThat(c.out()).containsPattern("(?m)^\\s+" + cpu + "  yes\\s+" + avl + "\\s+" + act + "\\s+" + man + "\\s+"
+          + mac + "\\s+\\d+$");
+      assertThat(c.out()).containsPattern("(?m)^\\s+" + cpu + "  yes\\s+" + (act - mac) + "\\s+" + (global - avl)
+          + "\\s+" + reserved + "  " + (cpu == 0 ? "no: CPU 0 is not hotpluggable" : "yes$"));
+    }
+    assertThat(cpus).isPositive();
+  }
+
+  /** A CPU whose vectors the others cannot take: ENOSPC with the kernel's numbers, as cpu-offline-enospc shows. */
+  @Test
+  void planSaysWhichCpuCannotGo() {
+    Cli c = Cli.run("plan", "cpu-offline-enospc", "--at", "0ms");
+    assertThat(c.rc()).as(c.err()).isZero();
+    assertThat(c.out()).containsPattern("no: ENOSPC, \"CPU \\d+ has \\d+ vectors, \\d+ available. Cannot disable CPU\"");
+  }
+
+  @Test
+  void planAddShowsTheDeviceAndTheChange() {
+    Cli c = Cli.run("plan", "q35-noir-4cpu", "--at", "boot_linkup", "--add", "nvme queues: 2");
+    assertThat(c.rc()).as(c.err()).isZero();
+    // nvme on 4 CPUs with 2 I/O queues: the admin vector and 2 managed ones, all requested.
+    assertThat(c.out()).contains("add0 (nvme at 0000:00:04.0): probed; 3 interrupts allocated, 3 requested")
+        .contains("allocated 27 (+3)");
+  }
+
+  @Test
+  void planAddRefusesBadKeysInOneLine() {
+    Cli c = Cli.run("plan", "nic-basic", "--add", "nvme queues: lots");
+    assertThat(c.rc()).isEqualTo(2);
+    assertThat(c.err().lines()).hasSize(1);
+    assertThat(c.err()).startsWith("irqlab plan: --add \"nvme queues: lots\": queues: ");
+    assertThat(c.out()).isEmpty();
+  }
+
+  @Test
+  void importSaysWhereAFileIsNotProcInterrupts() throws IOException {
+    Path f = Files.writeString(tmp.resolve("pi"), "           CPU0       CPU1\n  0:   1   2   IO-APIC   2-edge   timer\n"
+        + "  1:   7   IO-APIC   1-edge   i8042\n");
+    Cli c = Cli.run("import", "--proc-interrupts", f.toString());
+    assertThat(c.rc()).isEqualTo(2);
+    assertThat(c.err().strip()).isEqualTo(f + ":3:8: irq 1: 1 count columns where the header has 2 CPUs");
+    Files.writeString(f, "hello\n");
+    assertThat(Cli.run("import", "--proc-interrupts", f.toString()).err()).startsWith(f + ":1:1: not a /proc/interrupts");
+    Files.write(f, new byte[] {(byte) 0xff, (byte) 0xfe, 0});
+    assertThat(Cli.run("import", "--proc-interrupts", f.toString()).err().strip()).isEqualTo(f + ":1:1: not UTF-8 text");
+  }
+
+  /** An lspci listing gives an INTx device its address, where the guess would be another slot. */
+  @Test
+  void importTakesIntxAddressesFromLspci() throws IOException {
+    Path pi = Files.writeString(tmp.resolve("pi"), """
+                   CPU0       CPU1
+          0:        155          0   IO-APIC   2-edge      timer
+         11:          1          0   IO-APIC  11-fasteoi   virtio0
+        NMI:          0          0   Non-maskable interrupts
+        """);
+    Path ls = Files.writeString(tmp.resolve("ls"), """
+        00:00.0 0600: 8086:1237 (rev 02)
+        00:01.0 0601: 8086:7000
+        00:07.0 0200: 1af4:1000
+        """);
+    Cli guess = Cli.run("import", "--proc-interrupts", pi.toString());
+    assertThat(guess.rc()).as(guess.err()).isZero();
+    // PIIX3: slot 3's INTA# is link C, IRQ 11 (Chipset.piixRoute).
+    assertThat(guess.out()).contains("guess: at 0000:00:03.0").contains("bdf: \"0000:00:03.0\", type: virtio-net");
+    Cli told = Cli.run("import", "--proc-interrupts", pi.toString(), "--lspci", ls.toString());
+    assertThat(told.rc()).as(told.err()).isZero();
+    assertThat(told.out()).contains("chipset: i440fx  # lspci lists the i440FX")
+        .contains("bdf: \"0000:00:07.0\", type: virtio-net").doesNotContain("guess: at");
+    Files.writeString(ls, "00:07.0 Ethernet controller: something\n");
+    Cli bad = Cli.run("import", "--proc-interrupts", pi.toString(), "--lspci", ls.toString());
+    assertThat(bad.rc()).isEqualTo(2);
+    assertThat(bad.err()).startsWith(ls + ":1:1: expected a line of 'lspci -n' or 'lspci -nn'");
+  }
+
+  @Test
+  void importRefusesFewerCpusThanTheFileShows() throws IOException {
+    Assumptions.assumeTrue(Files.isDirectory(REF), "reference dumps not present");
+    Cli c = Cli.run("import", "--proc-interrupts", REF.resolve("q35-ir-4cpu/irqdbg/boot/proc_interrupts").toString(),
+        "--cpus", "2");
+    assertThat(c.rc()).isEqualTo(2);
+    assertThat(c.err()).startsWith("irqlab import: --cpus: expected 4");
+  }
+}
