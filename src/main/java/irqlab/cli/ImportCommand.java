@@ -54,15 +54,20 @@ final class ImportCommand implements Callable<Integer> {
     } catch (ImportException e) {
       throw new Main.BadInput(e.getMessage());
     }
-    if (cpus != null && (cpus < pi.cpus() || cpus > 256)) {
-      throw new Main.BadInput("irqlab import: --cpus: expected " + pi.cpus() + " (the file's CPU columns) to 256"
-          + " (machines above 256 CPUs need x2APIC), got " + cpus);
+    if (cpus != null && cpus < pi.cpus()) {
+      throw new Main.BadInput("irqlab import: --cpus: expected at least " + pi.cpus() + " (the file's CPU columns),"
+          + " got " + cpus);
     }
     String yaml = MachineImport.scenario(pi, ls, cpus == null ? 0 : cpus);
     try {
       ScenarioParser.parse("imported scenario", yaml);
     } catch (ScenarioException e) {
-      throw new IllegalStateException("the imported scenario does not parse: " + e.getMessage(), e);
+      // A machine the file shows but a scenario cannot describe (more CPUs than irqlab models).
+      if (cpus != null && e.keyPath().equals("machine.cpus")) {
+        throw new Main.BadInput("irqlab import: --cpus: " + e.problem());
+      }
+      throw new Main.BadInput(procInterrupts + ":1:1: this machine is not one irqlab can model: " + e.keyPath() + ": "
+          + e.problem());
     }
     spec.commandLine().getOut().print(yaml);
     spec.commandLine().getOut().flush();

@@ -72,7 +72,13 @@ final class PlanCommand implements Callable<Integer> {
     sb.append("Machine: ").append(s.name()).append(", ").append(before.kernel().nrCpus()).append(" CPUs, ")
         .append(when).append("\n\n").append(CapacityPlan.render(before, null));
     if (!added.isEmpty()) {
-      Machine after = run(grown, sd, t, b);
+      Machine after;
+      try {
+        after = run(grown, sd, t, b);
+      } catch (ScenarioException e) {
+        before.close();
+        throw new Main.BadInput("irqlab plan: " + addOf(e.keyPath(), s) + e.problem());
+      }
       if (after == null) {
         before.close();
         return Main.VIOLATION;
@@ -99,6 +105,18 @@ final class PlanCommand implements Callable<Integer> {
           + " reached its " + BudgetOptions.limitName(e) + " budget", BudgetOptions.limitName(e)));
       return null;
     }
+  }
+
+  /** "--add \"TEXT\": key: " for a refusal of an added device's key (devices[N] past the scenario's own). */
+  private String addOf(String keyPath, Scenario s) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(devices|drivers)\\[(\\d+)\\]\\.?(.*)$").matcher(keyPath);
+    if (m.matches()) {
+      int i = Integer.parseInt(m.group(2)) - (m.group(1).equals("devices") ? s.devices().size() : s.drivers().size());
+      if (i >= 0 && i < add.size()) {
+        return "--add \"" + add.get(i) + "\": " + (m.group(3).isEmpty() ? "" : m.group(3) + ": ");
+      }
+    }
+    return "--add: " + keyPath + ": ";
   }
 
   /** What the added device got: its probe's outcome and its interrupts. */
