@@ -290,6 +290,11 @@ public final class MachineImport {
           }
         }
       }
+      d.notes.add(switch (d.type) {
+        case "nvme" -> "managed: the I/O queues' vectors (nvme spreads them with PCI_IRQ_AFFINITY), not nvme0q0's";
+        case "virtio-net" -> "not managed: virtnet_set_affinity gives the queues affinity hints";
+        default -> "not managed (the driver asks for no affinity spreading)";
+      });
       if (!d.irqs.isEmpty()) {
         d.notes.add(0, (d.irqs.size() > 1 ? d.irqs.size() + " irqs, " + d.irqs.get(0) + " to "
             + d.irqs.get(d.irqs.size() - 1) : "irq " + d.irqs.get(0)) + ": " + String.join(", ", d.names));
