@@ -4,9 +4,10 @@ import irqlab.exec.Event;
 
 /**
  * A driver's struct timer_list (kernel/time/timer.c): armed with mod_timer for an expiry in
- * jiffies, it runs its callback on the CPU it was armed on. A run has to end, so a timer whose
- * expiry lies beyond the kernel's timer horizon ({@link Kernel#setTimerHorizon}, the end of the
- * scenario's timeline) is not armed: periodic driver timers stop there.
+ * jiffies, it runs its callback on the CPU it was armed on (or, that CPU gone, on a live one). A
+ * run has to end, so a timer whose expiry lies beyond the kernel's timer horizon ({@link
+ * Kernel#setTimerHorizon}, the end of the scenario's timeline) is not armed: periodic driver
+ * timers stop there.
  */
 public final class KernelTimer {
   private final Kernel k;
@@ -25,9 +26,26 @@ public final class KernelTimer {
     if (at > k.timerHorizon()) {
       return;
     }
-    int cpu = Math.max(k.smpProcessorId(), 0);
-    event = Event.of(k.cpuActor(cpu), callback);
+    arm(Math.max(k.smpProcessorId(), 0), at);
+  }
+
+  private void arm(int cpu, long at) {
+    event = Event.of(k.cpuActor(cpu), () -> expire(cpu));
     k.exec().schedule(event, at);
+  }
+
+  /**
+   * The timer is due on {@code cpu}. A CPU that went offline meanwhile had its timers moved to a
+   * live one (timers_dead_cpu migrates them to the CPU running the teardown; irqlab takes the first
+   * online CPU): the callback runs there, at once.
+   */
+  private void expire(int cpu) {
+    if (!k.cpuOnline(cpu)) {
+      arm(k.onlineMask().firstCpu(), k.exec().now());
+      return;
+    }
+    event = null;
+    callback.run();
   }
 
   /** del_timer: disarms it. */
