@@ -38,6 +38,7 @@ public final class MachineImport {
     final List<Integer> irqs = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
     boolean fromLspciOnly;
+    long maxHwirq = -1;
   }
 
   private MachineImport() {}
@@ -62,6 +63,7 @@ public final class MachineImport {
         d.kind = pc.group(2).equals("MSIX") ? "msix" : "msi";
         d.names.addAll(r.actions());
         d.irqs.add(r.irq());
+        d.maxHwirq = Math.max(d.maxHwirq, r.hwirq());
       } else if (r.chip().endsWith("IO-APIC")) {
         ioapic = true;
         for (String a : r.actions()) {
@@ -158,8 +160,11 @@ public final class MachineImport {
     } else if (n.stream().allMatch(x -> AHCI.matcher(x).matches())) {
       d.type = "ahci";
     } else {
-      skipped.add("irqs " + d.irqs + " (" + d.kind.toUpperCase() + " of " + d.bdf + ") " + String.join(", ", n)
-          + ": names of a driver irqlab does not model; left out");
+      // Another driver: its vectors still count for capacity, so irqlab's generic nic stands in.
+      d.type = "nic";
+      d.notes.add("guess: names of a driver irqlab does not model; irqlab's generic nic stands in with the same"
+          + " number of " + (d.kind.equals("msix") ? "MSI-X" : "MSI") + " vectors, unmanaged (most network"
+          + " drivers set affinity hints), under irqlab's names (ID-TxRx-i)");
     }
   }
 
@@ -225,7 +230,7 @@ public final class MachineImport {
     for (String h : head) {
       y.append("# ").append(h).append('\n');
     }
-    int[] n = new int[4];
+    int[] n = new int[5];
     List<String> drivers = new ArrayList<>();
     List<String> links = new ArrayList<>();
     y.append("devices:\n");
@@ -237,7 +242,8 @@ public final class MachineImport {
         case "nvme" -> "nvme" + n[0]++;
         case "virtio-net" -> "net" + n[1]++;
         case "e1000e" -> "nic" + n[2]++;
-        default -> "sata" + n[3]++;
+        case "ahci" -> "sata" + n[3]++;
+        default -> "dev" + n[4]++;
       };
       StringBuilder keys = new StringBuilder();
       String driverKeys = "";
@@ -280,6 +286,17 @@ public final class MachineImport {
             d.notes.add("ethN-rx-0, ethN-tx-0, ethN: e1000e's three MSI-X vectors");
           }
         }
+        case "nic" -> {
+          int v = d.irqs.size();
+          if (d.kind.equals("msix")) {
+            keys.append(", msix: { table: ").append(Math.max(v, d.maxHwirq + 1)).append(" }");
+          } else {
+            // Multi-MSI comes in powers of two.
+            keys.append(", msi: { vectors: ").append(v == 1 ? 1 : Integer.highestOneBit(v - 1) << 1).append(" }");
+          }
+          keys.append(", queues: ").append(v);
+          driverKeys = ", vectors: { min: " + v + ", max: " + v + ", kind: " + d.kind + " }";
+        }
         default -> {
           long ports = d.names.stream().filter(x -> x.matches("ahci\\d+")).count();
           if (ports > 0) {
@@ -293,6 +310,7 @@ public final class MachineImport {
       d.notes.add(switch (d.type) {
         case "nvme" -> "managed: the I/O queues' vectors (nvme spreads them with PCI_IRQ_AFFINITY), not nvme0q0's";
         case "virtio-net" -> "not managed: virtnet_set_affinity gives the queues affinity hints";
+        case "nic" -> "guess: not managed";
         default -> "not managed (the driver asks for no affinity spreading)";
       });
       if (!d.irqs.isEmpty()) {

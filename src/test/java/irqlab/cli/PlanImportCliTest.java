@@ -111,6 +111,33 @@ class PlanImportCliTest {
     assertThat(Cli.run("import", "--proc-interrupts", f.toString()).err().strip()).isEqualTo(f + ":1:1: not UTF-8 text");
   }
 
+  /**
+   * A device of a driver irqlab does not model keeps its vectors in the plan: the generic nic stands
+   * in with as many, and the run allocates them on the same chip.
+   */
+  @Test
+  void importKeepsTheVectorsOfAnUnknownDriver() throws IOException {
+    Path pi = Files.writeString(tmp.resolve("pi"), """
+                   CPU0       CPU1
+         24:          5          0  PCI-MSIX-0000:3b:00.0   0-edge      i40e-0000:3b:00.0:misc
+         25:          0          7  PCI-MSIX-0000:3b:00.0   1-edge      i40e-eth0-TxRx-0
+         26:          0          7  PCI-MSIX-0000:3b:00.0   2-edge      i40e-eth0-TxRx-1
+         27:          1          0  PCI-MSI-0000:00:05.0   0-edge      somedev
+        LOC:         10         10   Local timer interrupts
+        """);
+    Cli c = Cli.run("import", "--proc-interrupts", pi.toString());
+    assertThat(c.rc()).as(c.err()).isZero();
+    assertThat(c.out()).contains("- { id: dev1, bdf: \"0000:3b:00.0\", type: nic, msix: { table: 3 }, queues: 3 }")
+        .contains("- { device: dev1, vectors: { min: 3, max: 3, kind: msix } }")
+        .contains("- { id: dev0, bdf: \"0000:00:05.0\", type: nic, msi: { vectors: 1 }, queues: 1 }")
+        .contains("guess: names of a driver irqlab does not model");
+    Path yaml = Files.writeString(tmp.resolve("imported.yaml"), c.out());
+    Cli shown = Cli.run("show", yaml.toString(), "--at", "imported", "interrupts");
+    assertThat(shown.rc()).as(shown.err()).isZero();
+    assertThat(shown.out()).containsPattern("(?m)^ 24: .*PCI-MSI-0000:00:05.0   0-edge")
+        .containsPattern("(?m)^ 27: .*PCI-MSIX-0000:3b:00.0   2-edge");
+  }
+
   /** An lspci listing gives an INTx device its address, where the guess would be another slot. */
   @Test
   void importTakesIntxAddressesFromLspci() throws IOException {
