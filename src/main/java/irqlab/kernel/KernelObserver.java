@@ -27,4 +27,7 @@ public interface KernelObserver {
   default void inconsistency(String kind, String what) {}
 
   default void printk(KernelLog.Line line) {}
+
+  /** The kernel raised {@code vector} on {@code cpu} by IPI (a retrigger or a resend). */
+  default void vectorRaised(int cpu, int vector) {}
 }
