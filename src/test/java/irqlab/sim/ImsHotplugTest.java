@@ -156,8 +156,8 @@ class ImsHotplugTest {
 
   @Test
   void exploringTheDefaultFindsNothing() {
-    Exploration.Report pct = Exploration.explore(good, "pct-3", 1, 100, 2, 1, i -> {});
-    Exploration.Report rnd = Exploration.explore(good, "random", 1, 60, 2, 1, i -> {});
+    Exploration.Report pct = ExploreTesting.explore(good, "delay", 1, 100, 2, 1);
+    Exploration.Report rnd = ExploreTesting.explore(good, "random", 1, 60, 2, 1);
     assertThat(pct.failed()).as("%s", pct.firstFailure()).isZero();
     assertThat(rnd.failed()).as("%s", rnd.firstFailure()).isZero();
   }

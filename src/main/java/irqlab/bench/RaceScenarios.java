@@ -1,0 +1,46 @@
+package irqlab.bench;
+
+import irqlab.scenario.Scenario;
+import irqlab.scenario.ScenarioParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Race scenarios written the way users write them (steady traffic for 20-30 ms on several devices
+ * and CPUs, the racy action somewhere in the middle), each with a known-bad variant: the set the
+ * explorer's strategies are measured on, and the 20 ms scenario of {@code bench explore}. Their
+ * correct counterparts are the same files without {@code machine.kernel.variants}.
+ */
+public final class RaceScenarios {
+  /** The scenarios, by file name under irqlab/races/ on the class path. */
+  public static final List<String> NAMES = List.of("msix-move", "msi-move", "msi-offline", "many-moves");
+  /** The steady-traffic scenario {@code bench explore} times: 20 ms of traffic on three devices. */
+  public static final String BENCH = "msi-move";
+
+  private RaceScenarios() {}
+
+  /** The scenario as written, its known-bad variants on. */
+  public static Scenario load(String name) {
+    return ScenarioParser.parse("races/" + name + ".yaml", text(name));
+  }
+
+  /** The same scenario with the correct design: no variants. */
+  public static Scenario loadCorrect(String name) {
+    String t = text(name).replaceAll("(?m)^  kernel:\\n    variants: \\[[^\\]]*\\]\\n", "")
+        .replaceFirst("(?m)^name: race-", "name: ok-");
+    return ScenarioParser.parse("races/" + name + ".yaml (no variants)", t);
+  }
+
+  static String text(String name) {
+    try (InputStream in = RaceScenarios.class.getResourceAsStream("/irqlab/races/" + name + ".yaml")) {
+      if (in == null) {
+        throw new IllegalArgumentException("no race scenario " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
