@@ -40,8 +40,17 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
     this.exec = exec;
   }
 
+  private java.util.function.Consumer<Violation> listener = v -> {};
+
   private void add(String kind, String detail) {
-    violations.add(new Violation(kind, exec.now(), detail));
+    Violation v = new Violation(kind, exec.now(), detail);
+    violations.add(v);
+    listener.accept(v);
+  }
+
+  /** Tells {@code l} of each violation as it is found (traces draw it where it happened). */
+  void setListener(java.util.function.Consumer<Violation> l) {
+    this.listener = l;
   }
 
   public List<Violation> violations() {

@@ -57,6 +57,19 @@ final class TraceRecorder implements StepObserver, MessageObserver, KernelObserv
     this.machine = m;
     m.bus().addObserver(this);
     m.kernel().addObserver(this);
+    m.oracle().setListener(this::found);
+  }
+
+  /** A violation the oracle found now; common_interrupt's complaint is drawn by noIrqHandler. */
+  private void found(Violation v) {
+    if (v.kind().equals(Violation.NO_HANDLER)) {
+      return;
+    }
+    Ev e = violation(v.kind() + ": " + v.detail());
+    Ev last = events.size() >= 2 ? events.get(events.size() - 2) : null;
+    if (last != null && last.message != null && last.step == step) {
+      e.cause = events.size() - 2; // found while its message was delivered
+    }
   }
 
   private Ev add(Actor actor, TraceEvent.Type type, String what) {
@@ -115,7 +128,7 @@ final class TraceRecorder implements StepObserver, MessageObserver, KernelObserv
     Machine.Binding b = binding(requesterId);
     String intended = "";
     IrqDesc expected = null;
-    if (b != null && source >= 0) {
+    if (b != null && b.driver() != null && source >= 0) {
       expected = b.irqOfEntry(source);
       intended = b.name(source) + (expected == null ? "" : " (irq " + expected.irq() + ")");
     }
@@ -194,21 +207,6 @@ final class TraceRecorder implements StepObserver, MessageObserver, KernelObserv
         break;
       }
     }
-  }
-
-  @Override
-  public void useAfterFree(String what, int irq) {
-    violation("use-after-free: " + what + " (irq " + irq + ")");
-  }
-
-  @Override
-  public void sleepingInAtomic(String what, String actor) {
-    violation("sleeping-in-atomic: " + what + " called from atomic context by " + actor);
-  }
-
-  @Override
-  public void inconsistency(String kind, String what) {
-    violation(kind + ": " + what);
   }
 
   private Ev violation(String text) {

@@ -57,13 +57,21 @@ class ImsExploreTest {
   @Test
   void aResetAbortsTheContextOperationInFlight() {
     Runnable[] atPoint = new Runnable[1];
+    irqlab.exec.Actor engine = new irqlab.exec.Actor(1, "acc0-engine", irqlab.exec.Actor.Kind.DEVICE, -1);
     int[] points = new int[1];
     Exec exec = (Exec) Proxy.newProxyInstance(Exec.class.getClassLoader(), new Class<?>[] {Exec.class},
         (p, m, args) -> {
           if (m.getName().equals("point")) {
-            if (++points[0] == 2 && atPoint[0] != null) {
+            // The third point of an operation: after the context cache's lock, before its second access.
+            if (++points[0] == 3 && atPoint[0] != null) {
               atPoint[0].run();
             }
+            return null;
+          }
+          if (m.getName().equals("current")) {
+            return engine;
+          }
+          if (m.getName().equals("traceValue")) {
             return null;
           }
           if (m.getName().equals("exploring")) {

@@ -97,6 +97,9 @@ public final class AcceleratorDevice extends QueueDevice {
   private int[] staging = new int[5];
   private long imsSent;
   private int signallingQueue = -1;
+  private irqlab.exec.Actor signallingActor;
+  /** The queue the command engine works on, when it sends (a resend on unmask or startup). */
+  private int engineQueue = -1;
 
   public AcceleratorDevice(Exec exec, PlatformBus bus, Bdf bdf, String id, int queues, int msixTable,
       Store store, int imsSlots, int cacheEntries, QueueMemory memory) {
@@ -161,8 +164,11 @@ public final class AcceleratorDevice extends QueueDevice {
 
   private void sendIms(long address, int data) {
     imsSent++;
-    if (signallingQueue >= 0) {
-      observer.imsMessage(this, signallingQueue, address, data);
+    // A message is a queue's only when the actor working on that queue sends it: an unmask by a
+    // CPU meanwhile sends another slot's held message.
+    int q = exec.current() == engine ? engineQueue : exec.current() == signallingActor ? signallingQueue : -1;
+    if (q >= 0) {
+      observer.imsMessage(this, q, address, data);
     }
     bus.memoryWrite(requesterId(), address, data);
   }
@@ -179,6 +185,7 @@ public final class AcceleratorDevice extends QueueDevice {
     completedTotal[queue]++;
     workObserver.completed(this, queue);
     signallingQueue = queue;
+    signallingActor = exec.current();
     try {
       if (store == Store.HOST_MEMORY) {
         contexts.complete(queue);
@@ -247,7 +254,7 @@ public final class AcceleratorDevice extends QueueDevice {
     }
     int q = c[2];
     if (store == Store.HOST_MEMORY && contexts.base() != 0 && q >= 0 && q < queueCount) {
-      signallingQueue = q;
+      engineQueue = q;
       try {
         switch (c[1]) {
           case CMD_SET_MSG -> contexts.setMessage(q, c[3], c[4], c[5]);
@@ -262,7 +269,7 @@ public final class AcceleratorDevice extends QueueDevice {
         // reported every submitted command complete; nothing more is done or signalled for it.
         return;
       } finally {
-        signallingQueue = -1;
+        engineQueue = -1;
       }
     }
     done = c[0];

@@ -47,6 +47,13 @@ public final class QueueContexts {
   private static final Aborted ABORTED = new Aborted();
 
   private final QueueMemory mem;
+  /**
+   * The device's context cache serves one request at a time: a completion (which may evict and
+   * write back another queue's context) and a command from the command engine take turns, as the
+   * device's cache controller orders them. Without it the two could interleave access by access,
+   * and a write-back of a stale control word could land after a command's unmask.
+   */
+  private final irqlab.exec.RawSpinLock controller;
   /** Bumped whenever the cached state is dropped (reset, new table): operations begun before abort. */
   private long generation;
   private final int queues;
@@ -75,6 +82,7 @@ public final class QueueContexts {
 
   public QueueContexts(QueueMemory mem, int queues, int cacheEntries, ImsSlotArray.MessagePort port) {
     this.mem = mem;
+    this.controller = new irqlab.exec.RawSpinLock(mem.exec(), "context cache");
     this.queues = queues;
     this.port = port;
     int n = Math.max(1, cacheEntries);
@@ -150,6 +158,15 @@ public final class QueueContexts {
 
   /** One completion on {@code queue}: producer moves on (written through), then the queue signals. */
   public void complete(int queue) {
+    controller.lock();
+    try {
+      completeLocked(queue);
+    } finally {
+      controller.unlock();
+    }
+  }
+
+  private void completeLocked(int queue) {
     long g = generation;
     int e = touch(g, queue);
     cachedProducer[e]++;
@@ -171,7 +188,12 @@ public final class QueueContexts {
 
   /** A new message; the control word is kept. */
   public void setMessage(int queue, int lo, int hi, int data) {
-    setMessage(generation, queue, lo, hi, data);
+    controller.lock();
+    try {
+      setMessage(generation, queue, lo, hi, data);
+    } finally {
+      controller.unlock();
+    }
   }
 
   private void setMessage(long g, int queue, int lo, int hi, int data) {
@@ -188,33 +210,48 @@ public final class QueueContexts {
 
   /** Mask or unmask; an unmask resends when the pointers show waiting work. */
   public void setMasked(int queue, boolean masked) {
-    long g = generation;
-    int ctrl = ctrl(g, queue);
-    writeCtrl(g, queue, masked ? ctrl | CTRL_MASKBIT : ctrl & ~CTRL_MASKBIT);
-    if (!masked) {
-      resendIfPending(g, queue);
+    controller.lock();
+    try {
+      long g = generation;
+      int ctrl = ctrl(g, queue);
+      writeCtrl(g, queue, masked ? ctrl | CTRL_MASKBIT : ctrl & ~CTRL_MASKBIT);
+      if (!masked) {
+        resendIfPending(g, queue);
+      }
+    } finally {
+      controller.unlock();
     }
   }
 
   /** Startup: message, enable and unmask in one, then the same resend check. */
   public void startup(int queue, int lo, int hi, int data) {
-    long g = generation;
-    setMessage(g, queue, lo, hi, data);
-    writeCtrl(g, queue, CTRL_ENABLE);
-    resendIfPending(g, queue);
+    controller.lock();
+    try {
+      long g = generation;
+      setMessage(g, queue, lo, hi, data);
+      writeCtrl(g, queue, CTRL_ENABLE);
+      resendIfPending(g, queue);
+    } finally {
+      controller.unlock();
+    }
   }
 
   /** Teardown: disabled, masked, message cleared, and the context leaves the cache. */
   public void teardown(int queue) {
-    long g = generation;
-    setMessage(g, queue, 0, 0, 0);
-    writeCtrl(g, queue, CTRL_MASKBIT);
-    int e = queueEntry[queue];
-    if (e >= 0) {
-      unlink(e);
-      queueEntry[queue] = -1;
-      entryQueue[e] = -1;
-      used--;
+    controller.lock();
+    try {
+      long g = generation;
+      setMessage(g, queue, 0, 0, 0);
+      writeCtrl(g, queue, CTRL_MASKBIT);
+      int e = queueEntry[queue];
+      if (e >= 0) {
+        unlink(e);
+        queueEntry[queue] = -1;
+        entryQueue[e] = -1;
+        used--;
+      }
+    } finally {
+      controller.unlock();
     }
   }
 

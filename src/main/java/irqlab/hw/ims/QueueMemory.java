@@ -26,6 +26,11 @@ public final class QueueMemory {
     this.exec = exec;
   }
 
+  /** The execution environment its accesses are scheduling points of. */
+  public Exec exec() {
+    return exec;
+  }
+
   /** A zeroed region of {@code bytes}, cache-line aligned; returns its address. */
   public long allocate(long bytes) {
     long at = top;

@@ -72,6 +72,10 @@ final class DelayedActors {
       return;
     }
     release(x);
+    if (count == 0) {
+      lastRes = null; // nobody to release at the next decision
+      return;
+    }
     lastActor = x;
     lastRes = d.resource(x);
     lastUnit = d.unit(x);

@@ -84,6 +84,7 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     String label;
     Resource resource;
     long unit;
+    boolean unitKnown;
     long offset;
     Access access;
     BooleanSupplier ready;
@@ -93,7 +94,12 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     long steps;
     /** Set when the actor arrives at a point or a wait: the next decision is its first about it. */
     boolean fresh;
-    /** Virtual time of the actor's latest step. */
+    /**
+     * When the work in progress was due: its event's time, the raise of the interrupt it takes,
+     * or the moment a wait of it ended. A device's work holds time back from it.
+     */
+    long dueAt;
+    /** Virtual time of the actor's latest step. A CPU's or task's work holds time back from it. */
     long steppedAt;
     /** Enabledness cached for decision {@code epoch}. */
     long epoch = -1;
@@ -238,7 +244,7 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     w.access = access;
     if (resource != null) {
       number(resource);
-      w.unit = resource.unit(offset);
+      w.unitKnown = false; // computed when a strategy asks (most steps never need it)
     }
     w.fresh = true;
     do {
@@ -318,6 +324,7 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     yieldFrom(w);
     w.state = State.RUNNING;
     w.ready = null;
+    w.dueAt = now; // the wait is over: what follows is due now
   }
 
   @Override
@@ -705,6 +712,10 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
 
   private void runWork(Worker w) {
     w.state = State.RUNNING;
+    if (w.actor.kind() == Actor.Kind.CPU) {
+      // If it takes an interrupt, that is the work, due since it was raised.
+      w.dueAt = raisedAt[w.actor.cpu()] != NONE ? raisedAt[w.actor.cpu()] : now;
+    }
     try {
       // A CPU takes a deliverable interrupt before it starts new work.
       if (!tookInterrupt(w)) {
@@ -713,6 +724,7 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
           throw new IllegalStateException("chosen with nothing to do");
         }
         eventsRun++;
+        w.dueAt = e.time();
         e.run();
       }
     } catch (Abort a) {
@@ -888,7 +900,11 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
 
   /**
    * How far time may advance: {@link #MAX_LAG_NS} past the oldest work that could go on now but
-   * waits for its turn. Blocked and sleeping actors do not hold time back, so timeouts fall due.
+   * waits for its turn. A device's work in progress counts from when it was due (hardware is
+   * prompt: a command due in 250 ns is done well within a driver's 1 ms timeout); a CPU's or a
+   * task's from its latest step (kernel code may be preempted, and stretched, step after step:
+   * that is how a window between two writes grows long enough for a device's next completion).
+   * Blocked and sleeping actors do not hold time back, so timeouts fall due.
    */
   private long horizon() {
     if (horizonEpoch == epoch) {
@@ -900,7 +916,7 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
       Worker w = byId[i];
       long since;
       if (w.midWork()) {
-        since = w.steppedAt;
+        since = w.actor.kind() == Actor.Kind.DEVICE ? w.dueAt : w.steppedAt;
       } else if (w.state != State.IDLE) {
         continue;
       } else if (w.actor.kind() == Actor.Kind.CPU && raisedAt[w.actor.cpu()] != NONE) {
@@ -983,7 +999,12 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     if (w.actor.kind() != Actor.Kind.CPU || w.inIrq || cpus == null) {
       return false;
     }
-    return asActor(w, () -> cpus.canTakeInterrupt(w.actor.cpu()));
+    try {
+      return cpus.canTakeInterrupt(w.actor.cpu()); // the CPU's IF and APIC: no model code runs
+    } catch (RuntimeException e) {
+      fail(w.actor, e);
+      return false;
+    }
   }
 
   private boolean ready(Worker w) {
@@ -1141,7 +1162,12 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
 
     @Override
     public long unit(int id) {
-      return byId[id].unit;
+      Worker w = byId[id];
+      if (!w.unitKnown && w.resource != null) {
+        w.unit = w.resource.unit(w.offset);
+        w.unitKnown = true;
+      }
+      return w.unit;
     }
 
     @Override
