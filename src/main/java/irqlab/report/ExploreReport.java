@@ -95,6 +95,7 @@ public final class ExploreReport {
     o.put("failed", r.failed());
     ObjectNode kinds = o.putObject("kinds");
     new TreeMap<>(r.kinds()).forEach(kinds::put);
+    o.put("show", r.keep());
     o.put("steps", r.steps());
     o.put("step_bound", r.stepBound());
     ArrayNode fl = o.putArray("failures");
@@ -148,7 +149,7 @@ public final class ExploreReport {
       }
       Exploration.Report r = new Exploration.Report(req(o, "scenario").asText(), req(o, "strategy").asText(),
           req(o, "seed").asLong(), req(o, "schedules").asInt(), shard, req(o, "explored").asInt(),
-          req(o, "failed").asInt(), Map.copyOf(kinds), List.copyOf(failures), req(o, "steps").asLong(),
+          req(o, "failed").asInt(), Map.copyOf(kinds), List.copyOf(failures), req(o, "show").asInt(), req(o, "steps").asLong(),
           req(o, "step_bound").asLong(), req(o, "stopped_by_time").asBoolean());
       First first = null;
       JsonNode ff = o.get("first_failure");
@@ -218,7 +219,7 @@ public final class ExploreReport {
       byTime |= r.stoppedByTime();
       r.kinds().forEach((k, n) -> kinds.merge(k, n, Integer::sum));
       failures.addAll(r.failures());
-      keep = Math.max(keep, r.failures().size());
+      keep = Math.max(keep, r.keep());
       if (f.first() != null && (firstId == null || ScheduleId.parse(f.first().id()).index() < ScheduleId.parse(firstId).index())) {
         first = f.first();
         firstId = first.id();
@@ -231,7 +232,7 @@ public final class ExploreReport {
       shards += seen[i] ? 1 : 0;
     }
     Exploration.Report m = new Exploration.Report(a.scenario(), a.strategy(), a.seed(), a.schedules(),
-        Exploration.Shard.ALL, explored, failed, Map.copyOf(kinds), List.copyOf(kept), steps, a.stepBound(), byTime);
+        Exploration.Shard.ALL, explored, failed, Map.copyOf(kinds), List.copyOf(kept), keep, steps, a.stepBound(), byTime);
     String note = shards == a.shard().count() ? ""
         : "merged " + shards + " of " + a.shard().count() + " shards: the report covers " + explored + " of "
             + a.schedules() + " schedules";

@@ -148,7 +148,7 @@ public final class Exploration {
    * first {@code explored} of the shard's; {@code failures} are the first failing ones by index.
    */
   public record Report(String scenario, String strategy, long seed, int schedules, Shard shard, int explored,
-      int failed, Map<String, Integer> kinds, List<Outcome> failures, long steps, long stepBound,
+      int failed, Map<String, Integer> kinds, List<Outcome> failures, int keep, long steps, long stepBound,
       boolean stoppedByTime) {
     public Outcome firstFailure() {
       return failures.isEmpty() ? null : failures.get(0);
@@ -264,7 +264,7 @@ public final class Exploration {
 
     synchronized Report report(String scenario, String strategy, Options o, int explored, long bound, boolean byTime) {
       return new Report(scenario, strategy, o.seed(), o.schedules(), o.shard(), explored, failed,
-          Map.copyOf(kinds), List.copyOf(failures.values()), steps, bound, byTime);
+          Map.copyOf(kinds), List.copyOf(failures.values()), keep, steps, bound, byTime);
     }
   }
 

@@ -1,0 +1,69 @@
+package irqlab.bench;
+
+import irqlab.scenario.BuiltinScenarios;
+import irqlab.scenario.Scenario;
+import irqlab.sim.Exploration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How well each strategy finds the known races: for every racy built-in and every scenario of the
+ * race set, each strategy's first failing schedule and failures per 1,000 schedules, and (the
+ * other side of it) the same for the correct designs, where every failure is a false alarm. What
+ * the README's strategy table shows; reproducible with {@code irqlab bench strategies}.
+ */
+public final class StrategyTable {
+  /** The strategies compared, the default first. */
+  public static final List<String> STRATEGIES = List.of("delay", "pos", "random", "pct");
+  /** Built-ins whose variant has a race explore must find (run mode never shows it). */
+  public static final List<String> RACY_BUILTINS =
+      List.of("msix-affinity-race-unmasked", "torn-msi-direct", "torn-msi-offline-direct");
+
+  private StrategyTable() {}
+
+  /** One cell: a strategy on a scenario. {@code first} is -1 when nothing failed. */
+  public record Cell(String scenario, String strategy, int schedules, int failed, int first, double seconds) {
+    public double perThousand() {
+      return failed * 1000.0 / schedules;
+    }
+  }
+
+  /** Explores every racy scenario (and, when {@code correct}, every correct counterpart) with each strategy. */
+  public static List<Cell> run(int schedules, boolean correct, java.util.function.Consumer<Cell> progress) {
+    List<Scenario> racy = new ArrayList<>();
+    for (String b : RACY_BUILTINS) {
+      racy.add(BuiltinScenarios.load(b));
+    }
+    for (String r : RaceScenarios.NAMES) {
+      racy.add(correct ? RaceScenarios.loadCorrect(r) : RaceScenarios.load(r));
+    }
+    if (correct) {
+      racy.set(0, BuiltinScenarios.load("msix-affinity-race"));
+      racy.set(1, BuiltinScenarios.load("torn-msi"));
+      racy.set(2, BuiltinScenarios.load("torn-msi-offline"));
+    }
+    List<Cell> cells = new ArrayList<>();
+    for (Scenario s : racy) {
+      for (String strategy : STRATEGIES) {
+        long t0 = System.nanoTime();
+        Exploration.Report r = Exploration.explore(s, Exploration.Options.of(strategy, 1, schedules).keep(1), i -> {});
+        Cell c = new Cell(s.name(), r.strategy(), r.explored(), r.failed(),
+            r.firstFailure() == null ? -1 : r.firstFailure().id().index(), (System.nanoTime() - t0) / 1e9);
+        cells.add(c);
+        progress.accept(c);
+      }
+    }
+    return cells;
+  }
+
+  /** A cell as a table row. */
+  public static String row(Cell c) {
+    return String.format("| %s | %s | %s | %.0f | %.0f |", c.scenario(), c.strategy(),
+        c.first() < 0 ? "none in " + c.schedules() : Integer.toString(c.first()), c.perThousand(),
+        c.schedules() / c.seconds());
+  }
+
+  public static String header() {
+    return "| scenario | strategy | first failing schedule | failures per 1,000 | schedules/s |\n| --- | --- | ---: | ---: | ---: |";
+  }
+}
