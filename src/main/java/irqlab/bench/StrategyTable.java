@@ -15,9 +15,12 @@ import java.util.List;
 public final class StrategyTable {
   /** The strategies compared, the default first. */
   public static final List<String> STRATEGIES = List.of("delay", "pos", "random", "pct");
-  /** Built-ins whose variant has a race explore must find (run mode never shows it). */
-  public static final List<String> RACY_BUILTINS =
-      List.of("msix-affinity-race-unmasked", "torn-msi-direct", "torn-msi-offline-direct");
+  /** Built-ins with a race explore must find (run mode never shows it), 6.12 as shipped or a variant. */
+  public static final List<String> RACY_BUILTINS = List.of("msix-affinity-race-unmasked", "torn-msi",
+      "torn-msi-direct", "torn-msi-offline", "torn-msi-offline-direct");
+  /** Their correct designs, in the same order (where two racy ones share one). */
+  public static final List<String> CORRECT_BUILTINS = List.of("msix-affinity-race", "torn-msi-detour",
+      "torn-msi-detour", "torn-msi-offline-detour", "torn-msi-offline-detour");
 
   private StrategyTable() {}
 
@@ -31,16 +34,11 @@ public final class StrategyTable {
   /** Explores every racy scenario (and, when {@code correct}, every correct counterpart) with each strategy. */
   public static List<Cell> run(int schedules, boolean correct, java.util.function.Consumer<Cell> progress) {
     List<Scenario> racy = new ArrayList<>();
-    for (String b : RACY_BUILTINS) {
+    for (String b : correct ? new java.util.LinkedHashSet<>(CORRECT_BUILTINS) : RACY_BUILTINS) {
       racy.add(BuiltinScenarios.load(b));
     }
     for (String r : RaceScenarios.NAMES) {
       racy.add(correct ? RaceScenarios.loadCorrect(r) : RaceScenarios.load(r));
-    }
-    if (correct) {
-      racy.set(0, BuiltinScenarios.load("msix-affinity-race"));
-      racy.set(1, BuiltinScenarios.load("torn-msi"));
-      racy.set(2, BuiltinScenarios.load("torn-msi-offline"));
     }
     List<Cell> cells = new ArrayList<>();
     for (Scenario s : racy) {

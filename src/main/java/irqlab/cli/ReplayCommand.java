@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import irqlab.report.RunReport;
 import irqlab.report.TraceView;
+import irqlab.report.html.HtmlReport;
+import irqlab.report.html.RunRecorder;
 import irqlab.scenario.Scenario;
 import irqlab.sim.Exploration;
 import irqlab.sim.explore.ScheduleId;
@@ -40,6 +42,9 @@ final class ReplayCommand implements Callable<Integer> {
   Long maxSteps;
 
   private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  @Option(names = "--html", paramLabel = "FILE",
+      description = "Also write a self-contained HTML report of the replayed schedule's run.")
+  java.nio.file.Path html;
 
   @Override
   public Integer call() throws Exception {
@@ -54,7 +59,20 @@ final class ReplayCommand implements Callable<Integer> {
       throw new Main.BadInput("irqlab replay: --max-steps: expected a number >= 1, got " + maxSteps);
     }
     Scenario s = ScenarioSource.load(scenario);
-    Exploration.Replay rp = Exploration.replay(s, id, maxSteps == null ? 0 : maxSteps, trace || json);
+    RunRecorder[] rec = new RunRecorder[1];
+    Exploration.Replay rp = Exploration.replay(s, id, maxSteps == null ? 0 : maxSteps, trace || json,
+        m -> {
+          if (html != null) {
+            rec[0] = RunRecorder.attach(m);
+          }
+        });
+    if (html != null) {
+      if (rp.result() == null) {
+        throw new Main.BadInput("irqlab replay: --html: schedule " + id + " built no machine, nothing to report");
+      }
+      rec[0].finish(rp.result().endNs());
+      HtmlFile.write("irqlab replay", html, HtmlReport.ofReplay(rp.result(), rec[0], id.toString()));
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       ObjectNode o = MAPPER.createObjectNode();

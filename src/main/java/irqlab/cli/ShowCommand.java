@@ -1,9 +1,12 @@
 package irqlab.cli;
 
+import irqlab.report.DomainsDot;
 import irqlab.report.DomainsView;
+import irqlab.report.TermLayout;
 import irqlab.report.IrqDebugView;
 import irqlab.report.ProcInterrupts;
 import irqlab.report.RemappingView;
+import irqlab.report.RunReport;
 import irqlab.report.VectorsView;
 import irqlab.scenario.Durations;
 import irqlab.scenario.Scenario;
@@ -37,6 +40,17 @@ final class ShowCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "N", description = "Override the scenario's seed.")
   Long seed;
 
+  @Option(names = "--dot", description = "domains and irq NAME: print Graphviz DOT of the hierarchy instead.")
+  boolean dot;
+
+  @Option(names = "--cpus", paramLabel = "LIST", description = "interrupts: the CPU columns, as a cpulist (e.g. 0-7).")
+  String cpus;
+
+  @Option(names = "--width", paramLabel = "N",
+      description = "interrupts: fit N columns (0: no limit; default: $COLUMNS, else no limit); wider tables"
+          + " become a per-irq summary with the busiest CPUs.")
+  Integer width;
+
   @Override
   public Integer call() {
     String scenarioArg = null;
@@ -56,6 +70,13 @@ final class ShowCommand implements Callable<Integer> {
           ? "irqlab show irq: expected an interrupt name such as nic0/msix/0 or an irq number"
           : "irqlab show " + view + ": unexpected argument '" + words.get(i + 1) + "'");
     }
+    if (dot && !view.equals("domains") && !view.equals("irq")) {
+      throw new Main.BadInput("irqlab show " + view + ": --dot: only domains and irq NAME have a DOT form");
+    }
+    if ((cpus != null || width != null) && !view.equals("interrupts")) {
+      throw new Main.BadInput("irqlab show " + view + ": --cpus and --width apply to the interrupts view only");
+    }
+    TermLayout layout = view.equals("interrupts") ? Layouts.of("irqlab show", cpus, width) : TermLayout.DEFAULT;
     Scenario s = ScenarioSource.load(scenarioArg);
     long sd = seed != null ? seed : s.seed();
     Machine m;
@@ -74,16 +95,19 @@ final class ShowCommand implements Callable<Integer> {
     String text;
     try {
       text = switch (view) {
-        case "interrupts" -> ProcInterrupts.render(m);
-        case "domains" -> DomainsView.render(m);
+        case "interrupts" -> ProcInterrupts.render(m, layout);
+        case "domains" -> dot ? DomainsDot.render(m) : DomainsView.render(m);
         case "vectors" -> VectorsView.render(m);
         case "remapping" -> RemappingView.render(m);
-        default -> IrqDebugView.render(m, name);
+        default -> dot ? DomainsDot.renderIrq(m, name) : IrqDebugView.render(m, name);
       };
     } catch (IllegalArgumentException e) {
       throw new Main.BadInput("irqlab show irq: " + e.getMessage());
     }
-    spec.commandLine().getOut().print(text);
+    // Which kernel the view stands for, as a comment line above the Linux-shaped view (DOT's own
+    // comment form for --dot).
+    spec.commandLine().getOut().print((dot ? "// " : "# ") + RunReport.kernelLine(m.kernel().profile().name(),
+        List.copyOf(m.kernel().variants().enabled())) + "\n" + text);
     return 0;
   }
 }

@@ -1,6 +1,8 @@
 package irqlab.cli;
 
 import irqlab.bench.RaceScenarios;
+import irqlab.bench.StrategyTable;
+import irqlab.kernel.Variants;
 import irqlab.scenario.BuiltinScenarios;
 import irqlab.scenario.Scenario;
 import irqlab.sim.Exploration;
@@ -17,9 +19,9 @@ import picocli.CommandLine.Spec;
 
 /** irqlab soak [--schedules N | --time T] [--jobs N] [--strategy S] [--seed N]. */
 @Command(name = "soak",
-    description = "Explore every built-in scenario whose design is correct (no variants), and the correct"
-        + " designs of the explorer's race set, and print per scenario: schedules, steps, failures. Exits 1 when"
-        + " any schedule fails.")
+    description = "Explore every built-in scenario whose design is correct (no known-bad variant, and not one"
+        + " showing a race of 6.12 as shipped), and the correct designs of the explorer's race set, and print per"
+        + " scenario: schedules, steps, failures. Exits 1 when any schedule fails.")
 final class SoakCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -40,12 +42,18 @@ final class SoakCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of every exploration. Default: ${DEFAULT-VALUE}.")
   long seed;
 
-  /** The scenarios a soak explores, in order. */
+  /**
+   * The scenarios a soak explores, in order: every built-in whose design is correct (no variant
+   * but msi-nomask-detour, the detour design, and not one of the built-ins that show a race of
+   * 6.12 as shipped), then the correct designs of the race set.
+   */
   static List<Scenario> scenarios() {
+    java.util.Set<String> racyAsShipped = java.util.Set.copyOf(StrategyTable.RACY_BUILTINS);
     List<Scenario> all = new ArrayList<>();
     for (String name : BuiltinScenarios.names()) {
       Scenario s = BuiltinScenarios.load(name);
-      if (s.machine().variants().isEmpty()) {
+      boolean correctDesign = s.machine().variants().stream().allMatch(v -> v.equals(Variants.MSI_NOMASK_DETOUR));
+      if (correctDesign && !racyAsShipped.contains(name)) {
         all.add(s);
       }
     }

@@ -46,6 +46,7 @@ public final class Kernel {
   private final List<KernelObserver> observers = new ArrayList<>();
   private final KernelLog log;
   private final Variants variants;
+  private final KernelProfile profile;
   private final IrqDescTable descs;
   private final IrqDomains domains;
   private final ChipFlow chipFlow;
@@ -76,8 +77,15 @@ public final class Kernel {
 
   /** A kernel on a platform with (or without) an interrupt remapping unit, see {@link IommuOptions}. */
   public Kernel(Exec exec, List<Cpu> cpus, Variants variants, boolean msixDynamic, IommuOptions iommu) {
+    this(exec, cpus, KernelProfile.defaultProfile(), variants, msixDynamic, iommu);
+  }
+
+  /** A kernel of version {@code profile} (6.12.117 as shipped unless told otherwise). */
+  public Kernel(Exec exec, List<Cpu> cpus, KernelProfile profile, Variants variants, boolean msixDynamic,
+      IommuOptions iommu) {
     this.exec = exec;
     this.cpus = List.copyOf(cpus);
+    this.profile = profile;
     this.variants = variants;
     this.single = new CpuMask[cpus.size()];
     this.possible = CpuMask.first(cpus.size());
@@ -266,6 +274,11 @@ public final class Kernel {
 
   public Variants variants() {
     return variants;
+  }
+
+  /** The kernel version whose behaviours this kernel has (machine.kernel.version). */
+  public KernelProfile profile() {
+    return profile;
   }
 
   public IrqDescTable descs() {

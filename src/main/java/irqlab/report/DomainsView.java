@@ -67,19 +67,9 @@ public final class DomainsView {
     sb.append("  ").append(Fmt.left(label, width + 2))
         .append("mapped ").append(Fmt.right(d.mapped(), 4))
         .append("  flags ").append(Fmt.hex8(d.flags()));
-    if (d == k.vectorDomain().domain()) {
-      sb.append("  x86 vector domain, chip APIC, default domain");
-    }
-    if (k.intelIommu() != null && d == k.intelIommu().irDomain().domain()) {
-      sb.append("  interrupt remapping (").append(k.intelIommu().name()).append("), chip INTEL-IR, MSI parent (IR-)");
-    }
-    if (k.intelIommu() != null && d == k.intelIommu().dmarMsi().domain()) {
-      sb.append("  ").append(k.intelIommu().name()).append("'s fault interrupt, never remapped");
-    }
-    MachineIndex.Owner o = idx.ownerOf(d);
-    if (o != null) {
-      sb.append("  ").append(o.device()).append(" (").append(o.bdf()).append("), MSI domain id ")
-          .append(o.domainId()).append(o.domainId() == 0 ? " (default)" : " (secondary)");
+    String role = role(k, idx, d);
+    if (!role.isEmpty()) {
+      sb.append("  ").append(role);
     }
     sb.append('\n');
     List<IrqDomain> kids = new ArrayList<>();
@@ -93,6 +83,28 @@ public final class DomainsView {
       walk(sb, k, idx, all, kids.get(i), childLead + (last ? "`-- " : "|-- "), childLead + (last ? "    " : "|   "),
           width);
     }
+  }
+
+  /**
+   * What a domain is in this machine: the x86 vector domain, the remapping unit's domain, its
+   * fault interrupt's domain, or a device's per-device MSI domain; "" for anything else.
+   */
+  public static String role(Kernel k, MachineIndex idx, IrqDomain d) {
+    if (d == k.vectorDomain().domain()) {
+      return "x86 vector domain, chip APIC, default domain";
+    }
+    if (k.intelIommu() != null && d == k.intelIommu().irDomain().domain()) {
+      return "interrupt remapping (" + k.intelIommu().name() + "), chip INTEL-IR, MSI parent (IR-)";
+    }
+    if (k.intelIommu() != null && d == k.intelIommu().dmarMsi().domain()) {
+      return k.intelIommu().name() + "'s fault interrupt, never remapped";
+    }
+    MachineIndex.Owner o = idx.ownerOf(d);
+    if (o != null) {
+      return o.device() + " (" + o.bdf() + "), MSI domain id " + o.domainId()
+          + (o.domainId() == 0 ? " (default)" : " (secondary)");
+    }
+    return "";
   }
 
   /**

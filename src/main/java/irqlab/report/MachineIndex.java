@@ -10,14 +10,14 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** Links kernel objects back to the scenario: irq numbers to interrupt names, domains to devices. */
-final class MachineIndex {
+public final class MachineIndex {
   /** The device and MSI domain id (MSI_DEFAULT_DOMAIN 0, MSI_SECONDARY_DOMAIN 1) a domain serves. */
-  record Owner(String device, String bdf, int domainId) {}
+  public record Owner(String device, String bdf, int domainId) {}
 
   private final Map<Integer, String> irqNames = new TreeMap<>();
   private final Map<IrqDomain, Owner> owners = new LinkedHashMap<>();
 
-  MachineIndex(Machine m) {
+  public MachineIndex(Machine m) {
     for (Map.Entry<String, Integer> e : m.interruptNames().entrySet()) {
       irqNames.putIfAbsent(e.getValue(), e.getKey());
     }
@@ -33,7 +33,7 @@ final class MachineIndex {
   }
 
   /** The scenario name of {@code irq} ("nic0/msix/3"), or null. */
-  String nameOf(int irq) {
+  public String nameOf(int irq) {
     return irqNames.get(irq);
   }
 
@@ -41,7 +41,7 @@ final class MachineIndex {
     return irqNames;
   }
 
-  Owner ownerOf(IrqDomain d) {
+  public Owner ownerOf(IrqDomain d) {
     return d == null ? null : owners.get(d);
   }
 
@@ -52,7 +52,7 @@ final class MachineIndex {
   }
 
   /** "irq 24 nic0/msix/0 (nic0-TxRx-0)", as compact as the facts allow. */
-  String describe(IrqDesc d) {
+  public String describe(IrqDesc d) {
     StringBuilder sb = new StringBuilder("irq ").append(d.irq());
     String n = nameOf(d.irq());
     if (n != null) {

@@ -5,6 +5,8 @@ import irqlab.kernel.cpu.CpuMask;
 import irqlab.kernel.irq.IrqChip;
 import irqlab.kernel.irq.IrqDesc;
 import irqlab.sim.Machine;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * /proc/interrupts as Linux 6.12 prints it (kernel/irq/proc.c show_interrupts, then
@@ -39,6 +41,64 @@ public final class ProcInterrupts {
     });
     sb.append(archRows(k, prec));
     return sb.toString();
+  }
+
+  /**
+   * The same with only the selected online CPUs as columns ({@code --cpus}); wider than the
+   * layout's width, a compact summary per interrupt instead (total over all CPUs, how many CPUs
+   * counted it, chip, hwirq-flow and action, then the busiest CPUs).
+   */
+  public static String render(Machine m, TermLayout layout) {
+    Kernel k = m.kernel();
+    if (layout.cpus() == null && layout.width() <= 0) {
+      return render(k);
+    }
+    CpuMask cols = layout.cpus() == null ? k.onlineMask() : k.onlineMask().and(layout.cpus());
+    int prec = prec(nrIrqs(k));
+    StringBuilder sb = new StringBuilder(Fmt.spaces(prec + 8));
+    cols.forEach(c -> sb.append(Fmt.left("CPU" + c, 11)));
+    sb.append('\n');
+    k.descs().forEach(irq -> {
+      IrqDesc d = k.descs().get(irq);
+      if (shown(d)) {
+        StringBuilder r = new StringBuilder(Fmt.right(d.irq(), prec)).append(": ");
+        cols.forEach(c -> r.append(Fmt.right(Fmt.u32(d.count(c)), 10)).append(' '));
+        sb.append(r).append(tail(d, prec)).append('\n');
+      }
+    });
+    String full = sb.toString();
+    return layout.tooWide(full) ? compact(k, layout, prec) : full + archRows(k, prec);
+  }
+
+  private static String compact(Kernel k, TermLayout layout, int prec) {
+    List<String[]> rows = new ArrayList<>();
+    List<long[]> counts = new ArrayList<>();
+    k.descs().forEach(irq -> {
+      IrqDesc d = k.descs().get(irq);
+      if (shown(d)) {
+        long[] v = new long[k.nrCpus()];
+        for (int c = 0; c < v.length; c++) {
+          v[c] = k.cpuOnline(c) ? d.count(c) & 0xffffffffL : 0;
+        }
+        counts.add(v);
+        IrqChip chip = d.data().chip();
+        rows.add(new String[] {d.irq() + ":", Fmt.u32(d.totalCount()), Integer.toString(layout.active(v)),
+          chip == null ? "None" : chip.name() == null ? "-" : chip.name(),
+          (d.data().domain() != null ? Long.toUnsignedString(d.data().hwirq()) : "")
+              + (d.handlerName() != null ? "-" + d.handlerName() : ""),
+          d.action() == null ? "-" : d.action().name()});
+      }
+    });
+    return Table.renderFitting(new String[] {"IRQ", "total", "cpus", "chip", "hwirq-flow", "action"}, rows,
+        new boolean[] {true, true, true, false, false, false}, "busiest (cpu:count)", layout.width(),
+        (i, room) -> layout.busiest(counts.get(i), room))
+        + "  (" + k.onlineMask().cardinality() + " online CPUs; SPU, ERR and MIS are 0)\n";
+  }
+
+  /** Chip, hwirq-flow and action: the part of a row after the per-CPU counts. */
+  private static String tail(IrqDesc d, int prec) {
+    String row = row(null, d, prec, false);
+    return row.substring(0, row.length() - 1);
   }
 
   /**
@@ -88,8 +148,15 @@ public final class ProcInterrupts {
 
   /** One interrupt's row, newline included. */
   public static String row(Kernel k, IrqDesc d, int prec) {
-    StringBuilder sb = new StringBuilder(Fmt.right(d.irq(), prec)).append(": ");
-    k.onlineMask().forEach(c -> sb.append(Fmt.right(Fmt.u32(d.count(c)), 10)).append(' '));
+    return row(k, d, prec, true);
+  }
+
+  private static String row(Kernel k, IrqDesc d, int prec, boolean counts) {
+    StringBuilder sb = new StringBuilder();
+    if (counts) {
+      sb.append(Fmt.right(d.irq(), prec)).append(": ");
+      k.onlineMask().forEach(c -> sb.append(Fmt.right(Fmt.u32(d.count(c)), 10)).append(' '));
+    }
     IrqChip chip = d.data().chip();
     String chipName = chip == null ? "None" : chip.name() == null ? "-" : chip.name();
     sb.append(' ').append(Fmt.right(chipName, 8));

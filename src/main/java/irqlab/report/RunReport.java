@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import irqlab.kernel.KernelLog;
+import irqlab.kernel.KernelProfile;
+import irqlab.kernel.cpu.CpuMask;
 import irqlab.scenario.Durations;
 import irqlab.sim.RunResult;
 import irqlab.sim.Violation;
@@ -29,11 +31,17 @@ public final class RunReport {
   // ------------------------------------------------------------------ text
 
   public static String text(RunResult r) {
+    return text(r, TermLayout.DEFAULT);
+  }
+
+  /** The text report with its per-CPU tables laid out for {@code layout} (CPU selection, width). */
+  public static String text(RunResult r, TermLayout layout) {
     StringBuilder sb = new StringBuilder();
     sb.append("irqlab run: ").append(r.scenario()).append("  seed ").append(r.seed()).append("  ")
         .append(r.cpus()).append(r.cpus() == 1 ? " CPU" : " CPUs").append("  ended at ")
         .append(Durations.format(r.endNs())).append("  ").append(r.events()).append(" events  -> ")
         .append(r.ok() ? "OK" : "FAILED").append('\n');
+    sb.append(kernelLine(r.kernel(), r.variants())).append('\n');
 
     sb.append("\nDevices:\n");
     if (r.devices().isEmpty()) {
@@ -54,11 +62,11 @@ public final class RunReport {
     if (r.irqs().isEmpty()) {
       sb.append("  none\n");
     } else {
-      sb.append(irqTable(r, true));
+      sb.append(irqTable(r, true, layout));
       boolean anySpurious = r.irqs().stream().anyMatch(s -> s.spuriousTotal() != 0);
       if (anySpurious) {
         sb.append("\nSpurious (handler runs no action claimed, IRQ_NONE) per CPU:\n");
-        sb.append(irqTable(r, false));
+        sb.append(irqTable(r, false, layout));
       } else {
         sb.append("  spurious: none (every handler run was claimed)\n");
       }
@@ -98,6 +106,19 @@ public final class RunReport {
     return sb.toString();
   }
 
+  /**
+   * "Kernel: 6.12 (Linux 6.12.117 as shipped)", with "; variants: a, b" when some are on: which
+   * kernel a run or view stands for.
+   */
+  public static String kernelLine(String version, List<String> variants) {
+    KernelProfile p = KernelProfile.named(version);
+    StringBuilder sb = new StringBuilder("Kernel: ").append(p == null ? version : p.describe());
+    if (!variants.isEmpty()) {
+      sb.append("; variants: ").append(String.join(", ", variants));
+    }
+    return sb.toString();
+  }
+
   /** "2ms write ..." lines with their leading times right-aligned to one column. */
   private static List<String> alignTimes(List<String> lines) {
     int w = 0;
@@ -122,12 +143,64 @@ public final class RunReport {
     }
   }
 
-  private static String irqTable(RunResult r, boolean delivered) {
-    boolean columns = r.cpus() <= MAX_CPU_COLUMNS;
+  /** The per-CPU table; wider than the layout's width, the compact summary instead. */
+  private static String irqTable(RunResult r, boolean delivered, TermLayout layout) {
+    String full = columnTable(r, delivered, layout);
+    return layout.tooWide(full) ? compactTable(r, delivered, layout) : full;
+  }
+
+  /**
+   * One row per interrupt: name, irq, action, total, (spurious,) how many CPUs counted it,
+   * (affinity, effective,) then its busiest CPUs as "cpu:count", as many as the width allows.
+   */
+  private static String compactTable(RunResult r, boolean delivered, TermLayout layout) {
+    List<String> head = new ArrayList<>(List.of("name", "irq", "action", "total"));
+    if (delivered) {
+      head.add("spurious");
+    }
+    head.add("cpus");
+    if (delivered) {
+      head.addAll(List.of("affinity", "effective"));
+    }
+    List<String[]> rows = new ArrayList<>();
+    List<long[]> counts = new ArrayList<>();
+    for (RunResult.IrqStat s : r.irqs()) {
+      long[] v = delivered ? s.delivered() : s.spurious();
+      counts.add(v);
+      List<String> row = new ArrayList<>(List.of(s.name(), Integer.toString(s.irq()),
+          s.action().isEmpty() ? "-" : s.action(), Long.toString(delivered ? s.deliveredTotal() : s.spuriousTotal())));
+      if (delivered) {
+        row.add(Long.toString(s.spuriousTotal()));
+      }
+      row.add(Integer.toString(layout.active(v)));
+      if (delivered) {
+        row.add(s.affinity().isEmpty() ? "-" : s.affinity());
+        row.add(s.effective().isEmpty() ? "-" : s.effective());
+      }
+      rows.add(row.toArray(String[]::new));
+    }
+    boolean[] right = new boolean[head.size()];
+    for (int i = 0; i < head.size(); i++) {
+      String h = head.get(i);
+      right[i] = h.equals("irq") || h.equals("total") || h.equals("spurious") || h.equals("cpus");
+    }
+    return Table.renderFitting(head.toArray(String[]::new), rows, right, "busiest (cpu:count)",
+        layout.width(), (i, room) -> layout.busiest(counts.get(i), room));
+  }
+
+  private static String columnTable(RunResult r, boolean delivered, TermLayout layout) {
+    boolean selected = layout.cpus() != null;
+    boolean columns = selected || r.cpus() <= MAX_CPU_COLUMNS;
+    boolean others = selected && layout.cpus().and(CpuMask.first(r.cpus())).cardinality() < r.cpus();
     List<String> head = new ArrayList<>(List.of("name", "irq", "action"));
     if (columns) {
       for (int c = 0; c < r.cpus(); c++) {
-        head.add("CPU" + c);
+        if (layout.shows(c)) {
+          head.add("CPU" + c);
+        }
+      }
+      if (others) {
+        head.add("other-CPUs");
       }
     } else {
       head.add("per-CPU (cpu:count)");
@@ -142,8 +215,17 @@ public final class RunReport {
       List<String> row = new ArrayList<>(List.of(s.name(), Integer.toString(s.irq()),
           s.action().isEmpty() ? "-" : s.action()));
       if (columns) {
+        long rest = 0;
         for (int c = 0; c < r.cpus(); c++) {
-          row.add(Long.toString(c < v.length ? v[c] : 0));
+          long n = c < v.length ? v[c] : 0;
+          if (layout.shows(c)) {
+            row.add(Long.toString(n));
+          } else {
+            rest += n;
+          }
+        }
+        if (others) {
+          row.add(Long.toString(rest));
         }
       } else {
         List<String> nz = new ArrayList<>();
@@ -165,7 +247,8 @@ public final class RunReport {
     boolean[] right = new boolean[head.size()];
     for (int i = 1; i < head.size(); i++) {
       String h = head.get(i);
-      right[i] = h.equals("irq") || h.startsWith("CPU") || h.equals("total") || h.equals("spurious");
+      right[i] = h.equals("irq") || h.startsWith("CPU") || h.equals("other-CPUs") || h.equals("total")
+          || h.equals("spurious");
     }
     return Table.render(head.toArray(String[]::new), rows, right);
   }
@@ -228,6 +311,9 @@ public final class RunReport {
     o.put("scenario", r.scenario());
     o.put("seed", r.seed());
     o.put("cpus", r.cpus());
+    o.put("kernel", r.kernel());
+    ArrayNode variants = o.putArray("variants");
+    r.variants().forEach(variants::add);
     o.put("end_ns", r.endNs());
     o.put("events", r.events());
     ArrayNode irqs = o.putArray("irqs");

@@ -28,7 +28,8 @@ public record Expectations(
           "vector-accounting",
           "spoofed-msi",
           "lock-inversion",
-          "misrouted");
+          "misrouted",
+          "affinity-mismatch");
 
   /** A bound on a counter of {@code subject}, and where the file states it. */
   public record Count(String subject, Comparison comparison, Loc loc) {}

@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The machine: CPU count, interrupt remapping and kernel design variants. The extra {@link Loc}s
+ * The machine: CPU count, interrupt remapping, the kernel version (a named profile, default 6.12)
+ * and kernel design variants. The extra {@link Loc}s
  * let later stages (the kernel knows which variants exist) point at the offending key; a key that
  * was left out carries the location of the {@code machine} mapping.
  */
@@ -21,9 +22,13 @@ public record MachineSpec(
     Map<String, Loc> variantLocs,
     Loc msixDynamicLoc,
     boolean allowUnsafeInterrupts,
-    Loc allowUnsafeInterruptsLoc) {
+    Loc allowUnsafeInterruptsLoc,
+    String kernelVersion,
+    Loc kernelVersionLoc) {
 
   public static final List<String> REMAPPINGS = List.of("none", "intel");
+  /** machine.kernel.version when the key is left out: 6.12.117 as shipped. */
+  public static final String DEFAULT_KERNEL_VERSION = "6.12";
 
   public MachineSpec {
     variants = List.copyOf(variants);
@@ -35,6 +40,14 @@ public record MachineSpec(
       Loc cpusLoc, Loc remappingLoc, Map<String, Loc> variantLocs, Loc msixDynamicLoc) {
     this(cpus, remapping, variants, msixDynamic, loc, cpusLoc, remappingLoc, variantLocs, msixDynamicLoc,
         false, loc);
+  }
+
+  /** The spec with the default kernel version (located at the machine). */
+  public MachineSpec(int cpus, String remapping, List<String> variants, boolean msixDynamic, Loc loc,
+      Loc cpusLoc, Loc remappingLoc, Map<String, Loc> variantLocs, Loc msixDynamicLoc,
+      boolean allowUnsafeInterrupts, Loc allowUnsafeInterruptsLoc) {
+    this(cpus, remapping, variants, msixDynamic, loc, cpusLoc, remappingLoc, variantLocs, msixDynamicLoc,
+        allowUnsafeInterrupts, allowUnsafeInterruptsLoc, DEFAULT_KERNEL_VERSION, loc);
   }
 
   public boolean remappingEnabled() {

@@ -1,5 +1,6 @@
 package irqlab.scenario;
 
+import irqlab.kernel.KernelProfile;
 import irqlab.kernel.cpu.CpuMask;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -87,10 +88,22 @@ final class ScenarioReader {
 
     List<String> variants = new ArrayList<>();
     Map<String, Loc> variantLocs = new LinkedHashMap<>();
+    String version = MachineSpec.DEFAULT_KERNEL_VERSION;
+    Loc versionLoc = m.loc();
     YamlNode k = m.get("kernel");
     if (k != null) {
-      YamlMap kernel = k.asMap("a mapping with 'variants'");
-      kernel.allowOnly("variants");
+      YamlMap kernel = k.asMap("a mapping with 'version' and/or 'variants'");
+      kernel.allowOnly("version", "variants");
+      YamlNode vn = kernel.get("version");
+      if (vn != null) {
+        // Read as text: 6.10 is a version, not the number 6.1.
+        version = vn.string("a kernel version");
+        versionLoc = vn.loc();
+        if (KernelProfile.named(version) == null) {
+          throw vn.error("unknown kernel version " + YamlScalar.quote(version) + "; expected one of: "
+              + KernelProfile.knownNames());
+        }
+      }
       YamlNode vs = kernel.get("variants");
       if (vs != null) {
         for (YamlNode v : vs.asList("a list of variant names").items()) {
@@ -136,7 +149,9 @@ final class ScenarioReader {
         variantLocs,
         msixDynamicLoc,
         allowUnsafe,
-        allowUnsafeLoc);
+        allowUnsafeLoc,
+        version,
+        versionLoc);
   }
 
   private List<DeviceSpec> devices(YamlNode node) {

@@ -283,10 +283,15 @@ public final class Exploration {
 
   /** One schedule: build, run to quiescence, judge. Throws Judged on a bad outcome. */
   static void runSchedule(Scenario scenario, ExploreRuntime rt, Machine[] out) {
+    runSchedule(scenario, rt, out, m -> {});
+  }
+
+  static void runSchedule(Scenario scenario, ExploreRuntime rt, Machine[] out, java.util.function.Consumer<Machine> beforeRun) {
     Machine m = Machine.build(scenario, rt);
     if (out != null) {
       out[0] = m;
     }
+    beforeRun.accept(m);
     rt.runToQuiescence();
     m.checkQuiescent();
     judge(m);
@@ -385,6 +390,12 @@ public final class Exploration {
    * its trace.
    */
   public static Replay replay(Scenario scenario, ScheduleId id, long maxSteps, boolean trace) {
+    return replay(scenario, id, maxSteps, trace, m -> {});
+  }
+
+  /** The same, telling {@code beforeRun} the built machine first (for passive report observers). */
+  public static Replay replay(Scenario scenario, ScheduleId id, long maxSteps, boolean trace,
+      java.util.function.Consumer<Machine> beforeRun) {
     Machine[] m = new Machine[1];
     TraceRecorder[] rec = new TraceRecorder[1];
     long bound = maxSteps > 0 ? maxSteps : stepBound(scenario);
@@ -397,6 +408,7 @@ public final class Exploration {
       if (rec[0] != null) {
         rec[0].watch(mm);
       }
+      beforeRun.accept(mm);
       rt.runToQuiescence();
       mm.checkQuiescent();
       judge(mm);

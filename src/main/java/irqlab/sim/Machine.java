@@ -10,6 +10,7 @@ import irqlab.hw.pci.MsiShape;
 import irqlab.hw.cpu.Cpu;
 import irqlab.kernel.Kernel;
 import irqlab.kernel.KernelException;
+import irqlab.kernel.KernelProfile;
 import irqlab.kernel.Variants;
 import irqlab.kernel.drivers.NicDriver;
 import irqlab.kernel.drivers.VfioPciDriver;
@@ -87,7 +88,8 @@ public final class Machine {
       cpus.add(new Cpu(i, i));
     }
     this.bus = new PlatformBus(exec, cpus);
-    this.kernel = new Kernel(exec, cpus, new Variants(scenario.machine().variants()), scenario.machine().msixDynamic(),
+    this.kernel = new Kernel(exec, cpus, KernelProfile.named(scenario.machine().kernelVersion()),
+        new Variants(scenario.machine().variants()), scenario.machine().msixDynamic(),
         IommuPlatform.build(scenario.machine(), exec, bus));
     this.oracle = new Oracle(exec);
     kernel.addObserver(oracle);
@@ -135,8 +137,42 @@ public final class Machine {
     return m;
   }
 
+  /**
+   * The boot-time probe order: each driver, as it registers, binds the devices it matches in PCI
+   * bus order, domain, bus and devfn ascending (driver_attach walks the bus's device list, which
+   * PCI enumeration built in that order), and irq numbers follow. Different drivers go in the
+   * order they register, which for built-in drivers is the kernel's link order; irqlab's drivers
+   * have none, so a driver registers where its first entry in {@code drivers:} stands. Devices
+   * without a driver follow, unprobed. Returns device ids.
+   */
+  static List<String> probeOrder(Scenario s) {
+    List<String> driverOrder = new ArrayList<>();
+    for (DriverSpec d : s.drivers()) {
+      String drv = driverName(s, d);
+      if (!driverOrder.contains(drv)) {
+        driverOrder.add(drv);
+      }
+    }
+    List<DeviceSpec> devices = new ArrayList<>(s.devices());
+    java.util.Comparator<DeviceSpec> byDriver = java.util.Comparator.comparingInt(d -> s.driverFor(d.id())
+        .map(drv -> driverOrder.indexOf(driverName(s, drv))).orElse(driverOrder.size()));
+    java.util.Comparator<DeviceSpec> byBus = java.util.Comparator.comparing(d -> Bdf.parse(d.bdf()),
+        java.util.Comparator.comparingInt(Bdf::domain).thenComparingInt(Bdf::bus)
+            .thenComparingInt(b -> b.requesterId() & 0xff));
+    devices.sort(byDriver.thenComparing(byBus));
+    List<String> ids = new ArrayList<>();
+    devices.forEach(d -> ids.add(d.id()));
+    return ids;
+  }
+
+  /** A driver's name: the scenario's, or the device type's own driver. */
+  private static String driverName(Scenario s, DriverSpec d) {
+    return d.driver() != null ? d.driver() : s.device(d.device()).map(DeviceSpec::type).orElse("");
+  }
+
   private void queueTimeline() {
-    for (Binding b : bindings.values()) {
+    for (String id : probeOrder(scenario)) {
+      Binding b = bindings.get(id);
       if (accelerators.hasDriver(b.id())) {
         at(0, () -> {
           try {
@@ -144,6 +180,7 @@ public final class Machine {
           } catch (KernelException e) {
             log(0, "probe " + b.id() + ": FAILED: " + e.errno().name() + " (" + e.errno().strerror() + ")");
           }
+          oracle.checkAgreement(kernel);
         });
       }
       if (b.driver() != null) {
@@ -155,6 +192,7 @@ public final class Machine {
           } catch (KernelException e) {
             log(0, "probe " + b.id() + ": FAILED: " + e.errno().name() + " (" + e.errno().strerror() + ")");
           }
+          oracle.checkAgreement(kernel);
         });
       }
     }
@@ -252,6 +290,7 @@ public final class Machine {
     } catch (KernelException ex) {
       log(t, what + ": FAILED: " + ex.errno().name() + " (" + ex.errno().strerror() + ")");
     }
+    oracle.checkAgreement(kernel);
   }
 
   private String performAction(Action a) {
@@ -404,7 +443,23 @@ public final class Machine {
   }
 
   private void log(long t, String line) {
-    actionLog.add(Durations.format(t) + " " + line);
+    String entry = Durations.format(t) + " " + line;
+    actionLog.add(entry);
+    for (int i = 0; i < actionWatches.size(); i++) {
+      actionWatches.get(i).logged(t, entry);
+    }
+  }
+
+  /** Told of each action-log line as it is written, after the action ran (reports watch this). */
+  public interface ActionWatch {
+    void logged(long timeNs, String entry);
+  }
+
+  private final List<ActionWatch> actionWatches = new ArrayList<>(0);
+
+  /** Adds a passive watcher of the action log; it must not change the machine. */
+  public void addActionWatch(ActionWatch w) {
+    actionWatches.add(w);
   }
 
   /** The oracle's checks once nothing is left to run. */

@@ -16,9 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Judges a run: watches hardware messages, device work and the kernel's reports, and at
- * quiescence checks that no completed work was left without a handler run or anything pending,
- * and that the vector matrix agrees with the installed vectors.
+ * Judges a run: watches hardware messages, device work and the kernel's reports; after each
+ * timeline action and at quiescence checks that every started line's effective affinity, vector
+ * and device message agree; and at quiescence that no completed work was left without a handler
+ * run or anything pending, and that the vector matrix agrees with the installed vectors.
  */
 public final class Oracle implements KernelObserver, WorkObserver, MessageObserver {
   private final Exec exec;
@@ -33,6 +34,7 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
   private Machine.Binding[] byRequester = new Machine.Binding[0];
   /** Per line, the first of its messages that went astray and was not made good yet. */
   private final java.util.Map<IrqDesc, Violation> misrouted = new java.util.LinkedHashMap<>();
+  private final java.util.Set<String> reportedMismatches = new java.util.HashSet<>();
   /** Completions a device could not signal at all (MSI-X and MSI off), per device, per queue. */
   private final java.util.Map<QueueDevice, long[]> notSignalled = new java.util.IdentityHashMap<>();
 
@@ -248,6 +250,20 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
       }
     }
     checkVectorAccounting(k);
+    checkAgreement(k);
+  }
+
+  /**
+   * The agreement invariant (effective affinity, vector target and device message name the same
+   * CPU and vector on every started line with no move in flight), checked after each timeline
+   * action and at quiescence in both runtimes. A disagreement is reported once.
+   */
+  public void checkAgreement(Kernel k) {
+    for (String problem : AffinityAgreement.check(k)) {
+      if (reportedMismatches.add(problem)) {
+        add(Violation.AFFINITY_MISMATCH, problem);
+      }
+    }
   }
 
   private static boolean irrPending(Kernel k, IrqDesc desc) {

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * What a run produced: per-interrupt and per-device counts, the action log, the kernel log, the
- * oracle's violations and the expectations that failed. Everything in it is deterministic for a
- * scenario and seed.
+ * oracle's violations and the expectations that failed, and the kernel version and variants it
+ * ran. Everything in it is deterministic for a scenario and seed.
  */
 public record RunResult(
     String scenario,
@@ -19,7 +19,17 @@ public record RunResult(
     List<String> actions,
     List<KernelLog.Line> dmesg,
     List<Violation> violations,
-    List<String> failedExpectations) {
+    List<String> failedExpectations,
+    String kernel,
+    List<String> variants) {
+
+  /** A result of the default kernel (6.12) without variants. */
+  public RunResult(String scenario, long seed, int cpus, long endNs, long events, List<IrqStat> irqs,
+      List<DeviceStat> devices, List<String> actions, List<KernelLog.Line> dmesg, List<Violation> violations,
+      List<String> failedExpectations) {
+    this(scenario, seed, cpus, endNs, events, irqs, devices, actions, dmesg, violations, failedExpectations,
+        irqlab.kernel.KernelProfile.defaultProfile().name(), List.of());
+  }
 
   /** One interrupt's counts per CPU: handler invocations (kstat) and those no action claimed. */
   public record IrqStat(String name, int irq, String action, long[] delivered, long[] spurious,

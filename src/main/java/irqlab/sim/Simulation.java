@@ -18,7 +18,16 @@ public final class Simulation {
 
   /** Runs {@code scenario} to quiescence and judges it. */
   public static RunResult run(Scenario scenario, long seed) {
+    return run(scenario, seed, m -> {});
+  }
+
+  /**
+   * The same, telling {@code beforeRun} the built machine before anything runs, so that a report
+   * can attach passive observers (kernel observers, action watches) that change no result.
+   */
+  public static RunResult run(Scenario scenario, long seed, java.util.function.Consumer<Machine> beforeRun) {
     Machine m = build(scenario, seed);
+    beforeRun.accept(m);
     RunRuntime rt = (RunRuntime) m.exec();
     try {
       rt.runToQuiescence();
@@ -97,6 +106,7 @@ public final class Simulation {
     List<String> failed = new ArrayList<>(Expect.evaluate(m.scenario().expect(), violations, irqs));
     failed.addAll(ExpectState.evaluate(m));
     return new RunResult(m.scenario().name(), seed, n, m.exec().now(), events, irqs, devices,
-        m.actionLog(), m.kernel().log().lines(), violations, failed);
+        m.actionLog(), m.kernel().log().lines(), violations, failed, m.kernel().profile().name(),
+        List.copyOf(m.kernel().variants().enabled()));
   }
 }

@@ -9,6 +9,11 @@ public record Violation(String kind, long timeNs, String detail) {
   public static final String VECTOR_ACCOUNTING = "vector-accounting";
   public static final String STORM = "storm";
   public static final String MISROUTED = "misrouted";
+  /**
+   * A started line with no move in flight whose effective affinity, vector target and device
+   * message disagree (see AffinityAgreement).
+   */
+  public static final String AFFINITY_MISMATCH = "affinity-mismatch";
   /** A device's write the kernel never set up reached a CPU as an interrupt (spoof-msi). */
   public static final String SPOOFED_MSI = "spoofed-msi";
 

@@ -91,6 +91,41 @@ class CliTest {
   }
 
   @Test
+  void unknownKernelVersionIsBadInputListingTheKnownOnes() throws IOException {
+    Path p = write("k.yaml", """
+        name: k
+        machine:
+          cpus: 2
+          kernel: { version: "5.4" }
+        """);
+    Cli c = Cli.run("run", p.toString());
+    assertThat(c.rc()).isEqualTo(2);
+    assertThat(c.out()).isEmpty();
+    assertThat(c.err().strip()).isEqualTo(p + ":4:22: machine.kernel.version: unknown kernel version '5.4';"
+        + " expected one of: 6.12, 6.16, 6.6");
+  }
+
+  @Test
+  void runAndShowPrintTheKernelProfile() throws IOException {
+    Path p = write("k616.yaml", """
+        name: k616
+        machine:
+          cpus: 2
+          kernel: { version: "6.16", variants: [msi-nomask-detour] }
+        """);
+    Cli run = Cli.run("run", p.toString());
+    assertThat(run.rc()).isZero();
+    assertThat(run.out().lines().skip(1).findFirst().orElseThrow()).isEqualTo("Kernel: 6.16 (6.12.117 with v6.16's"
+        + " managed-interrupt disable depth: 788019eb559f, 2b32fc8ff08d); variants: msi-nomask-detour");
+    Cli json = Cli.run("run", p.toString(), "--json");
+    assertThat(json.out()).contains("\"kernel\": \"6.16\",\n  \"variants\": [\"msi-nomask-detour\"],");
+    Cli show = Cli.run("show", p.toString(), "vectors");
+    assertThat(show.out()).startsWith("# Kernel: 6.16 (");
+    assertThat(Cli.run("run", "nic-basic").out().lines().skip(1).findFirst().orElseThrow())
+        .isEqualTo("Kernel: 6.12 (Linux 6.12.117 as shipped)");
+  }
+
+  @Test
   void missingScenarioAndBadOptionsAreBadInput() {
     assertThat(Cli.run("run", "no-such-file.yaml").rc()).isEqualTo(2);
     assertThat(Cli.run("run", "--seed", "x").rc()).isEqualTo(2);
@@ -114,8 +149,10 @@ class CliTest {
     Cli c = Cli.run("show", "nic-basic", "interrupts");
     assertThat(c.rc()).isZero();
     String[] lines = c.out().split("\n");
-    assertThat(lines[0]).isEqualTo("           CPU0       CPU1       CPU2       CPU3       ");
-    assertThat(lines[1]).matches(" 24: +\\d+ +0 +0 +0  PCI-MSIX-0000:00:03.0   0-edge      nic0-TxRx-0");
+    // The kernel the view stands for, then /proc/interrupts as Linux prints it.
+    assertThat(lines[0]).isEqualTo("# Kernel: 6.12 (Linux 6.12.117 as shipped)");
+    assertThat(lines[1]).isEqualTo("           CPU0       CPU1       CPU2       CPU3       ");
+    assertThat(lines[2]).matches(" 24: +\\d+ +0 +0 +0  PCI-MSIX-0000:00:03.0   0-edge      nic0-TxRx-0");
   }
 
   @Test

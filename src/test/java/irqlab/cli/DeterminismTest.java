@@ -44,9 +44,14 @@ class DeterminismTest {
     assertThat(explore).isEqualTo(Cli.run("explore", "msix-affinity-race-unmasked", "--schedules", "40").out());
   }
 
-  private static String runJvm(String... args) throws IOException, InterruptedException {
+  static String runJvm(String... args) throws IOException, InterruptedException {
+    return runJvm(Path.of(System.getProperty("java.home"), "bin", "java"), args);
+  }
+
+  /** Runs irqlab's main in a fresh JVM ({@code java}) and returns what it printed. */
+  static String runJvm(Path java, String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add(java.toString());
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("irqlab.cli.Main");

@@ -10,7 +10,8 @@ class ShowRemappingTest {
   void showRemappingPrintsTheTranslationTable() {
     Cli c = Cli.run("show", "ir-spoof", "remapping");
     assertThat(c.rc()).isZero();
-    assertThat(c.out()).startsWith("==> /sys/kernel/debug/iommu/intel/ir_translation_struct <==\n"
+    assertThat(c.out()).startsWith("# Kernel: 6.12 (Linux 6.12.117 as shipped)\n"
+        + "==> /sys/kernel/debug/iommu/intel/ir_translation_struct <==\n"
         + "Remapped Interrupt supported on IOMMU: dmar0\n IR table address:1b00000\n")
         .contains(" 2     00:04.0 00000100 21  0000000000040020\t0000010000210009\n")
         .contains("  blocked:    3 (0x22 entry not present: 1, 0x25 compatibility blocked: 1,"
@@ -21,7 +22,7 @@ class ShowRemappingTest {
   void withoutRemappingTheViewSaysSo() {
     Cli c = Cli.run("show", "nic-basic", "remapping");
     assertThat(c.rc()).isZero();
-    assertThat(c.out()).startsWith("no interrupt remapping on this machine");
+    assertThat(c.out()).startsWith("# Kernel: 6.12 (Linux 6.12.117 as shipped)\nno interrupt remapping on this machine");
   }
 
   @Test

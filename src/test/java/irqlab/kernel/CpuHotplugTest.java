@@ -95,14 +95,47 @@ class CpuHotplugTest {
     assertThat(d.count(1)).isEqualTo(1);
   }
 
-  @Test
-  void aLazilyPendingInterruptIsResentWhenTheLineStartsAgain() {
-    r = new HotplugRig(MIXED);
-    int irq = r.irq("nic0/msix/1");
-    IrqDesc d = r.desc("nic0/msix/1");
+  /** The driver disables {@code name}, then its queue completes work: masked, IRQS_PENDING. */
+  private int disableWithWorkPending(String name) {
+    int irq = r.irq(name);
     r.onTask(() -> r.k.manage().disableIrq(irq));
-    r.complete("nic0", 1); // lazy disable: masked, IRQS_PENDING
-    assertThat(d.istate(IrqsState.PENDING)).isTrue();
+    r.complete("nic0", Integer.parseInt(name.substring(name.lastIndexOf('/') + 1)));
+    assertThat(r.desc(name).istate(IrqsState.PENDING)).isTrue();
+    return irq;
+  }
+
+  /**
+   * 6.12: irq_shutdown sets depth 1 (kernel/irq/chip.c irq_shutdown), and the returning CPU calls
+   * irq_startup (kernel/irq/cpuhotplug.c irq_restore_affinity_of_irq), which sets depth 0, starts
+   * the line and resends what the lazy disable held: the driver's disable is gone, and its
+   * enable_irq finds depth 0 (kernel/irq/manage.c __enable_irq: "Unbalanced enable").
+   */
+  @Test
+  void onlineUndoesTheDriversDisableAndResendsWhatItHeld() {
+    r = new HotplugRig(MIXED);
+    int irq = disableWithWorkPending("nic0/msix/1");
+    IrqDesc d = r.desc("nic0/msix/1");
+    r.cpuDown(1);
+    assertThat(d.depth()).isEqualTo(1);
+    assertThat(d.data().is(IrqdState.MANAGED_SHUTDOWN)).isTrue();
+    r.cpuUp(1);
+    assertThat(d.depth()).isZero();
+    assertThat(d.data().is(IrqdState.IRQ_STARTED)).isTrue();
+    assertThat(d.data().is(IrqdState.MANAGED_SHUTDOWN | IrqdState.IRQ_DISABLED)).isFalse();
+    assertThat(d.istate(IrqsState.PENDING)).isFalse();
+    assertThat(r.dev("nic0").outstanding(1)).isZero();
+    assertThat(r.delivered("nic0/msix/1")).isEqualTo(1);
+    r.onTask(() -> r.k.manage().enableIrq(irq));
+    assertThat(r.log()).contains("Unbalanced enable for IRQ " + irq);
+    assertThat(d.depth()).isZero();
+  }
+
+  /** The same under the 6.16 profile (788019eb559f): the disable survives, enable_irq resends. */
+  @Test
+  void aLazilyPendingInterruptIsResentWhenTheLineStartsAgainOn616() {
+    r = new HotplugRig(MIXED.replace("machine: { cpus: 4 }", "machine: { cpus: 4, kernel: { version: \"6.16\" } }"));
+    int irq = disableWithWorkPending("nic0/msix/1");
+    IrqDesc d = r.desc("nic0/msix/1");
     r.cpuDown(1);
     assertThat(d.depth()).isEqualTo(2);
     r.cpuUp(1);
@@ -113,6 +146,7 @@ class CpuHotplugTest {
     assertThat(d.istate(IrqsState.PENDING)).isFalse();
     assertThat(r.dev("nic0").outstanding(1)).isZero();
     assertThat(r.delivered("nic0/msix/1")).isEqualTo(1);
+    assertThat(r.log()).noneMatch(l -> l.startsWith("Unbalanced enable"));
   }
 
   @Test

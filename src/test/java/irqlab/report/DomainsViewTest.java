@@ -48,8 +48,8 @@ class DomainsViewTest {
   void filesAreNamedAsDebugfsNamesThem() {
     Machine m = Ref.machineAt("3ms");
     Map<String, String> files = DomainsView.files(m.kernel());
-    assertThat(files.keySet()).containsExactly("PCI-MSIX-0000:00:02.0-12", "PCI-MSIX-0000:00:03.0-12",
-        "PCI-MSIX-0000:00:1f.2-12", "VECTOR", "default");
+    assertThat(files.keySet()).containsExactly("PCI-MSI-0000:00:1f.2-11", "PCI-MSIX-0000:00:02.0-12",
+        "PCI-MSIX-0000:00:03.0-12", "VECTOR", "default");
     assertThat(files.get("default")).isEqualTo(files.get("VECTOR"));
   }
 
@@ -58,7 +58,7 @@ class DomainsViewTest {
     Machine m = Ref.machineAt("3ms");
     List<String> tree = Ref.lines(DomainsView.tree(m));
     assertThat(tree.get(1)).startsWith("  VECTOR ").contains("mapped    7").contains("flags 0x00000103");
-    assertThat(tree.get(2)).startsWith("  |-- PCI-MSIX-0000:00:1f.2-12 ").contains("ahci (0000:00:1f.2)");
+    assertThat(tree.get(2)).startsWith("  |-- PCI-MSI-0000:00:1f.2-11 ").contains("ahci (0000:00:1f.2)");
     assertThat(tree.get(3)).startsWith("  |-- PCI-MSIX-0000:00:02.0-12 ").contains("mapped    4")
         .contains("nvme0 (0000:00:02.0), MSI domain id 0 (default)");
     assertThat(tree.get(4)).startsWith("  `-- PCI-MSIX-0000:00:03.0-12 ").contains("mapped    2");

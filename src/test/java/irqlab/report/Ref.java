@@ -27,8 +27,10 @@ final class Ref {
   static final Path ROOT = Path.of("/work/shared/reference/linux-6.12");
   static final String NOIR = "q35-noir-4cpu/irqdbg/a_affinity/";
 
-  // proc_interrupts (4 CPUs), lines 1, 8, 28, 40, 41.
+  // proc_interrupts (4 CPUs), lines 1, 8, 9, 28, 40, 41.
   static final String PI_HEADER_4 = "           CPU0       CPU1       CPU2       CPU3       ";
+  static final String PI_ROW_24 =
+      " 24:          0          0          0          0  PCI-MSI-0000:00:1f.2   0-edge      ahci[0000:00:1f.2]";
   static final String PI_ROW_25 =
       " 25:          0          0          0         16  PCI-MSIX-0000:00:02.0   0-edge      nvme0q0";
   static final String PI_SPU_4 = "SPU:          0          0          0          0   Spurious interrupts";
@@ -143,7 +145,9 @@ final class Ref {
       "         3   195     1     1    6  32-37") + "\n";
 
   /**
-   * Devices where the reference machine has them: a first device takes irq 24 as AHCI does, then
+   * Devices where the reference machine has them: AHCI at 00:1f.2 with one non-maskable MSI takes
+   * irq 24 as on the reference machine, because its driver registers first (the legacy-msi driver
+   * is listed first: different drivers probe in registration order, Machine.probeOrder), then
    * nvme0 at 00:02.0 with managed MSI-X (irqs 25-28; index 0 is on CPU 0) and eth1 at 00:03.0
    * with unmanaged, reservation-mode MSI-X, one vector of which is moved at 1ms.
    */
@@ -155,8 +159,7 @@ final class Ref {
       devices:
         - id: ahci
           bdf: "0000:00:1f.2"
-          type: nic
-          msix: { table: 1 }
+          type: legacy-msi
           queues: 1
         - id: nvme0
           bdf: "0000:00:02.0"
@@ -170,7 +173,7 @@ final class Ref {
           queues: 2
       drivers:
         - device: ahci
-          vectors: { min: 1, max: 1, kind: msix, affinity: none }
+          vectors: { min: 1, max: 1, kind: msi, affinity: none }
         - device: nvme0
           vectors: { min: 1, max: 4, kind: msix, affinity: managed }
         - device: eth1

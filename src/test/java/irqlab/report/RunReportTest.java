@@ -21,8 +21,10 @@ class RunReportTest {
     JsonNode j = new ObjectMapper().readTree(RunReport.json(r));
     List<String> keys = new ArrayList<>();
     j.fieldNames().forEachRemaining(keys::add);
-    assertThat(keys).containsExactly("scenario", "seed", "cpus", "end_ns", "events", "irqs", "devices", "actions",
-        "dmesg", "violations", "failed_expectations", "ok");
+    assertThat(keys).containsExactly("scenario", "seed", "cpus", "kernel", "variants", "end_ns", "events", "irqs",
+        "devices", "actions", "dmesg", "violations", "failed_expectations", "ok");
+    assertThat(j.get("kernel").asText()).isEqualTo("6.12");
+    assertThat(j.get("variants")).isEmpty();
     assertThat(j.get("scenario").asText()).isEqualTo("report-test");
     assertThat(j.get("seed").asLong()).isEqualTo(7);
     assertThat(j.get("cpus").asInt()).isEqualTo(4);
@@ -88,6 +90,7 @@ class RunReportTest {
     String t = RunReport.text(r);
     List<String> lines = Ref.lines(t);
     assertThat(lines.get(0)).startsWith("irqlab run: report-test  seed 7  4 CPUs  ended at ");
+    assertThat(lines.get(1)).isEqualTo("Kernel: 6.12 (Linux 6.12.117 as shipped)");
     assertThat(t).contains("\nDevices:\n  device  bdf           completed  outstanding  msgs-sent  msgs-held\n");
     assertThat(t).contains("  nvme0   0000:00:02.0");
     assertThat(t).contains("\nInterrupts (delivered");
@@ -99,7 +102,7 @@ class RunReportTest {
       assertThat(row.trim().split("\\s+")[3 + 4]).isEqualTo(Long.toString(s.deliveredTotal()));
     }
     int timeWidth = r.actions().stream().mapToInt(a -> a.indexOf(' ')).max().orElse(0);
-    assertThat(t).contains("\nActions:\n  " + Fmt.right("0ns", timeWidth) + " probe ahci: 1 MSI-X vectors\n");
+    assertThat(t).contains("\nActions:\n  " + Fmt.right("0ns", timeWidth) + " probe ahci: 1 MSI vectors\n");
     assertThat(t).contains("\nViolations: none\n");
     assertThat(t).contains(r.ok() ? "\nExpectations: met\n" : "\nExpectations: NOT met\n");
     assertThat(lines.get(0)).endsWith(r.ok() ? "-> OK" : "-> FAILED");

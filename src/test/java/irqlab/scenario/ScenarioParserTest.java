@@ -126,6 +126,8 @@ class ScenarioParserTest {
     MachineSpec m = s.machine();
     assertThat(m.remapping()).isEqualTo("none");
     assertThat(m.variants()).isEmpty();
+    assertThat(m.kernelVersion()).isEqualTo("6.12");
+    assertThat(m.kernelVersionLoc()).isEqualTo(m.loc());
     assertThat(m.msixDynamic()).isTrue();
     assertThat(m.remappingLoc()).isEqualTo(m.loc());
 
@@ -212,5 +214,20 @@ class ScenarioParserTest {
     assertThatThrownBy(() -> ScenarioParser.parse(binary))
         .isInstanceOf(ScenarioException.class)
         .hasMessage(binary + ":1:1: (file): not UTF-8 text");
+  }
+
+  @Test
+  void kernelVersionIsReadAsTextWithItsLocation() {
+    Scenario s = ScenarioParser.parse("v.yaml", """
+        name: v
+        machine:
+          cpus: 2
+          kernel:
+            version: 6.16
+            variants: [msi-nomask-detour]
+        """);
+    assertThat(s.machine().kernelVersion()).isEqualTo("6.16");
+    assertThat(s.machine().kernelVersionLoc()).isEqualTo(new Loc("v.yaml", 5, 14));
+    assertThat(s.machine().variants()).containsExactly("msi-nomask-detour");
   }
 }

@@ -200,7 +200,8 @@ class VfioGrowTest {
         .replace("violations: [lost-interrupt]", "violations: none");
     RunResult r = Simulation.run(ScenarioParser.parse("bad-index.yaml", yaml), 1);
     assertThat(r.actions()).contains("1ms msix-alloc nic0 index 1: FAILED: EBUSY (Device or resource busy)",
-        "1.98ms msix-alloc nic0 index any: FAILED: ENOSPC (No space left on device)");
+        // a full table for MSI_ANY_INDEX: xa_alloc's EBUSY (kernel/irq/msi.c msi_insert_desc)
+        "1.98ms msix-alloc nic0 index any: FAILED: EBUSY (Device or resource busy)");
     assertThat(r.violations()).isEmpty();
     assertThat(r.irqs()).extracting(RunResult.IrqStat::name).containsExactly("nic0/msix/0", "nic0/msix/1");
   }

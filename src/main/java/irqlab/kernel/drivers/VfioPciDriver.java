@@ -98,9 +98,10 @@ public final class VfioPciDriver extends NicDriver {
         want++;
       }
     }
-    // Checked before anything is torn down, with the errors msi_insert_desc would give.
+    // Checked before anything is torn down, with the errors msi_insert_desc would give: a full
+    // table for ANY is xa_alloc's EBUSY, an explicit index beyond it ERANGE.
     if (want >= hwsize) {
-      throw new KernelException(index == MsiDescStore.ANY_INDEX ? Errno.ENOSPC : Errno.ERANGE,
+      throw new KernelException(index == MsiDescStore.ANY_INDEX ? Errno.EBUSY : Errno.ERANGE,
           dev().devName() + ": MSI-X index " + want + " outside 0.." + (hwsize - 1));
     }
     if (used.contains(want)) {

@@ -2,6 +2,7 @@ package irqlab.kernel.irq;
 
 import irqlab.kernel.Kernel;
 import irqlab.kernel.KernelObserver;
+import irqlab.kernel.KernelProfile;
 import irqlab.kernel.domain.IrqDomains;
 import java.util.List;
 
@@ -15,6 +16,7 @@ public final class ChipFlow {
 
   private final Kernel k;
   private final FlowHandler edge;
+  private boolean warnedNotActivated;
 
   public ChipFlow(Kernel k) {
     this.k = k;
@@ -116,8 +118,11 @@ public final class ChipFlow {
   // ---- startup / shutdown (chip.c: irq_startup, irq_shutdown) ----
 
   /**
-   * irq_startup(desc, resend, IRQ_START_FORCE): activates, enables, resends. A managed line whose
-   * mask has no online CPU is left shut down at depth 1 (IRQ_STARTUP_ABORT).
+   * irq_startup (chip.c): depth 0, then activate, place and enable the line, and resend. A
+   * managed line whose mask has no online CPU is left shut down (IRQ_STARTUP_ABORT) until CPU
+   * hotplug brings one back: at depth 0 in 6.12, at depth 1 with 788019eb559f (the 6.16 profile).
+   * The model has no IRQF_NO_AUTOEN or S3 callers, so IRQ_START_FORCE and IRQ_START_COND differ
+   * only in the WARN_ON_ONCE of __irq_startup_managed, which is not modelled.
    */
   public void irqStartup(IrqDesc desc, boolean resend) {
     IrqData d = desc.data();
@@ -127,25 +132,30 @@ public final class ChipFlow {
     } else {
       boolean managed = d.is(IrqdState.AFFINITY_MANAGED);
       if (managed) {
-        // __irq_startup_managed: with no CPU of its mask online the line stays shut down (ABORT)
-        // until CPU hotplug brings one back.
+        // __irq_startup_managed
         d.clear(IrqdState.MANAGED_SHUTDOWN);
         if (!desc.affinity().intersects(k.onlineMask())) {
-          desc.setDepth(1);
+          if (k.profile().has(KernelProfile.Behaviour.MANAGED_DEPTH_KEPT)) {
+            desc.setDepth(1);
+          }
           d.set(IrqdState.MANAGED_SHUTDOWN);
           return;
         }
-      }
-      IrqDomains.activate(d, false);
-      if (managed) {
-        managedStartupAffinity(desc);
-      }
-      d.set(IrqdState.IRQ_STARTED);
-      if (d.chip().has(IrqChip.Op.STARTUP)) {
-        d.chip().startup(d);
-        d.clear(IrqdState.IRQ_DISABLED | IrqdState.IRQ_MASKED);
+        IrqDomains.activate(d, false);
+        // IRQ_STARTUP_MANAGED: irq_do_set_affinity with the full mask, result ignored as in chip.c.
+        doSetAffinityIgnoringErrors(desc, desc.affinity());
+        startupChip(desc);
       } else {
-        irqEnable(desc);
+        // IRQ_STARTUP_NORMAL: irq_setup_affinity before the chip starts for the chips that need
+        // it (IRQCHIP_AFFINITY_PRE_STARTUP: every x86 MSI chip), after it for the others.
+        boolean pre = (d.chip().flags() & IrqChip.FLAG_AFFINITY_PRE_STARTUP) != 0;
+        if (pre) {
+          k.manage().irqSetupAffinity(desc);
+        }
+        startupChip(desc);
+        if (!pre) {
+          k.manage().irqSetupAffinity(desc);
+        }
       }
     }
     if (resend) {
@@ -153,24 +163,41 @@ public final class ChipFlow {
     }
   }
 
-  /** IRQ_STARTUP_MANAGED: irq_do_set_affinity with the full mask; its result is ignored, as in chip.c. */
-  private void managedStartupAffinity(IrqDesc desc) {
+  /** __irq_startup: the chip's startup, or irq_enable. */
+  private void startupChip(IrqDesc desc) {
+    IrqData d = desc.data();
+    if (!d.is(IrqdState.ACTIVATED) && !warnedNotActivated) {
+      // WARN_ON_ONCE, "but try nevertheless" (enable_irq after free_irq gets here)
+      warnedNotActivated = true;
+      k.log().warn("WARNING: __irq_startup: irq " + desc.irq() + " is not activated");
+    }
+    if (d.chip().has(IrqChip.Op.STARTUP)) {
+      d.chip().startup(d);
+      d.clear(IrqdState.IRQ_DISABLED | IrqdState.IRQ_MASKED);
+    } else {
+      irqEnable(desc);
+    }
+    d.set(IrqdState.IRQ_STARTED);
+  }
+
+  private void doSetAffinityIgnoringErrors(IrqDesc desc, irqlab.kernel.cpu.CpuMask mask) {
     try {
-      k.manage().irqDoSetAffinity(desc, desc.affinity(), false);
+      k.manage().irqDoSetAffinity(desc, mask, false);
     } catch (irqlab.kernel.KernelException e) {
-      // irq_startup does not look at the return value either.
+      // irq_startup does not look at the return value.
     }
   }
 
   /**
-   * irq_shutdown: depth goes up by one and the line is masked for real. Incrementing (not setting
-   * 1) is commit 788019eb559f: a managed shutdown on CPU offline keeps a driver's disable.
+   * irq_shutdown: the line is masked for real and not started; depth is set to 1 in 6.12, and
+   * goes up by one with 788019eb559f (the 6.16 profile), so that a managed shutdown on CPU
+   * offline keeps a driver's disable. IRQS_REPLAY is left alone: clear_irq_resend only takes the
+   * line off the software resend list, which x86 (hardware retrigger) never uses.
    */
   public void irqShutdown(IrqDesc desc) {
     IrqData d = desc.data();
     if (d.is(IrqdState.IRQ_STARTED)) {
-      desc.clearIstate(IrqsState.REPLAY);
-      desc.setDepth(desc.depth() + 1);
+      desc.setDepth(k.profile().has(KernelProfile.Behaviour.MANAGED_DEPTH_KEPT) ? desc.depth() + 1 : 1);
       if (d.chip().has(IrqChip.Op.SHUTDOWN)) {
         d.chip().shutdown(d);
         d.set(IrqdState.IRQ_DISABLED | IrqdState.IRQ_MASKED);

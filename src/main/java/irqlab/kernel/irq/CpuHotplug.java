@@ -3,6 +3,7 @@ package irqlab.kernel.irq;
 import irqlab.kernel.Errno;
 import irqlab.kernel.Kernel;
 import irqlab.kernel.KernelException;
+import irqlab.kernel.KernelProfile;
 import irqlab.kernel.RateLimit;
 import irqlab.kernel.Variants;
 import irqlab.kernel.cpu.CpuMask;
@@ -13,7 +14,8 @@ import java.util.List;
  * kernel/irq/cpuhotplug.c: every interrupt leaves a CPU that goes offline (a pending affinity
  * change is honoured first; an unmanaged line whose mask has no online CPU left goes to any online
  * CPU; a managed one is shut down), and managed lines shut down for lack of CPUs start again when
- * a CPU of their mask comes back, unless a driver still has them disabled.
+ * a CPU of their mask comes back (in 6.12 even when a driver had disabled them; the 6.16 profile
+ * keeps the driver's disable).
  */
 public final class CpuHotplug {
   /** The architecture's part of a migration (x86: irq_force_complete_move in vector.c). */
@@ -259,7 +261,7 @@ public final class CpuHotplug {
       boolean f = k.localIrqSave();
       desc.lock().lock();
       try {
-        irqStartupManaged(desc);
+        restartManaged(desc);
       } finally {
         desc.lock().unlock();
         k.localIrqRestore(f);
@@ -337,7 +339,7 @@ public final class CpuHotplug {
       return;
     }
     if (d.is(IrqdState.MANAGED_SHUTDOWN)) {
-      irqStartupManaged(desc);
+      restartManaged(desc);
     }
     // A single-target line (every x86 vector) already sits on a CPU of its mask.
     if (!d.is(IrqdState.SINGLE_TARGET)) {
@@ -346,12 +348,28 @@ public final class CpuHotplug {
   }
 
   /**
-   * irq_startup_managed (chip.c): takes back the level irq_shutdown added and starts the line only
-   * when no disable is left (788019eb559f); the flag is cleared first so that a second CPU of the
-   * mask coming back does not take another level (2b32fc8ff08d).
+   * A managed line shut down for lack of CPUs gets one back. 6.12 (cpuhotplug.c
+   * irq_restore_affinity_of_irq): irq_startup(desc, IRQ_RESEND, IRQ_START_COND), which sets depth
+   * 0 and starts the line even when its driver had disabled it. With 788019eb559f (the 6.16
+   * profile): {@link #irqStartupManaged}.
+   */
+  public void restartManaged(IrqDesc desc) {
+    if (k.profile().has(KernelProfile.Behaviour.MANAGED_DEPTH_KEPT)) {
+      irqStartupManaged(desc);
+    } else {
+      k.chipFlow().irqStartup(desc, ChipFlow.RESEND);
+    }
+  }
+
+  /**
+   * irq_startup_managed (chip.c, v6.16; 6.12 has no such function): takes back the level irq_shutdown added and starts the
+   * line only when no disable is left (788019eb559f); with 2b32fc8ff08d the flag is cleared first
+   * so that a second CPU of the mask coming back does not take another level.
    */
   public void irqStartupManaged(IrqDesc desc) {
-    desc.data().clear(IrqdState.MANAGED_SHUTDOWN);
+    if (k.profile().has(KernelProfile.Behaviour.MANAGED_RESTART_CLEARS_SHUTDOWN)) {
+      desc.data().clear(IrqdState.MANAGED_SHUTDOWN);
+    }
     desc.setDepth(desc.depth() - 1);
     if (desc.depth() == 0) {
       k.chipFlow().irqStartup(desc, ChipFlow.RESEND);

@@ -201,6 +201,39 @@ public final class Manage {
     d.set(IrqdState.AFFINITY_SET);
   }
 
+  /**
+   * irq_setup_affinity, from irq_startup: a managed line, or one whose affinity was set
+   * (IRQD_AFFINITY_SET), keeps its mask while a CPU of it is online (otherwise the flag goes); any
+   * other line gets irq_default_affinity, all CPUs. The online part goes to the chip and becomes
+   * the affinity. One NUMA node, so no node narrowing. Errors are returned, and irq_startup ignores
+   * them.
+   */
+  public void irqSetupAffinity(IrqDesc desc) {
+    IrqData d = desc.data();
+    // __irq_can_set_affinity: irqd_can_balance and a chip that can
+    if (d.is(IrqdState.PER_CPU | IrqdState.NO_BALANCING) || d.chip() == null
+        || !d.chip().has(IrqChip.Op.SET_AFFINITY)) {
+      return;
+    }
+    CpuMask set = k.possibleMask();
+    if (d.is(IrqdState.AFFINITY_MANAGED | IrqdState.AFFINITY_SET)) {
+      if (desc.affinity().intersects(k.onlineMask())) {
+        set = desc.affinity();
+      } else {
+        d.clear(IrqdState.AFFINITY_SET);
+      }
+    }
+    CpuMask mask = k.onlineMask().and(set);
+    if (mask.isEmpty()) {
+      mask = k.onlineMask();
+    }
+    try {
+      irqDoSetAffinity(desc, mask, false);
+    } catch (KernelException e) {
+      // the caller, irq_startup, does not look at the result
+    }
+  }
+
   /** irq_do_set_affinity: hands the chip the online part of the mask; on success records it. */
   public void irqDoSetAffinity(IrqDesc desc, CpuMask mask, boolean force) {
     IrqData d = desc.data();

@@ -106,24 +106,45 @@ public final class MsiCore {
     int allocated = 0;
     try {
       for (MsiDesc desc : todo) {
-        allocDescIrqs(dd, desc);
+        int virq;
+        try {
+          virq = allocHierarchy(dd, desc);
+        } catch (KernelException e) {
+          int rc = handlePciFail(dd, desc, allocated);
+          if (rc > 0) {
+            freeIrqsRange(dev, domid, first, last);
+            return rc;
+          }
+          throw new KernelException(Errno.ENOSPC, e.getMessage());
+        }
+        initVirqs(dd, desc, virq);
         allocated++;
       }
     } catch (KernelException e) {
+      // msi_domain_alloc_locked: any error frees what the range got so far
       freeIrqsRange(dev, domid, first, last);
-      // A failed PCI multi-MSI block lets the caller retry with a single vector.
-      if (isPciBus(dd.template().busToken()) && todo.get(allocated).nvecUsed() > 1) {
-        return 1;
-      }
-      if (isPciBus(dd.template().busToken()) && allocated > 0 && e.errno() == Errno.ENOSPC) {
-        return allocated;
-      }
       throw e;
     }
     return 0;
   }
 
-  /** msi_handle_pci_fail: PCI buses let a caller retry with the count that did succeed. */
+  /**
+   * msi_handle_pci_fail: what a failed hierarchy allocation returns. On the PCI buses a failed
+   * multi-MSI block answers 1 (retry with one vector) and otherwise the count allocated so far,
+   * or ENOSPC when there is none; any other bus gets ENOSPC. Whatever the error was: an EINVAL or
+   * ENOMEM from below becomes a count or ENOSPC. Returns the count, or 0 for ENOSPC.
+   */
+  private static int handlePciFail(MsiDeviceDomain dd, MsiDesc desc, int allocated) {
+    if (!isPciBus(dd.template().busToken())) {
+      return 0;
+    }
+    if (desc.nvecUsed() > 1) {
+      return 1;
+    }
+    return allocated;
+  }
+
+  /** The PCI buses of msi_handle_pci_fail (CONFIG_PCI_MSI is on). */
   private static boolean isPciBus(irqlab.kernel.domain.BusToken t) {
     switch (t) {
       case PCI_MSI:
@@ -136,13 +157,18 @@ public final class MsiCore {
     }
   }
 
-  /** One descriptor's interrupts: hierarchy allocation, then msi_init_virq for each. */
-  private void allocDescIrqs(MsiDeviceDomain dd, MsiDesc desc) {
+  /** __irq_domain_alloc_irqs for one descriptor's block; returns the first irq. */
+  private int allocHierarchy(MsiDeviceDomain dd, MsiDesc desc) {
     List<IrqDomains.Affinity> aff = desc.affinities();
     DeviceDomainOps ops = (DeviceDomainOps) dd.domain().ops();
     int virq = k.domains().allocIrqs(dd.domain(), desc.nvecUsed(), new AllocArg(desc, ops.parent.allocInfo(dd.device())),
         aff, k.possibleMask());
     desc.setIrq(virq);
+    return virq;
+  }
+
+  /** msi_init_virq for each interrupt of the block; an error here is returned as it is. */
+  private void initVirqs(MsiDeviceDomain dd, MsiDesc desc, int virq) {
     boolean canReserve = dd.hasFlag(MsiDomainTemplate.FLAG_MUST_REACTIVATE) && (desc.isMsix() || desc.canMask());
     boolean activate = dd.hasFlag(MsiDomainTemplate.FLAG_ACTIVATE_EARLY);
     for (int i = 0; i < desc.nvecUsed(); i++) {
@@ -178,17 +204,21 @@ public final class MsiCore {
     dd.store().forRange(first, last, todo::add);
     for (MsiDesc desc : todo) {
       if (desc.irq() != 0) {
-        for (int i = 0; i < desc.nvecUsed(); i++) {
-          IrqDesc id = k.descs().get(desc.irq() + i);
-          if (id != null) {
-            IrqDomains.deactivate(id.data());
-          }
-        }
+        deactivateIrqs(desc);
         k.domains().freeIrqs(desc.irq(), desc.nvecUsed());
         desc.setIrq(0);
       }
       if (dd.hasFlag(MsiDomainTemplate.FLAG_FREE_MSI_DESCS)) {
         dd.store().erase(desc.msiIndex());
+      }
+    }
+  }
+
+  private void deactivateIrqs(MsiDesc desc) {
+    for (int i = 0; i < desc.nvecUsed(); i++) {
+      IrqDesc id = k.descs().get(desc.irq() + i);
+      if (id != null) {
+        IrqDomains.deactivate(id.data());
       }
     }
   }
@@ -204,10 +234,19 @@ public final class MsiCore {
       if (prepare != null) {
         prepare.accept(desc);
       }
-      allocDescIrqs(dd, desc);
+      int virq;
+      try {
+        virq = allocHierarchy(dd, desc);
+      } catch (KernelException e) {
+        // __msi_domain_alloc_irqs via msi_handle_pci_fail with nothing allocated: ENOSPC
+        throw new KernelException(Errno.ENOSPC, e.getMessage());
+      }
+      initVirqs(dd, desc, virq);
     } catch (RuntimeException e) {
       if (desc.irq() != 0) {
+        deactivateIrqs(desc);
         k.domains().freeIrqs(desc.irq(), desc.nvecUsed());
+        desc.setIrq(0);
       }
       dd.store().erase(desc.msiIndex());
       throw e;

@@ -43,14 +43,17 @@ public final class MsiDescStore {
     return hwsize;
   }
 
-  /** msi_insert_desc: ERANGE beyond the hardware size, EBUSY for a used index, ENOSPC when full. */
+  /**
+   * msi_insert_desc: ERANGE for an index at or beyond the hardware size, EBUSY for a used index
+   * (xa_insert), and EBUSY as well for MSI_ANY_INDEX with no free index below it (xa_alloc).
+   */
   public MsiDesc insert(int index) {
     int at;
     if (index == ANY_INDEX) {
       at = used.nextClearBit(lowestFree);
       lowestFree = at;
       if (at >= hwsize) {
-        throw new KernelException(Errno.ENOSPC, "no free MSI index below " + hwsize);
+        throw new KernelException(Errno.EBUSY, "no free MSI index below " + hwsize);
       }
     } else {
       if (index < 0 || index >= hwsize) {

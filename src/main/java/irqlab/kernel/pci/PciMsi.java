@@ -216,18 +216,18 @@ public final class PciMsi {
     core.createDeviceDomain(dev, MsiDeviceData.DEFAULT_DOMAIN, t, hwsize, parentDomainOf(dev), parent);
   }
 
-  /** msix_capability_init: enable with all entries masked, set up descriptors and interrupts, unmask the function. */
+  /**
+   * msix_capability_init (drivers/pci/msi/msi.c): MSI-X on with the function masked (MASKALL),
+   * descriptors and interrupts set up, then every table entry masked (msix_mask_all, done late for
+   * a Marvell NVMe that honours the entry masks while MSI-X is off) and the function unmasked. A
+   * failure turns MASKALL and ENABLE off again.
+   */
   private int msixCapabilityInit(PciDev dev, int nvec, IrqAffinity.AffinityDescriptor affd,
       List<irqlab.kernel.cpu.CpuMask> pinned) {
     msixControl(dev, 0, MsixCapability.FLAGS_MASKALL | MsixCapability.FLAGS_ENABLE);
     dev.msixEnabled = true;
     int tsize = dev.msixVecCount();
     PciFunction fn = dev.function();
-    for (int i = 0; i < tsize; i++) {
-      int ctrl = fn.mmioRead32(PciFunction.MSIX_BAR, i * MsixCapability.ENTRY_SIZE + MsixCapability.ENTRY_VECTOR_CTRL);
-      fn.mmioWrite32(PciFunction.MSIX_BAR, i * MsixCapability.ENTRY_SIZE + MsixCapability.ENTRY_VECTOR_CTRL,
-          ctrl | MsixCapability.ENTRY_CTRL_MASKBIT);
-    }
     List<IrqAffinity.IrqAffinityMask> masks = affd == null ? null
         : IrqAffinity.createAffinityMasks(nvec, affd, k.possibleMask(), k.possibleMask());
     MsiDeviceDomain dd = dev.msiData().domain(MsiDeviceData.DEFAULT_DOMAIN);
@@ -244,17 +244,26 @@ public final class PciMsi {
     try {
       rc = core.allocIrqsRange(dev, MsiDeviceData.DEFAULT_DOMAIN, 0, nvec - 1);
     } catch (KernelException e) {
-      msixControl(dev, MsixCapability.FLAGS_ENABLE, 0);
-      dev.msixEnabled = false;
+      msixOutDisable(dev);
       throw e;
     }
     if (rc != 0) {
-      msixControl(dev, MsixCapability.FLAGS_ENABLE, 0);
-      dev.msixEnabled = false;
+      msixOutDisable(dev);
       return rc;
+    }
+    // msix_mask_all: the whole vector control word, not a read-modify-write
+    for (int i = 0; i < tsize; i++) {
+      fn.mmioWrite32(PciFunction.MSIX_BAR, i * MsixCapability.ENTRY_SIZE + MsixCapability.ENTRY_VECTOR_CTRL,
+          MsixCapability.ENTRY_CTRL_MASKBIT);
     }
     msixControl(dev, MsixCapability.FLAGS_MASKALL, 0);
     return 0;
+  }
+
+  /** msix_capability_init's out_disable: MSI-X off and the function mask cleared. */
+  private void msixOutDisable(PciDev dev) {
+    dev.msixEnabled = false;
+    msixControl(dev, MsixCapability.FLAGS_MASKALL | MsixCapability.FLAGS_ENABLE, 0);
   }
 
   /** msix_prepare_msi_desc: attributes and the cached vector control word. */

@@ -52,6 +52,9 @@ public final class VectorDomain implements IrqDomainOps {
   private final List<List<ApicChipData>> cleanupLists = new ArrayList<>();
   private final Event[] cleanupTimers;
   private final LapicController chip = new LapicController();
+  /** The once-only warnings of vector.c (WARN_ON_ONCE, pr_warn_once) have fired. */
+  private boolean warnedInactive;
+  private boolean warnedMovedPending;
 
   public VectorDomain(Kernel k, VectorMatrix matrix) {
     this.k = k;
@@ -181,17 +184,19 @@ public final class VectorDomain implements IrqDomainOps {
     updateIrqCfg(irqd, al.vector(), al.cpu());
   }
 
+  /**
+   * assign_irq_vector_any_locked: the affinity's online CPUs, else any online CPU; any error of
+   * the first try (EBUSY included) falls through to the second. One NUMA node: the node-mask tries
+   * give the same answers.
+   */
   private void assignIrqVectorAnyLocked(IrqData irqd) {
-    // Single NUMA node: node∩affinity and the node mask equal the affinity and all CPUs.
     CpuMask aff = irqd.desc().affinity();
     CpuMask search = aff.and(k.onlineMask());
     try {
       assignVectorLocked(irqd, search);
       return;
     } catch (KernelException e) {
-      if (e.errno() == Errno.EBUSY) {
-        throw e;
-      }
+      // try the full online mask
     }
     assignVectorLocked(irqd, k.onlineMask());
   }
@@ -292,15 +297,24 @@ public final class VectorDomain implements IrqDomainOps {
     }
   }
 
+  /**
+   * x86_vector_activate. A line that neither reserves nor is managed (a non-maskable MSI after its
+   * first activation) gets assign_irq_vector_any_locked, which keeps a vector whose CPU is online
+   * and in the affinity mask and otherwise moves it there: an affinity written while the line was
+   * deactivated takes effect here. Its result is ignored, as in vector.c.
+   */
   @Override
   public void activate(IrqDomain d, IrqData irqd, boolean reserve) {
     ApicChipData a = apicChipData(irqd);
-    if (!a.canReserve && !a.isManaged) {
-      return;
-    }
     boolean f = lockIrqSave();
     try {
-      if (reserve || irqd.is(IrqdState.MANAGED_SHUTDOWN)) {
+      if (!a.canReserve && !a.isManaged) {
+        try {
+          assignIrqVectorAnyLocked(irqd);
+        } catch (KernelException e) {
+          // x86_vector_activate drops the error of this branch
+        }
+      } else if (reserve || irqd.is(IrqdState.MANAGED_SHUTDOWN)) {
         assignManagedShutdown(irqd);
       } else if (a.isManaged) {
         CpuMask search = irqd.desc().affinity().and(k.onlineMask());
@@ -348,11 +362,18 @@ public final class VectorDomain implements IrqDomainOps {
 
   // ---- the chip ----
 
-  /** apic_set_affinity: inactive managed or reservation-mode lines just keep the mask for activation. */
+  /**
+   * apic_set_affinity: WARN_ON_ONCE and EIO for a line that is not activated (the core keeps the
+   * mask of such lines itself, irq_set_affinity_deactivated, since f0c7baca1800); otherwise a new
+   * vector on the online part of {@code dest}.
+   */
   int apicSetAffinity(IrqData irqd, CpuMask dest) {
-    ApicChipData a = apicChipData(irqd);
-    if (!irqd.is(IrqdState.ACTIVATED) && (a.isManaged || a.canReserve)) {
-      return IrqChip.SET_MASK_OK;
+    if (!irqd.is(IrqdState.ACTIVATED)) {
+      if (!warnedInactive) {
+        warnedInactive = true;
+        k.log().warn("WARNING: apic_set_affinity: irq " + irqd.irq() + " is not activated");
+      }
+      throw new KernelException(Errno.EIO, "irq " + irqd.irq() + ": affinity of a line that is not activated");
     }
     vectorLock.lock();
     try {
@@ -368,13 +389,16 @@ public final class VectorDomain implements IrqDomainOps {
     return IrqChip.SET_MASK_OK;
   }
 
-  /** irq_complete_move: the first interrupt on the new vector and CPU schedules the old one's cleanup. */
-  void completeMove(IrqData irqd, int cpu, int vector) {
+  /**
+   * irq_complete_move: the first interrupt on the new CPU schedules the old vector's cleanup. 6.12
+   * compares the CPU only: an interrupt never moves between vectors of one CPU.
+   */
+  void completeMove(IrqData irqd, int cpu) {
     ApicChipData a = apicChipData(irqd);
     if (!a.moveInProgress) {
       return;
     }
-    if (vector == a.vector && a.cpu == cpu) {
+    if (a.cpu == cpu) {
       scheduleCleanup(a);
     }
   }
@@ -439,7 +463,10 @@ public final class VectorDomain implements IrqDomainOps {
       boolean rearm = false;
       for (ApicChipData a : List.copyOf(cleanupLists.get(cpu))) {
         if (k.interruptEntry().apicIrrPending(cpu, a.prevVector)) {
-          k.log().warn("Moved interrupt pending in old target APIC " + a.irq);
+          if (!warnedMovedPending) { // pr_warn_once
+            warnedMovedPending = true;
+            k.log().warn("Moved interrupt pending in old target APIC " + a.irq);
+          }
           rearm = true;
           continue;
         }
@@ -520,7 +547,7 @@ public final class VectorDomain implements IrqDomainOps {
     @Override
     public void ack(IrqData d) {
       int cpu = k.smpProcessorId();
-      completeMove(d, cpu, k.interruptEntry().currentVector(cpu));
+      completeMove(d, cpu);
       k.migration().irqMoveIrq(d);
       k.interruptEntry().apicEoi(cpu);
     }

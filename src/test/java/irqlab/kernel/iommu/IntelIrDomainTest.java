@@ -244,7 +244,7 @@ class IntelIrDomainTest {
     String y = "name: ir-msi\n"
         + "machine: { cpus: 4, remapping: intel }\n"
         + "devices:\n"
-        + "  - { id: nic1, bdf: \"0000:00:06.0\", type: nic, msix: { table: 1 }, queues: 1 }\n"
+        + "  - { id: nic1, bdf: \"0000:00:04.0\", type: nic, msix: { table: 1 }, queues: 1 }\n"
         + "  - { id: nic0, bdf: \"0000:00:05.0\", type: nic, msi: { vectors: 4, maskable: true }, queues: 4 }\n"
         + "drivers:\n"
         + "  - { device: nic1, vectors: { min: 1, max: 1, kind: msix } }\n"
@@ -264,7 +264,8 @@ class IntelIrDomainTest {
       assertThat(irLevel(m, d).hwirq()).isEqualTo(((long) first << 16) + v);
       assertThat(tableEntry(m, d).vector()).isEqualTo(VectorDomain.apicChipData(d.data()).vector());
     }
-    // nic1's single entry took index 0, so the block of four starts at the next aligned index.
+    // nic1 (00:04.0) probes first, bus order, and its single entry takes index 0, so the block of
+    // four starts at the next aligned index.
     assertThat(first).isEqualTo(4);
   }
 }

@@ -27,8 +27,22 @@ class MsiCoreTest {
   private final PciDev dev = m.binding("nic0").pci();
   private final MsiCore core = k.msiCore();
 
-  /** A parent that places every interrupt on CPU 0 at allocation, so vectors can run out. */
+  /**
+   * A parent that places every interrupt on CPU 0 at allocation, so vectors can run out; after
+   * {@code good} allocations it asks for an empty CPU mask instead, which the vector matrix refuses
+   * with EINVAL: an error other than ENOSPC from the hierarchy, half way through a range.
+   */
   private static final class PinningParent implements MsiParent {
+    private int good;
+
+    PinningParent() {
+      this(Integer.MAX_VALUE);
+    }
+
+    PinningParent(int good) {
+      this.good = good;
+    }
+
     @Override
     public String prefix() {
       return "";
@@ -46,7 +60,7 @@ class MsiCoreTest {
 
     @Override
     public Object allocInfo(MsiDevice d) {
-      return new X86AllocInfo(CpuMask.of(0), 0);
+      return new X86AllocInfo(good-- > 0 ? CpuMask.of(0) : CpuMask.EMPTY, 0);
     }
 
     @Override
@@ -196,8 +210,41 @@ class MsiCoreTest {
     errno(Errno.ERANGE, () -> onTask(() -> core.allocIrqAt(dev, MsiDeviceData.SECONDARY_DOMAIN, 4, null, 0, null)));
     onTask(() -> core.allocIrqAt(dev, MsiDeviceData.SECONDARY_DOMAIN, MsiDescStore.ANY_INDEX, null, 0, null));
     onTask(() -> core.allocIrqAt(dev, MsiDeviceData.SECONDARY_DOMAIN, MsiDescStore.ANY_INDEX, null, 0, null));
-    errno(Errno.ENOSPC, () -> onTask(() -> core.allocIrqAt(dev, MsiDeviceData.SECONDARY_DOMAIN,
+    // No free index for MSI_ANY_INDEX: msi_insert_desc returns xa_alloc's EBUSY (kernel/irq/msi.c).
+    errno(Errno.EBUSY, () -> onTask(() -> core.allocIrqAt(dev, MsiDeviceData.SECONDARY_DOMAIN,
         MsiDescStore.ANY_INDEX, null, 0, null)));
     assertThat(d.store().size()).isEqualTo(4);
+  }
+
+  /**
+   * kernel/irq/msi.c msi_handle_pci_fail: on a PCI bus an error other than ENOSPC half way through
+   * a range answers the count allocated so far (the caller retries with fewer), and ENOSPC when
+   * nothing was allocated; on any other bus it is ENOSPC. The whole range is freed either way
+   * (msi_domain_alloc_locked).
+   */
+  @Test
+  void aHierarchyErrorOtherThanEnospcBecomesACountOrEnospcAsMsiHandlePciFailSays() {
+    String matrixBefore = k.matrix().debugShow();
+    MsiDeviceDomain d = secondary(16, new PinningParent(3));
+    assertThat(onTask(() -> core.allocIrqsRange(dev, MsiDeviceData.SECONDARY_DOMAIN, 0, 7))).isEqualTo(3);
+    assertThat(d.store().size()).isZero();
+    assertThat(k.matrix().debugShow()).isEqualTo(matrixBefore);
+    core.removeDeviceDomain(dev, MsiDeviceData.SECONDARY_DOMAIN);
+
+    secondary(16, new PinningParent(0));
+    errno(Errno.ENOSPC, () -> onTask(() -> core.allocIrqsRange(dev, MsiDeviceData.SECONDARY_DOMAIN, 0, 7)));
+    core.removeDeviceDomain(dev, MsiDeviceData.SECONDARY_DOMAIN);
+
+    secondary(16, new PinningParent(3), BusToken.PLATFORM_MSI);
+    errno(Errno.ENOSPC, () -> onTask(() -> core.allocIrqsRange(dev, MsiDeviceData.SECONDARY_DOMAIN, 0, 7)));
+    assertThat(k.matrix().debugShow()).isEqualTo(matrixBefore);
+  }
+
+  /** msi_domain_alloc_irq_at goes through the same msi_handle_pci_fail: ENOSPC, the index freed. */
+  @Test
+  void allocAtWithAHierarchyErrorIsEnospcAndFreesTheIndex() {
+    MsiDeviceDomain d = secondary(4, new PinningParent(0));
+    errno(Errno.ENOSPC, () -> onTask(() -> core.allocIrqAt(dev, MsiDeviceData.SECONDARY_DOMAIN, 2, null, 0, null)));
+    assertThat(d.store().get(2)).isNull();
   }
 }

@@ -66,4 +66,30 @@ class DynamicMsixTest {
     assertThat(err[0]).isInstanceOfSatisfying(irqlab.kernel.KernelException.class,
         e -> assertThat(e.errno()).isEqualTo(irqlab.kernel.Errno.ENOTSUPP));
   }
+
+  /**
+   * kernel/irq/msi.c msi_insert_desc, reached through drivers/pci/msi/api.c pci_msix_alloc_irq_at:
+   * an explicit index at or beyond the table is ERANGE, a run-time error of the driver's call and
+   * not bad input; MSI_ANY_INDEX on a full table is xa_alloc's EBUSY.
+   */
+  @Test
+  void anIndexBeyondTheTableIsErangeAndAFullTableIsEbusy() {
+    RunResult r = Simulation.run(ScenarioParser.parse("full.yaml", """
+        name: full
+        machine: { cpus: 2 }
+        devices: [ { id: nic0, type: nic, msix: { table: 2 }, queues: 2 } ]
+        drivers: [ { device: nic0, vectors: { min: 1, max: 1, kind: msix, affinity: none } } ]
+        timeline:
+          - { at: 1ms, msix-alloc: { device: nic0, index: 2 } }
+          - { at: 1ms, msix-alloc: { device: nic0, index: 70000 } }
+          - { at: 2ms, msix-alloc: { device: nic0, index: any } }
+          - { at: 3ms, msix-alloc: { device: nic0, index: any } }
+        """), 1);
+    assertThat(r.actions()).containsSubsequence(
+        "1ms msix-alloc nic0 index 2: FAILED: ERANGE (Numerical result out of range)",
+        "1ms msix-alloc nic0 index 70000: FAILED: ERANGE (Numerical result out of range)",
+        "2ms msix-alloc nic0 index any: OK; index 1 irq 25",
+        "3ms msix-alloc nic0 index any: FAILED: EBUSY (Device or resource busy)");
+    assertThat(r.violations()).isEmpty();
+  }
 }

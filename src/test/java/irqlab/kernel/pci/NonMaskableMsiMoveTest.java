@@ -10,10 +10,13 @@ import irqlab.hw.pci.MsiShape;
 import irqlab.hw.pci.PciFunction;
 import irqlab.hw.cpu.Cpu;
 import irqlab.kernel.Kernel;
+import irqlab.kernel.KernelProfile;
 import irqlab.kernel.Variants;
 import irqlab.kernel.cpu.CpuMask;
 import irqlab.kernel.irq.IrqDesc;
+import irqlab.kernel.iommu.IommuOptions;
 import irqlab.kernel.irq.IrqReturn;
+import irqlab.kernel.irq.IrqdState;
 import irqlab.kernel.irq.ProcIrq;
 import irqlab.kernel.x86.ApicChipData;
 import irqlab.kernel.x86.VectorDomain;
@@ -22,13 +25,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiPredicate;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * x86 msi_set_affinity without remapping (arch/x86/kernel/apic/msi.c, commit 6f1a4891a592): a
- * non-maskable MSI moving to another CPU and vector goes through {old CPU, new vector}, with that
- * vector marked VECTOR_RETRIGGERED on the old CPU, and a hit on the detour is retriggered on the
- * new target. The device sees every intermediate address/data pair; the msi-direct-update variant
- * exposes {new CPU, old vector}.
+ * x86 msi_set_affinity without remapping (arch/x86/kernel/apic/msi.c). The detour of commit
+ * 6f1a4891a592 goes through {old CPU, new vector}, with that vector marked VECTOR_RETRIGGERED on
+ * the old CPU, and a hit on it is retriggered on the new target; a direct write goes {new CPU, old
+ * vector} first. Which one a line gets depends on the version: 6.12.117 tests
+ * !irqd_can_reserve(irqd) (b56ebe7c896d), so the non-maskable MSI goes direct and the maskable one
+ * detours; the msi-nomask-detour variant is the reverse, as the changelog intends; the 6.6 profile
+ * and msi-direct-update never detour. The device sees every intermediate address/data pair.
  */
 class NonMaskableMsiMoveTest {
   /** What the device would send now: destination APIC id and vector. */
@@ -93,7 +100,11 @@ class NonMaskableMsiMoveTest {
    * use on the other CPU.
    */
   private void boot(MsiShape shape, boolean hole, String... variants) {
-    k = new Kernel(exec, cpus, new Variants(List.of(variants)), true);
+    boot(KernelProfile.V6_12, shape, hole, variants);
+  }
+
+  private void boot(KernelProfile profile, MsiShape shape, boolean hole, String... variants) {
+    k = new Kernel(exec, cpus, profile, new Variants(List.of(variants)), true, IommuOptions.NONE);
     WatchedFunction other = new WatchedFunction(exec, bus, "0000:00:04.0", MsiShape.legacy());
     PciDev otherDev = new PciDev(other);
     fn = new WatchedFunction(exec, bus, "0000:00:05.0", shape);
@@ -127,23 +138,52 @@ class NonMaskableMsiMoveTest {
     exec.runUntil(exec.now());
   }
 
+  /**
+   * 6.12.117: msi_init_virq clears IRQD_CAN_RESERVE of a non-maskable MSI (kernel/irq/msi.c,
+   * msi_check_reservation_mode says no), so msi_set_affinity's first test, !irqd_can_reserve(),
+   * sends it straight to the direct write: {new CPU, old vector} is on the wire between the
+   * address and the data write, and a device signalling there hits a vector CPU 1 lacks.
+   */
   @Test
-  void theMessageDetoursOverTheNewVectorOnTheOldCpu() {
+  void on612TheNonMaskableMsiIsWrittenDirectlyAndCanBeTorn() {
     boot(MsiShape.legacy(), true);
+    assertThat(k.descs().get(irq).data().is(IrqdState.CAN_RESERVE)).isFalse();
+    assertThat(apic().canReserve()).as("as the reference AHCI: can_reserve 0").isFalse();
+    int a = apic().vector();
+    fn.fireAt = (cpu, vector) -> cpu == 1 && vector == a;
+    moveToCpu1();
+    exec.runToQuiescence();
+    assertThat(fn.fired).isTrue();
+    assertThat(fn.pairs).containsExactly(new Pair(0, a), new Pair(1, a), new Pair(1, apic().vector()));
+    assertThat(k.interruptEntry().noHandlerCount(1)).isEqualTo(1);
+    assertThat(k.log().lines()).anyMatch(l -> l.text().equals("common_interrupt: 1." + a + " No irq handler for vector"));
+    assertThat(handled).as("nothing retriggers it").containsExactly(1, 0);
+  }
+
+  /**
+   * The detour: 6.12.117 takes it for a maskable MSI, which keeps IRQD_CAN_RESERVE (reservation
+   * mode), and msi-nomask-detour for the non-maskable one. The mark on the old CPU stays: nothing
+   * hits it (a maskable line is masked by irq_move_irq, and the device does not signal here).
+   */
+  @ParameterizedTest
+  @CsvSource({"true, ''", "false, msi-nomask-detour"})
+  void theDetourGoesOverTheNewVectorOnTheOldCpuAndLeavesTheMark(boolean maskable, String variant) {
+    String[] variants = variant.isEmpty() ? new String[0] : new String[] {variant};
+    boot(maskable ? new MsiShape(1, true, true) : MsiShape.legacy(), true, variants);
+    assertThat(k.descs().get(irq).data().is(IrqdState.CAN_RESERVE)).isEqualTo(maskable);
     int a = apic().vector();
     moveToCpu1();
     int b = apic().vector();
     assertThat(apic().cpu()).isEqualTo(1);
     assertThat(b).isNotEqualTo(a);
     assertThat(fn.pairs).containsExactly(new Pair(0, a), new Pair(0, b), new Pair(1, b));
-    // Nothing hit the detour, so its mark stays until the vector is used or an interrupt clears it.
     assertThat(k.vectorDomain().vectorIrq(0, b)).isSameAs(VectorDomain.VECTOR_RETRIGGERED);
     assertThat(handled).containsExactly(1, 0);
   }
 
   @Test
   void aHitOnTheDetourIsRetriggeredOnTheNewCpuAndDroppedSilentlyOnTheOldOne() {
-    boot(MsiShape.legacy(), true);
+    boot(MsiShape.legacy(), true, Variants.MSI_NOMASK_DETOUR);
     int a = apic().vector();
     fn.fireAt = (cpu, vector) -> cpu == 0 && vector != a;
     moveToCpu1();
@@ -158,28 +198,28 @@ class NonMaskableMsiMoveTest {
   }
 
   @Test
-  void theDirectUpdateVariantExposesTheNewCpuWithTheOldVector() {
-    boot(MsiShape.legacy(), true, Variants.MSI_DIRECT_UPDATE);
-    int a = apic().vector();
-    fn.fireAt = (cpu, vector) -> cpu == 1 && vector == a;
-    moveToCpu1();
-    exec.runToQuiescence();
-    assertThat(fn.fired).isTrue();
-    assertThat(fn.pairs).containsExactly(new Pair(0, a), new Pair(1, a), new Pair(1, apic().vector()));
-    assertThat(k.interruptEntry().noHandlerCount(1)).isEqualTo(1);
-    assertThat(k.log().lines()).anyMatch(l -> l.text().equals("common_interrupt: 1." + a + " No irq handler for vector"));
-    assertThat(handled).as("nothing retriggers it").containsExactly(1, 0);
-  }
-
-  @Test
-  void aMaskableMsiIsRewrittenDirectly() {
-    boot(new MsiShape(1, true, true), true);
+  void theNomaskDetourVariantWritesTheMaskableMsiDirectly() {
+    boot(new MsiShape(1, true, true), true, Variants.MSI_NOMASK_DETOUR);
     int a = apic().vector();
     moveToCpu1();
     int b = apic().vector();
-    // The PCI layer does not mask MSI around the write, but a maskable MSI takes no detour.
     assertThat(fn.pairs).containsExactly(new Pair(0, a), new Pair(1, a), new Pair(1, b));
     assertThat(k.vectorDomain().vectorIrq(0, b)).isNotSameAs(VectorDomain.VECTOR_RETRIGGERED);
+  }
+
+  /** msi-direct-update (winning over msi-nomask-detour) and the 6.6 profile write every MSI directly. */
+  @ParameterizedTest
+  @CsvSource({"false, false", "false, true", "true, false", "true, true"})
+  void theDirectUpdateVariantAndThe66ProfileNeverDetour(boolean profile66, boolean maskable) {
+    MsiShape shape = maskable ? new MsiShape(1, true, true) : MsiShape.legacy();
+    if (profile66) {
+      boot(KernelProfile.V6_6, shape, true);
+    } else {
+      boot(shape, true, Variants.MSI_DIRECT_UPDATE, Variants.MSI_NOMASK_DETOUR);
+    }
+    int a = apic().vector();
+    moveToCpu1();
+    assertThat(fn.pairs).containsExactly(new Pair(0, a), new Pair(1, a), new Pair(1, apic().vector()));
   }
 
   @Test
