@@ -10,11 +10,11 @@ import java.util.List;
 /**
  * Race scenarios written the way users write them (steady traffic for 20-30 ms on several devices
  * and CPUs, the racy action somewhere in the middle), each racy: an MSI-X vector moved with the
- * msix-unmasked-update variant, or a non-maskable MSI moved (by an affinity write, or off a dying
- * CPU) on 6.12 as shipped, which writes address and data directly. The set the explorer's
- * strategies are measured on, and the 20 ms scenario of {@code bench explore}. Their correct
- * counterparts run the detour the b56ebe7c896d changelog intends ({@code msi-nomask-detour})
- * instead of any other variant.
+ * msix-unmasked-update and msi-direct-update variants (a kernel from before 2020), or a
+ * non-maskable MSI moved (by an affinity write, or off a dying CPU) on 6.12 as shipped, which
+ * writes address and data directly. The set the explorer's strategies are measured on, and the
+ * 20 ms scenario of {@code bench explore}. Their correct counterparts run the detour the
+ * b56ebe7c896d changelog intends ({@code msi-nomask-detour}) instead of any other variant.
  */
 public final class RaceScenarios {
   /** The scenarios, by file name under irqlab/races/ on the class path. */

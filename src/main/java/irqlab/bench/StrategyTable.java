@@ -24,7 +24,10 @@ public final class StrategyTable {
 
   private StrategyTable() {}
 
-  /** One cell: a strategy on a scenario. {@code first} is -1 when nothing failed. */
+  /**
+   * One cell: a strategy on a scenario. {@code first} is the index of the first failing schedule
+   * (so {@code first + 1} schedules found it), -1 when nothing failed.
+   */
   public record Cell(String scenario, String strategy, int schedules, int failed, int first, double seconds) {
     public double perThousand() {
       return failed * 1000.0 / schedules;
@@ -57,11 +60,11 @@ public final class StrategyTable {
   /** A cell as a table row. */
   public static String row(Cell c) {
     return String.format("| %s | %s | %s | %.0f | %.0f |", c.scenario(), c.strategy(),
-        c.first() < 0 ? "none in " + c.schedules() : Integer.toString(c.first()), c.perThousand(),
+        c.first() < 0 ? "none in " + c.schedules() : Integer.toString(c.first() + 1), c.perThousand(),
         c.schedules() / c.seconds());
   }
 
   public static String header() {
-    return "| scenario | strategy | first failing schedule | failures per 1,000 | schedules/s |\n| --- | --- | ---: | ---: | ---: |";
+    return "| scenario | strategy | schedules to the first failure | failures per 1,000 | schedules/s |\n| --- | --- | ---: | ---: | ---: |";
   }
 }

@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import irqlab.sim.explore.Carriers;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -54,19 +50,6 @@ class ThreadModesTest {
   }
 
   static String fork(Path java, List<String> opts, String[] args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(java.toString());
-    cmd.addAll(opts);
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add("irqlab.cli.Main");
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (InputStream in = p.getInputStream()) {
-      in.transferTo(out);
-    }
-    assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
-    return out.toString(StandardCharsets.UTF_8);
+    return DeterminismTest.runJvm(java, opts, args);
   }
 }
