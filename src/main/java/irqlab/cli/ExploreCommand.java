@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "explore",
     description = "Explore interleavings of a scenario: every hardware access, lock operation and explicit point"
         + " lets a strategy choose which actor runs next. Each schedule is judged as 'run' judges a run (violations"
-        + " and state expectations). Prints the failing schedules and the first one shrunk and drawn; each"
+        + " and expect.state; not the delivered and spurious counts, which follow its timing). Prints the failing schedules and the first one shrunk and drawn; each"
         + " replays with 'irqlab replay SCENARIO --schedule ID'.")
 final class ExploreCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -14,7 +14,8 @@ import java.util.List;
  * Shrinks a failing schedule to the fewest delays that still fail the same way: the same model
  * seed with actors in a fixed order (run mode's, nearly: the lowest actor id goes first, time moves
  * when nothing else can run) plus none, one or two delays at places where the failing schedule had
- * preempted an actor. Those places are tried from the last before the first violation backwards.
+ * preempted an actor. Those places are tried from the last before the first violation backwards,
+ * each first as a delay until the next conflicting access, then held past it (a long preemption).
  * The result is a schedule of a handful of context switches that reads like the race on the list,
  * and an id ({@code delays-...:SEED:INDEX}) that replays it. The search is bounded by a fixed
  * number of runs, so explore's output stays deterministic.
@@ -71,6 +72,13 @@ public final class Shrink {
         runs++;
         if (fails(scenario, id, List.of(c), kinds, maxSteps, carriers)) {
           return new Result(id, shrunkId(id, List.of(c)), 1, kinds, runs);
+        }
+      }
+      // A failure may need an actor held longer, past the first access that races with it.
+      for (DelaySchedule.Delay c : cands) {
+        runs++;
+        if (fails(scenario, id, List.of(c.held()), kinds, maxSteps, carriers)) {
+          return new Result(id, shrunkId(id, List.of(c.held())), 1, kinds, runs);
         }
       }
       int pool = Math.min(PAIR_POOL, cands.size());

@@ -54,12 +54,14 @@ public final class SmpBoot {
     }
     Actor dying = k.cpuActor(cpu);
     Cpu hw = k.cpu(cpu);
-    // stop_machine: the stopper turns interrupts off on the dying CPU once the CPU left what it was
-    // handling. An interrupt raised and not taken yet counts as arriving just after that, which
-    // fixup_irqs deals with (its IRR scan); under steady traffic a CPU is rarely without one, and
-    // waiting for none would hold the offline back until the traffic ends.
+    // stop_machine: the stopper turns interrupts off on the dying CPU only once the CPU left what it
+    // was handling and took what was already pending, as a CPU with interrupts on does at once.
+    // Run mode cannot wait, and needs not: at event boundaries CPUs have taken everything except
+    // an IPI raised earlier in this same instant whose dispatch is still queued; that one counts
+    // as arriving just after the stopper turned interrupts off, which fixup_irqs deals with.
+    boolean exploring = k.exec().exploring();
     k.exec().waitUntil("stop_machine", () -> !dying.inHardirq() && dying.atomicDepth() == 0
-        && hw.interruptsEnabled());
+        && hw.interruptsEnabled() && (!exploring || !hw.canTakeInterrupt()));
     // The control CPU (this task's) spins in stop_machine with interrupts off as well.
     boolean control = k.localIrqSave();
     boolean restored = false;

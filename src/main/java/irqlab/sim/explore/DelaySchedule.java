@@ -11,16 +11,31 @@ import java.util.List;
  * one it is about to make, or until it must run. What shrinking reduces a failure to, and what the
  * exhaustive strategy enumerates. Its name lists the delays, so its id replays it:
  * {@code delays-3.5k2j9x1.1-5.a8d0p2.2} delays actor 3 at the first occurrence of site 5k2j9x1
- * and actor 5 at the second of a8d0p2; {@code delays} alone delays nothing.
+ * and actor 5 at the second of a8d0p2; {@code delays} alone delays nothing. A delay ending in
+ * {@code h} holds its actor past conflicting accesses, until it must run.
  */
 public final class DelaySchedule implements Strategy {
   public static final String PREFIX = "delays";
 
-  /** One delay: {@code actor} before its {@code occurrence}-th access at {@code site}. */
-  public record Delay(int actor, long site, int occurrence) implements Comparable<Delay> {
+  /**
+   * One delay: {@code actor} before its {@code occurrence}-th access at {@code site}; until
+   * another actor's access conflicts with it, or, {@code through}, past such accesses until it must
+   * run (written with an {@code h}, held: {@code 3.5k2j9x1.1h}).
+   */
+  public record Delay(int actor, long site, int occurrence, boolean through) implements Comparable<Delay> {
+    /** A delay until the first conflicting access. */
+    public Delay(int actor, long site, int occurrence) {
+      this(actor, site, occurrence, false);
+    }
+
+    /** The same place, held through conflicting accesses. */
+    public Delay held() {
+      return new Delay(actor, site, occurrence, true);
+    }
+
     @Override
     public String toString() {
-      return actor + "." + Long.toString(site, 36) + "." + occurrence;
+      return actor + "." + Long.toString(site, 36) + "." + occurrence + (through ? "h" : "");
     }
 
     @Override
@@ -29,7 +44,10 @@ public final class DelaySchedule implements Strategy {
       if (c == 0) {
         c = Long.compare(site, o.site);
       }
-      return c != 0 ? c : Integer.compare(occurrence, o.occurrence);
+      if (c == 0) {
+        c = Integer.compare(occurrence, o.occurrence);
+      }
+      return c != 0 ? c : Boolean.compare(through, o.through);
     }
 
     static Delay parse(String s) {
@@ -37,8 +55,10 @@ public final class DelaySchedule implements Strategy {
       if (p.length != 3) {
         throw new IllegalArgumentException("bad delay " + s + ": expected ACTOR.SITE.OCCURRENCE");
       }
-      Delay d = new Delay(Integer.parseInt(p[0]), Long.parseLong(p[1], 36), Integer.parseInt(p[2]));
-      if (d.actor < 1 || d.occurrence < 1 || d.site < 0) {
+      boolean through = p[2].endsWith("h");
+      String occ = through ? p[2].substring(0, p[2].length() - 1) : p[2];
+      Delay d = new Delay(Integer.parseInt(p[0]), Long.parseLong(p[1], 36), Integer.parseInt(occ), through);
+      if (d.actor < 1 || d.occurrence < 1 || d.site < 0 || !d.toString().equals(s)) {
         throw new IllegalArgumentException("bad delay " + s);
       }
       return d;
@@ -101,8 +121,10 @@ public final class DelaySchedule implements Strategy {
     int r = d.running();
     if (r >= 0 && d.arrived() && !held.isDelayed(r) && !delays.isEmpty() && d.resource(r) != null) {
       long site = sites.site(d.resource(r), d.offset(r), d.access(r));
-      if (delays.contains(new Delay(r, site, sites.occurrence(r, site)))) {
-        held.delay(r, d);
+      Delay here = new Delay(r, site, sites.occurrence(r, site));
+      boolean until = delays.contains(here);
+      if (until || delays.contains(here.held())) {
+        held.delay(r, d, !until);
         applied++;
       }
     }

@@ -51,8 +51,16 @@ final class DelayedActors {
 
   /** Holds back actor {@code r}, which is about to take the step {@code d} shows for it. */
   void delay(int r, Decision d) {
+    delay(r, d, false);
+  }
+
+  /**
+   * Holds back actor {@code r}; with {@code through}, past conflicting accesses too, until it must
+   * run (a long preemption: every access of the others in that time sees its half-done work).
+   */
+  void delay(int r, Decision d, boolean through) {
     delayed[r] = true;
-    res[r] = d.resource(r);
+    res[r] = through ? null : d.resource(r);
     unit[r] = d.unit(r);
     access[r] = d.access(r);
     count++;

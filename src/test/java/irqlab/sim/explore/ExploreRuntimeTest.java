@@ -314,6 +314,37 @@ class ExploreRuntimeTest {
     assertThat(overtaken).as("a later event overtook one that had not started, within the lag").isTrue();
   }
 
+  /** A task on a CPU that takes interrupt after interrupt still starts its work within the lag. */
+  @Test
+  void aTaskOnABusyCpuStartsItsWorkWithinTheLag() {
+    for (String strategy : List.of("random", "delay", "pos")) {
+      for (int i = 0; i < 20; i++) {
+        try (ExploreRuntime rt = ExploreRuntime.forSchedule(new ScheduleId(strategy, 3, i))) {
+          FakeCpu port = new FakeCpu(rt);
+          rt.attachCpus(port);
+          port.cpuActor = rt.newActor("cpu0", Actor.Kind.CPU, 0);
+          Actor task = rt.newActor("task", Actor.Kind.TASK, 0);
+          Actor dev = rt.newActor("dev", Actor.Kind.DEVICE, -1);
+          long[] startedAt = {-1};
+          rt.schedule(Event.of(task, () -> {
+            startedAt[0] = rt.now();
+            rt.point("work");
+          }), 1_000);
+          for (int k = 0; k < 2_000; k++) {
+            rt.schedule(Event.of(dev, () -> {
+              port.pending++;
+              rt.interruptRaised(0);
+              rt.point("raised");
+            }), k * 500L);
+          }
+          rt.runToQuiescence();
+          assertThat(port.violations).isEmpty();
+          assertThat(startedAt[0]).as("%s:3:%d", strategy, i).isBetween(1_000L, 1_000L + ExploreRuntime.MAX_LAG_NS);
+        }
+      }
+    }
+  }
+
   @Test
   void runUntilStopsAtTheLimitAndClockEventsRunInline() {
     try (ExploreRuntime rt = ExploreRuntime.forSchedule(new ScheduleId("random", 1, 0))) {
