@@ -46,7 +46,7 @@ final class ExploreCommand implements Callable<Integer> {
   int preemptions;
 
   @Option(names = "--schedules", paramLabel = "N", defaultValue = "1000",
-      description = "Schedules to run, up to 2147483647. Default: ${DEFAULT-VALUE}.")
+      description = "Schedules to run, up to 2147483647. Default: ${DEFAULT-VALUE} (exhaustive: no limit).")
   int schedules;
 
   @Option(names = "--seed", paramLabel = "N", description = "Seed of the exploration (default: the scenario's).")
@@ -119,7 +119,7 @@ final class ExploreCommand implements Callable<Integer> {
     }
     long bound = maxSteps != null ? maxSteps : Exploration.stepBound(s);
     if (exhaustive) {
-      return exhaustive(out, s, sd, bound);
+      return exhaustive(out, s, sd, bound, budget);
     }
     Exploration.Options o = new Exploration.Options(strategy, sd, schedules, jobs, show, sh, budget, bound);
     Exploration.Report rep = withProgress(s.name(), sh.size(schedules), p -> Exploration.explore(s, o, p));
@@ -129,8 +129,10 @@ final class ExploreCommand implements Callable<Integer> {
     return rep.failed() == 0 ? 0 : Main.VIOLATION;
   }
 
-  private int exhaustive(PrintWriter out, Scenario s, long sd, long bound) {
-    Exhaustive.Result r = Exhaustive.explore(s, sd, preemptions, bound, schedules);
+  /** Exhaustive: every interleaving, unless --schedules or --time stops it first. */
+  private int exhaustive(PrintWriter out, Scenario s, long sd, long bound, long budget) {
+    boolean limited = spec.commandLine().getParseResult().hasMatchedOption("--schedules");
+    Exhaustive.Result r = Exhaustive.explore(s, sd, preemptions, bound, limited ? schedules : Long.MAX_VALUE, budget);
     out.print(Exhaustive.text(r, scenario));
     out.flush();
     return r.failures().isEmpty() ? 0 : Main.VIOLATION;

@@ -33,8 +33,14 @@ public final class Exhaustive {
   public record Result(String scenario, long seed, int preemptions, long interleavings, long runs, long equivalent,
       boolean complete, List<Exploration.Outcome> failures, long failed) {}
 
-  /** Explores {@code scenario}'s interleavings with at most {@code preemptions} delays. */
-  public static Result explore(Scenario scenario, long seed, int preemptions, long maxSteps, long maxRuns) {
+  /**
+   * Explores {@code scenario}'s interleavings with at most {@code preemptions} delays, stopping
+   * after {@code maxRuns} schedules or, when {@code timeBudgetNs} &gt; 0, once that much wall-clock
+   * time has passed (the result then says it is not complete).
+   */
+  public static Result explore(Scenario scenario, long seed, int preemptions, long maxSteps, long maxRuns,
+      long timeBudgetNs) {
+    long deadline = timeBudgetNs > 0 ? System.nanoTime() + timeBudgetNs : Long.MAX_VALUE;
     Set<Long> seen = new HashSet<>();
     List<Exploration.Outcome> failures = new ArrayList<>();
     long[] counts = new long[4]; // runs, equivalent, failed, interleavings
@@ -43,7 +49,7 @@ public final class Exhaustive {
     boolean complete = true;
     try (Carriers carriers = new Carriers()) {
       while (!stack.isEmpty()) {
-        if (counts[0] >= maxRuns) {
+        if (counts[0] >= maxRuns || (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0)) {
           complete = false;
           break;
         }
@@ -86,7 +92,7 @@ public final class Exhaustive {
       sb.append(String.format("all %d interleavings with <= %d preemptions explored: %d failed%n", r.interleavings(),
           r.preemptions(), r.failed()));
     } else {
-      sb.append(String.format("stopped after %d schedules (--schedules): %d interleavings with <= %d preemptions"
+      sb.append(String.format("stopped after %d schedules (--schedules or --time): %d interleavings with <= %d preemptions"
           + " explored, not all of them: %d failed%n", r.runs(), r.interleavings(), r.preemptions(), r.failed()));
     }
     sb.append(String.format("  (%s, seed %d: %d schedules run, %d of them equivalent to one already run)%n",

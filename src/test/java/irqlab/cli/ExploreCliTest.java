@@ -128,7 +128,7 @@ class ExploreCliTest {
     assertThat(Cli.run("replay", "msix-affinity-race-unmasked", "--schedule", id).rc()).isEqualTo(1);
     // Capped by --schedules, it says it did not finish.
     Cli capped = Cli.run("explore", "msix-affinity-race", "--strategy", "exhaustive", "--schedules", "5");
-    assertThat(capped.out()).startsWith("stopped after 5 schedules (--schedules)");
+    assertThat(capped.out()).startsWith("stopped after 5 schedules (--schedules or --time)");
   }
 
   @Test
