@@ -14,6 +14,10 @@ class ScheduleIdTest {
     assertThat(ScheduleId.parse("random:-5:0").runSeed()).isEqualTo(-5);
     assertThatThrownBy(() -> ScheduleId.parse("random:5")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ScheduleId.parse("random:x:1")).isInstanceOf(IllegalArgumentException.class);
+    // Only the spelling explore prints: nothing is read as the id it resembles.
+    for (String other : java.util.List.of("delay:01:2", "delay:1:02", "delay:+1:2", "delay:1:2:", "delay:1:2 x")) {
+      assertThatThrownBy(() -> ScheduleId.parse(other)).as(other).isInstanceOf(IllegalArgumentException.class);
+    }
   }
 
   @Test
