@@ -1,5 +1,6 @@
 package irqlab.bench;
 
+import irqlab.sim.devices.Binding;
 import irqlab.exec.Actor;
 import irqlab.exec.Event;
 import irqlab.exec.EventQueue;
@@ -342,7 +343,7 @@ public final class DeliveryBench {
     long after = usedHeapAfterGc();
     long irqs = m.interruptNames().size();
     long requested = 0;
-    for (Machine.Binding bd : m.bindings()) {
+    for (Binding bd : m.bindings()) {
       if (bd.driver().bound()) {
         for (int v = 0; v < bd.driver().vectors(); v++) {
           IrqDesc d = m.kernel().descs().get(bd.driver().irq(v));

@@ -34,7 +34,7 @@ final class ShowCommand implements Callable<Integer> {
       description = "VIEW is interrupts, domains, vectors, remapping or irq NAME (e.g. nic0/msix/3 or an irq number).")
   List<String> words;
 
-  @Option(names = "--at", paramLabel = "TIME", description = "Show the state after the timeline up to TIME (e.g. 2.5ms).")
+  @Option(names = "--at", paramLabel = "TIME", description = "Show the state after the timeline up to TIME (e.g. 2.5ms) or up to a mark of the timeline.")
   String at;
 
   @Option(names = "--seed", paramLabel = "N", description = "Override the scenario's seed.")
@@ -82,10 +82,16 @@ final class ShowCommand implements Callable<Integer> {
     Machine m;
     if (at != null) {
       long t;
-      try {
-        t = Durations.parse(at);
-      } catch (IllegalArgumentException e) {
-        throw new Main.BadInput("irqlab show: --at: " + e.getMessage());
+      java.util.Optional<Long> mark = s.markTime(at);
+      if (mark.isPresent()) {
+        t = mark.get();
+      } else {
+        try {
+          t = Durations.parse(at);
+        } catch (IllegalArgumentException e) {
+          throw new Main.BadInput("irqlab show: --at: " + e.getMessage()
+              + (s.marks().isEmpty() ? "" : "; or one of the scenario's marks: " + String.join(", ", s.marks())));
+        }
       }
       m = Simulation.runUntil(s, sd, t);
     } else {

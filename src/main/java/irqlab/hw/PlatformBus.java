@@ -102,7 +102,50 @@ public final class PlatformBus {
     return remapper;
   }
 
+  /**
+   * An IO-APIC's interrupt message for a redirection entry: in remappable format (bit 48) an
+   * interrupt request with the entry's handle that the remapping unit translates (edge at the
+   * APIC: Linux programs IO-APIC IRTEs edge and EOIs the pin itself); otherwise fixed delivery to
+   * the entry's destination APIC with its vector and trigger mode.
+   */
+  public void ioApicMessage(int sourceId, long rte) {
+    messages++;
+    if ((rte & (1L << 48)) != 0) {
+      int index = (int) (((rte >>> 49) & 0x7fff) | (((rte >>> 11) & 1) << 15));
+      long address = MsiMessage.ADDRESS_BASE | ((long) (index & 0x7fff) << 5) | (1L << 4) | (((long) index >>> 15) << 2);
+      InterruptRemapper r = remapper;
+      if (r == null) {
+        for (MessageObserver o : observerArray) {
+          o.dropped(sourceId, address, 0, "remappable IO-APIC entry without a remapping unit");
+        }
+        return;
+      }
+      int t = r.remap(sourceId, address, 0);
+      if (t != InterruptRemapper.BLOCKED) {
+        deliver(sourceId, address, 0, (t >>> 8) & 0xff, t & 0xff, -1, false);
+      }
+      return;
+    }
+    int dest = (int) ((rte >>> 56) & 0xff);
+    int vector = (int) (rte & 0xff);
+    deliver(sourceId, MsiMessage.ADDRESS_BASE | ((long) dest << 12), vector, dest, vector, -1,
+        (rte & (1L << 15)) != 0);
+  }
+
+  /** Broadcasts every CPU's EOIs of level-triggered vectors to {@code sink} (the IO-APIC). */
+  public void setEoiBroadcast(java.util.function.IntConsumer sink) {
+    for (Cpu c : byApicId) {
+      if (c != null) {
+        c.apic().setEoiBroadcast(sink);
+      }
+    }
+  }
+
   private void deliver(int requesterId, long address, int data, int dest, int vector, int source) {
+    deliver(requesterId, address, data, dest, vector, source, false);
+  }
+
+  private void deliver(int requesterId, long address, int data, int dest, int vector, int source, boolean level) {
     Cpu cpu = byApicId[dest];
     if (cpu == null || !cpu.online()) {
       for (MessageObserver o : observerArray) {
@@ -110,7 +153,7 @@ public final class PlatformBus {
       }
       return;
     }
-    cpu.apic().accept(vector);
+    cpu.apic().accept(vector, level);
     for (MessageObserver o : observerArray) {
       o.delivered(requesterId, address, data, cpu.index(), vector, source);
     }

@@ -57,6 +57,7 @@ public final class Kernel {
   private final VectorMatrix matrix;
   private final VectorDomain vectorDomain;
   private final SmpBoot smpBoot;
+  private final irqlab.kernel.x86.IrqStat irqStat;
   private final CommonInterrupt entry;
   private final MsiCore msiCore;
   private final MsiParent msiParent;
@@ -65,7 +66,12 @@ public final class Kernel {
   private final IommuOptions iommuOptions;
   private final PciMsi pciMsi;
   private final PciIms pciIms;
+  private final irqlab.kernel.pci.PciIntx pciIntx = new irqlab.kernel.pci.PciIntx();
+  /** The IO-APIC's domain (null on a machine without chipset). */
+  private irqlab.kernel.x86.IoApicDomain ioApic;
   private final Actor[] cpuActors;
+  private final irqlab.kernel.cpu.CpuHp cpuHp = new irqlab.kernel.cpu.CpuHp();
+  private final java.util.Map<String, Ida> idas = new java.util.TreeMap<>();
   private CpuMask online;
   /** The task running take_cpu_down and the CPU it stands for (see runAsStopper), or null. */
   private Actor stopperActor;
@@ -107,6 +113,7 @@ public final class Kernel {
     this.spurious = new Spurious(this);
     this.matrix = VectorMatrix.x86Boot(cpus.size());
     this.vectorDomain = new VectorDomain(this, matrix);
+    this.irqStat = new irqlab.kernel.x86.IrqStat(this, cpus.size());
     this.smpBoot = new SmpBoot(this, vectorDomain);
     this.entry = new CommonInterrupt(this, vectorDomain);
     exec.attachCpus(entry);
@@ -151,6 +158,27 @@ public final class Kernel {
 
   public PciMsi pciMsi() {
     return pciMsi;
+  }
+
+  /**
+   * The boot steps of a machine with an IO-APIC (setup_IO_APIC and the ACPI interrupt routing):
+   * the IO-APIC domain takes over the ISA irqs, and PCI pins are routed through the firmware's
+   * table to the GSIs (irq = GSI) when a device is enabled.
+   */
+  public void bootIoApic(irqlab.hw.ioapic.Firmware fw, irqlab.hw.ioapic.IoApic hw) {
+    ioApic = new irqlab.kernel.x86.IoApicDomain(this, fw, hw);
+    ioApic.boot();
+    pciIntx.setRouting(dev -> ioApic.mapGsi(fw.gsiOf(dev.function().bdf(), dev.pin())));
+  }
+
+  /** The IO-APIC's domain, or null. */
+  public irqlab.kernel.x86.IoApicDomain ioApic() {
+    return ioApic;
+  }
+
+  /** INTx routing and the command register's INTx bit. */
+  public irqlab.kernel.pci.PciIntx pciIntx() {
+    return pciIntx;
   }
 
   /** PCI/IMS (v6.2): offered only where the MSI parent supports it (x86: with remapping). */
@@ -311,6 +339,21 @@ public final class Kernel {
 
   public VectorMatrix matrix() {
     return matrix;
+  }
+
+  /** The kernel's ID allocator named {@code name} ("nvme", "virtio", "eth"), made on first use. */
+  public Ida ida(String name) {
+    return idas.computeIfAbsent(name, n -> new Ida());
+  }
+
+  /** The hotplug states drivers register callbacks with. */
+  public irqlab.kernel.cpu.CpuHp cpuHp() {
+    return cpuHp;
+  }
+
+  /** The per-CPU counters of /proc/interrupts' architecture rows. */
+  public irqlab.kernel.x86.IrqStat irqStat() {
+    return irqStat;
   }
 
   /** CPU hotplug: cpu_down and cpu_up. */

@@ -99,6 +99,9 @@ public final class DomainsView {
     if (k.intelIommu() != null && d == k.intelIommu().dmarMsi().domain()) {
       return k.intelIommu().name() + "'s fault interrupt, never remapped";
     }
+    if (k.ioApic() != null && d == k.ioApic().domain()) {
+      return k.ioApic().chipName() + ", 24 pins: ISA irqs 0-15, PCI GSIs 16-23";
+    }
     MachineIndex.Owner o = idx.ownerOf(d);
     if (o != null) {
       return o.device() + " (" + o.bdf() + "), MSI domain id " + o.domainId()

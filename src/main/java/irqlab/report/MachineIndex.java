@@ -1,5 +1,6 @@
 package irqlab.report;
 
+import irqlab.sim.devices.Binding;
 import irqlab.kernel.domain.IrqDomain;
 import irqlab.kernel.irq.IrqDesc;
 import irqlab.kernel.msi.MsiDeviceData;
@@ -21,7 +22,7 @@ public final class MachineIndex {
     for (Map.Entry<String, Integer> e : m.interruptNames().entrySet()) {
       irqNames.putIfAbsent(e.getValue(), e.getKey());
     }
-    for (Machine.Binding b : m.bindings()) {
+    for (Binding b : m.bindings()) {
       MsiDeviceData data = b.pci().msiData();
       for (int id = 0; id < MsiDeviceData.MAX_DEVICE_IRQDOMAINS; id++) {
         MsiDeviceDomain dd = data.domain(id);

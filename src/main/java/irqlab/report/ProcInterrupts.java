@@ -13,10 +13,8 @@ import java.util.List;
  * arch/x86/kernel/irq.c arch_show_interrupts): a header with one column per online CPU, a row for
  * every interrupt with an action or a non-zero count, then the architecture rows.
  *
- * <p>Only the architecture rows irqlab has a counter for are printed: {@code SPU} (spurious
- * vector 0xff, which the model never raises, so 0), {@code ERR} (APIC errors, none modelled) and
- * {@code MIS} (IO-APIC mismatches, none modelled). NMI, LOC, RES, CAL, TLB and the rest are left
- * out rather than shown with invented values.
+ * <p>The architecture rows are those of the reference kernel, in its order; see {@link
+ * #archRows} for which counters irqlab keeps (LOC, MCP, MIS) and which read 0.
  */
 public final class ProcInterrupts {
   /** NR_IRQS_LEGACY: the 8259 pair's 16 lines, present on q35. */
@@ -67,7 +65,7 @@ public final class ProcInterrupts {
       }
     });
     String full = sb.toString();
-    return layout.tooWide(full) ? compact(k, layout, prec) : full + archRows(k, prec);
+    return layout.tooWide(full) ? compact(k, layout, prec) : full + archRows(k, prec, cols);
   }
 
   private static String compact(Kernel k, TermLayout layout, int prec) {
@@ -92,7 +90,7 @@ public final class ProcInterrupts {
     return Table.renderFitting(new String[] {"IRQ", "total", "cpus", "chip", "hwirq-flow", "action"}, rows,
         new boolean[] {true, true, true, false, false, false}, "busiest (cpu:count)", layout.width(),
         (i, room) -> layout.busiest(counts.get(i), room))
-        + "  (" + k.onlineMask().cardinality() + " online CPUs; SPU, ERR and MIS are 0)\n";
+        + "  (" + k.onlineMask().cardinality() + " online CPUs; the architecture rows, LOC to MIS, are left out)\n";
   }
 
   /** Chip, hwirq-flow and action: the part of a row after the per-CPU counts. */
@@ -170,18 +168,66 @@ public final class ProcInterrupts {
     }
     if (d.action() != null) {
       sb.append("  ").append(d.action().name());
+      for (var a = d.action().next(); a != null; a = a.next()) {
+        sb.append(", ").append(a.name());
+      }
     }
     return sb.append('\n').toString();
   }
 
-  /** The architecture rows irqlab models: SPU, ERR and MIS, all zero. */
+  /** One arch_show_interrupts row per CPU counter, in the kernel's order with its label. */
+  private record ArchRow(String name, String label) {}
+
+  /**
+   * The rows of the reference guests' kernel (CONFIG_X86_LOCAL_APIC, SMP, THERMAL_VECTOR,
+   * MCE_THRESHOLD, MCE_AMD, MCE; no PLT, HYP, HRE, HVS, PIN, NPI, PIW, PMN there).
+   */
+  private static final List<ArchRow> ARCH_ROWS = List.of(
+      new ArchRow("NMI", "Non-maskable interrupts"),
+      new ArchRow("LOC", "Local timer interrupts"),
+      new ArchRow("SPU", "Spurious interrupts"),
+      new ArchRow("PMI", "Performance monitoring interrupts"),
+      new ArchRow("IWI", "IRQ work interrupts"),
+      new ArchRow("RTR", "APIC ICR read retries"),
+      new ArchRow("RES", "Rescheduling interrupts"),
+      new ArchRow("CAL", "Function call interrupts"),
+      new ArchRow("TLB", "TLB shootdowns"),
+      new ArchRow("TRM", "Thermal event interrupts"),
+      new ArchRow("THR", "Threshold APIC interrupts"),
+      new ArchRow("DFR", "Deferred Error APIC interrupts"),
+      new ArchRow("MCE", "Machine check exceptions"),
+      new ArchRow("MCP", "Machine check polls"));
+
+  /**
+   * arch_show_interrupts: one row per counter and online CPU, then ERR and MIS. irqlab counts
+   * LOC (the HZ tick while online), MCP (one poll per bring-up and per 5 minutes online) and MIS
+   * (IO-APIC level interrupts the APIC saw as edge); it has no NMIs, performance counters, IRQ
+   * work, scheduler or TLB IPIs, thermal or machine-check events, spurious APIC vectors or APIC
+   * errors, so those read 0.
+   */
   public static String archRows(Kernel k, int prec) {
+    return archRows(k, prec, k.onlineMask());
+  }
+
+  /** The same with the per-CPU rows restricted to the CPUs {@code cols} (online ones). */
+  static String archRows(Kernel k, int prec, CpuMask cols) {
     StringBuilder sb = new StringBuilder();
-    sb.append(Fmt.right("SPU", prec)).append(": ");
-    k.onlineMask().forEach(c -> sb.append(Fmt.right("0", 10)).append(' '));
-    sb.append("  Spurious interrupts\n");
+    for (ArchRow r : ARCH_ROWS) {
+      sb.append(Fmt.right(r.name(), prec)).append(": ");
+      cols.forEach(c -> sb.append(Fmt.right(Fmt.u32(archCount(k, r.name(), c)), 10)).append(' '));
+      sb.append("  ").append(r.label()).append('\n');
+    }
     sb.append(Fmt.right("ERR", prec)).append(": ").append(Fmt.right("0", 10)).append('\n');
-    sb.append(Fmt.right("MIS", prec)).append(": ").append(Fmt.right("0", 10)).append('\n');
+    long mis = k.ioApic() == null ? 0 : k.ioApic().misCount();
+    sb.append(Fmt.right("MIS", prec)).append(": ").append(Fmt.right(Fmt.u32(mis), 10)).append('\n');
     return sb.toString();
+  }
+
+  private static long archCount(Kernel k, String row, int cpu) {
+    return switch (row) {
+      case "LOC" -> k.irqStat().localTimer(cpu);
+      case "MCP" -> k.irqStat().machineCheckPolls(cpu);
+      default -> 0;
+    };
   }
 }

@@ -25,7 +25,10 @@ public sealed interface Action {
           "bind",
           "cpu-offline",
           "cpu-online",
-          "spoof-msi");
+          "spoof-msi",
+          "link-up",
+          "link-down",
+          "mark");
 
   /**
    * Work for a device: each listed queue (empty list = all queues) completes work at
@@ -137,6 +140,22 @@ public sealed interface Action {
     @Override
     public String key() {
       return "msix-alloc";
+    }
+  }
+
+  /** An administrator bringing a network interface up (ndo_open) or down (ndo_stop). */
+  record Link(String device, boolean up) implements Action {
+    @Override
+    public String key() {
+      return up ? "link-up" : "link-down";
+    }
+  }
+
+  /** A named point of the timeline, which {@code show --at} accepts in place of a time. */
+  record Mark(String name) implements Action {
+    @Override
+    public String key() {
+      return "mark";
     }
   }
 

@@ -19,7 +19,18 @@ public record DeviceSpec(
     Loc loc) {
 
   public static final List<String> TYPES =
-      List.of("nic", "nvme", "accelerator", "legacy-msi", "vmd");
+      List.of("nic", "nvme", "accelerator", "legacy-msi", "virtio-net", "e1000e", "ahci", "vmd");
+
+  /**
+   * Types driven by a model of their Linux driver, which asks for the vectors the Linux driver
+   * asks for: their driver entry needs no {@code vectors}.
+   */
+  public static final List<String> LINUX_DRIVER_TYPES = List.of("nvme", "virtio-net", "e1000e", "ahci", "vmd");
+
+  /** Whether this device's driver is a model of a Linux driver (no {@code vectors} needed). */
+  public boolean linuxDriver() {
+    return LINUX_DRIVER_TYPES.contains(type);
+  }
 
   public boolean hasMsi() {
     return msi != null;

@@ -83,6 +83,9 @@ final class Inventory {
     }
     DeviceSpec device = device(node, irq.device());
     DriverSpec driver = driver(node, device);
+    if (device.linuxDriver()) {
+      return linuxDriverIrq(node, text, irq, device);
+    }
     VectorsSpec v = driver.vectors();
     // An accelerator's IMS driver also owns MSI-X entry 0, its control interrupt.
     boolean control = device.type().equals("accelerator") && device.hasMsix() && irq.kind().equals("msix");
@@ -97,16 +100,41 @@ final class Inventory {
               + "' names no interrupt");
     }
     int limit = control ? 1 : irq.kind().equals("msix") ? device.msix().table() : v.max();
+    checkIndex(node, text, irq, limit);
+    return irq;
+  }
+
+  private static void checkIndex(YamlNode node, String text, IrqName irq, int limit) {
     if (irq.index() >= limit) {
       String why =
           irq.kind().equals("msix")
               ? "its MSI-X table has " + limit + " entries"
-              : "its driver allocates at most " + limit + " " + irq.kind() + " vector"
-                  + (limit == 1 ? "" : "s");
+              : irq.kind().equals("intx")
+                  ? "INTx is a single line"
+                  : "its driver allocates at most " + limit + " " + irq.kind() + " vector"
+                      + (limit == 1 ? "" : "s");
       throw node.error(
           "interrupt index " + irq.index() + " out of range in '" + text + "': " + why
               + " (indices 0.." + (limit - 1) + ")");
     }
+  }
+
+  /**
+   * A Linux driver picks its interrupt mode at probe (falling back from MSI-X to MSI to INTx), so
+   * any mode the device offers may name an interrupt; the run says when it names none.
+   */
+  private IrqName linuxDriverIrq(YamlNode node, String text, IrqName irq, DeviceSpec device) {
+    int limit = switch (irq.kind()) {
+      case "msix" -> device.hasMsix() ? device.msix().table() : 0;
+      case "msi" -> device.hasMsi() ? device.msi().vectors() : 0;
+      case "intx" -> 1;
+      default -> 0;
+    };
+    if (limit == 0) {
+      throw node.error("device '" + device.id() + "' (" + device.type() + ") has no " + irq.kind()
+          + " interrupts, so '" + text + "' names none");
+    }
+    checkIndex(node, text, irq, limit);
     return irq;
   }
 

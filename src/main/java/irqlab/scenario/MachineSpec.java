@@ -23,10 +23,14 @@ public record MachineSpec(
     Loc msixDynamicLoc,
     boolean allowUnsafeInterrupts,
     Loc allowUnsafeInterruptsLoc,
+    String chipset,
+    Loc chipsetLoc,
     String kernelVersion,
     Loc kernelVersionLoc) {
 
   public static final List<String> REMAPPINGS = List.of("none", "intel");
+  /** none: no IO-APIC, no INTx; q35 and i440fx bring the IO-APIC and the ISA lines of the dumps. */
+  public static final List<String> CHIPSETS = List.of("none", "q35", "i440fx");
   /** machine.kernel.version when the key is left out: 6.12.117 as shipped. */
   public static final String DEFAULT_KERNEL_VERSION = "6.12";
 
@@ -42,12 +46,17 @@ public record MachineSpec(
         false, loc);
   }
 
-  /** The spec with the default kernel version (located at the machine). */
+  /** Whether the machine has an IO-APIC and routes PCI INTx. */
+  public boolean hasChipset() {
+    return !chipset.equals("none");
+  }
+
+  /** The spec without a chipset and with the default kernel version (located at the machine). */
   public MachineSpec(int cpus, String remapping, List<String> variants, boolean msixDynamic, Loc loc,
       Loc cpusLoc, Loc remappingLoc, Map<String, Loc> variantLocs, Loc msixDynamicLoc,
       boolean allowUnsafeInterrupts, Loc allowUnsafeInterruptsLoc) {
     this(cpus, remapping, variants, msixDynamic, loc, cpusLoc, remappingLoc, variantLocs, msixDynamicLoc,
-        allowUnsafeInterrupts, allowUnsafeInterruptsLoc, DEFAULT_KERNEL_VERSION, loc);
+        allowUnsafeInterrupts, allowUnsafeInterruptsLoc, "none", loc, DEFAULT_KERNEL_VERSION, loc);
   }
 
   public boolean remappingEnabled() {

@@ -29,6 +29,18 @@ public record Scenario(
     return devices.stream().filter(d -> d.id().equals(id)).findFirst();
   }
 
+  /** The time of the timeline's {@code mark: name}, if there is one. */
+  public Optional<Long> markTime(String name) {
+    return timeline.stream().filter(e -> e.action() instanceof Action.Mark m && m.name().equals(name))
+        .map(TimelineEntry::atNs).findFirst();
+  }
+
+  /** The timeline's mark names, in order. */
+  public List<String> marks() {
+    return timeline.stream().filter(e -> e.action() instanceof Action.Mark).map(e -> ((Action.Mark) e.action()).name())
+        .toList();
+  }
+
   /** The driver bound to device {@code deviceId}, if the scenario declares one. */
   public Optional<DriverSpec> driverFor(String deviceId) {
     return drivers.stream().filter(d -> d.device().equals(deviceId)).findFirst();

@@ -61,8 +61,19 @@ final class ScenarioReader {
 
     MachineSpec machine = machine(top.require("machine", "a mapping with at least 'cpus'"));
     List<DeviceSpec> devices = devices(top.get("devices"));
+    DeviceSpec ich9 = ich9Ahci(machine, devices);
+    if (ich9 != null) {
+      devices = new ArrayList<>(devices);
+      devices.add(ich9);
+    }
     Inventory inventory = new Inventory(machine, devices);
     List<DriverSpec> drivers = drivers(top.get("drivers"), inventory, devices);
+    if (ich9 != null && !inventory.hasDriver(ICH9_AHCI_ID)) {
+      drivers = new ArrayList<>(drivers);
+      DriverSpec d = new DriverSpec(ICH9_AHCI_ID, "ahci", linuxVectors(null, ich9), Map.of(), machine.chipsetLoc());
+      drivers.add(d);
+      inventory.addDriver(d, "machine.chipset");
+    }
     List<TimelineEntry> timeline = new TimelineReader(inventory).read(top.get("timeline"));
     Expectations expect = new ExpectationsReader(inventory).read(top.get("expect"), top.loc());
     return new Scenario(
@@ -71,7 +82,7 @@ final class ScenarioReader {
 
   private MachineSpec machine(YamlNode node) {
     YamlMap m = node.asMap("a mapping with at least 'cpus'");
-    m.allowOnly("cpus", "remapping", "kernel", "msix-dynamic", "allow-unsafe-interrupts");
+    m.allowOnly("cpus", "remapping", "kernel", "msix-dynamic", "allow-unsafe-interrupts", "chipset");
     YamlNode cpusNode = m.require("cpus", "the number of cpus, 1.." + CpuMask.MAX_CPUS);
     int cpus =
         cpusNode
@@ -138,6 +149,13 @@ final class ScenarioReader {
       allowUnsafe = au.asScalar("true or false").bool();
       allowUnsafeLoc = au.loc();
     }
+    String chipset = "none";
+    Loc chipsetLoc = m.loc();
+    YamlNode cs = m.get("chipset");
+    if (cs != null) {
+      chipset = oneOf(cs, MachineSpec.CHIPSETS, "chipset");
+      chipsetLoc = cs.loc();
+    }
     return new MachineSpec(
         cpus,
         remapping,
@@ -150,8 +168,38 @@ final class ScenarioReader {
         msixDynamicLoc,
         allowUnsafe,
         allowUnsafeLoc,
+        chipset,
+        chipsetLoc,
         version,
         versionLoc);
+  }
+
+  /** The id and address of q35's built-in SATA controller, the ICH9 AHCI. */
+  static final String ICH9_AHCI_ID = "ahci0";
+  static final String ICH9_AHCI_BDF = "0000:00:1f.2";
+
+  /**
+   * q35 brings the ICH9 AHCI at 00:1f.2 (six ports, one MSI message without masking), bound to
+   * ahci, unless the scenario puts its own device there (which then stands for it).
+   */
+  private static DeviceSpec ich9Ahci(MachineSpec machine, List<DeviceSpec> devices) {
+    if (!machine.chipset().equals("q35")) {
+      return null;
+    }
+    for (DeviceSpec d : devices) {
+      if (d.bdf().equals(ICH9_AHCI_BDF)) {
+        return null;
+      }
+    }
+    for (DeviceSpec d : devices) {
+      if (d.id().equals(ICH9_AHCI_ID)) {
+        throw new ScenarioException(d.loc(), "devices." + d.id(),
+            "id '" + ICH9_AHCI_ID + "' is q35's ICH9 AHCI at " + ICH9_AHCI_BDF + "; give this device another id,"
+                + " or put it at " + ICH9_AHCI_BDF + " to stand for the ICH9 AHCI");
+      }
+    }
+    return new DeviceSpec(ICH9_AHCI_ID, ICH9_AHCI_BDF, "ahci", null, new MsiSpec(1, false, true), null, null, 6,
+        machine.chipsetLoc());
   }
 
   private List<DeviceSpec> devices(YamlNode node) {
@@ -159,6 +207,7 @@ final class ScenarioReader {
       return List.of();
     }
     List<YamlNode> items = node.asList("a list of devices").items();
+
     Map<String, YamlNode> idNodes = new HashMap<>();
     Map<String, String> bdfOwners = new HashMap<>();
     List<DeviceSpec> partial = new ArrayList<>();
@@ -196,21 +245,37 @@ final class ScenarioReader {
       }
       YamlNode behind = d.get("behind");
       behindNodes.add(behind);
+      int queues = d.get("queues") == null
+          ? defaultQueues(type)
+          : queues(d.get("queues"), type.equals("accelerator") ? MAX_ACCELERATOR_QUEUES : MAX_QUEUES);
+      if (type.equals("e1000e") && d.get("queues") != null && queues != 2) {
+        throw d.get("queues").error("an e1000e (82574) has one rx and one tx queue; expected 2 or no 'queues'");
+      }
+      MsiSpec msi = msi(d.get("msi"));
+      MsixSpec msix = msix(d.get("msix"));
+      // What the device offers unless the scenario says otherwise: QEMU's models of these devices.
+      switch (type) {
+        // A legacy-msi device is its MSI capability: one non-maskable vector unless told.
+        case "legacy-msi", "ahci" -> msi = msi == null ? new MsiSpec(1, false, true) : msi;
+        // hw/nvme: one MSI-X vector per I/O queue pair plus the admin queue's.
+        case "nvme" -> msix = msix == null ? new MsixSpec(Math.min(queues + 1, 2048)) : msix;
+        // hw/net/e1000e: 5 MSI-X vectors, one 64-bit MSI without per-vector masking.
+        case "e1000e" -> {
+          msix = msix == null ? new MsixSpec(5) : msix;
+          msi = msi == null ? new MsiSpec(1, false, true) : msi;
+        }
+        default -> {}
+      }
       partial.add(
           new DeviceSpec(
               id,
               bdf,
               type,
               behind == null ? null : behind.string("the id of a vmd device"),
-              // A legacy-msi device is its MSI capability: one non-maskable vector unless told.
-              d.get("msi") == null && type.equals("legacy-msi")
-                  ? new MsiSpec(1, false, true)
-                  : msi(d.get("msi")),
-              msix(d.get("msix")),
+              msi,
+              msix,
               ims(d.get("ims")),
-              d.get("queues") == null
-                  ? 1
-                  : queues(d.get("queues"), type.equals("accelerator") ? MAX_ACCELERATOR_QUEUES : MAX_QUEUES),
+              queues,
               d.loc()));
     }
 
@@ -235,6 +300,19 @@ final class ScenarioReader {
               p.loc()));
     }
     return devices;
+  }
+
+  /**
+   * Queues when the scenario gives none: QEMU's nvme offers 64 I/O queue pairs, the ICH9 AHCI 6
+   * ports, an e1000e one rx and one tx queue, the rest one queue.
+   */
+  private static int defaultQueues(String type) {
+    return switch (type) {
+      case "nvme" -> 64;
+      case "ahci" -> 6;
+      case "e1000e" -> 2;
+      default -> 1;
+    };
   }
 
   private static int queues(YamlNode node, int max) {
@@ -315,7 +393,7 @@ final class ScenarioReader {
     List<DriverSpec> drivers = new ArrayList<>();
     for (YamlNode item : node.asList("a list of drivers").items()) {
       YamlMap d = item.asMap("a driver mapping with 'device' and 'vectors'");
-      d.allowOnly("device", "driver", "vectors");
+      d.allowOnly("device", "driver", "vectors", "params");
       YamlNode devNode = d.require("device", "the id of the device the driver binds to");
       DeviceSpec device = inventory.device(devNode);
       if (inventory.hasDriver(device.id())) {
@@ -333,9 +411,11 @@ final class ScenarioReader {
                   + YamlScalar.quote(driver));
         }
       }
-      VectorsSpec vectors =
-          vectors(d.require("vectors", "a mapping with 'max' and 'kind'"), device, inventory);
-      DriverSpec spec = new DriverSpec(device.id(), driver, vectors, d.loc());
+      VectorsSpec vectors = device.linuxDriver()
+          ? linuxVectors(d.get("vectors"), device)
+          : vectors(d.require("vectors", "a mapping with 'max' and 'kind'"), device, inventory);
+      Map<String, Integer> params = params(d.get("params"), device);
+      DriverSpec spec = new DriverSpec(device.id(), driver, vectors, params, d.loc());
       drivers.add(spec);
       inventory.addDriver(spec, item.path());
     }
@@ -383,6 +463,57 @@ final class ScenarioReader {
     }
     YamlNode a = v.get("affinity");
     return new VectorsSpec(min, max, kind, a == null ? Affinity.NONE : affinity(a, inventory));
+  }
+
+  /**
+   * A Linux driver's optional {@code vectors}: {@code max} caps the count as a module parameter
+   * would, {@code kind} is the most capable mode it may use (intx: none but INTx, as pci=nomsi).
+   */
+  private static VectorsSpec linuxVectors(YamlNode node, DeviceSpec device) {
+    if (node == null) {
+      return new VectorsSpec(1, Integer.MAX_VALUE, null, Affinity.NONE);
+    }
+    YamlMap v = node.asMap("a mapping with 'max' and/or 'kind'");
+    v.allowOnly("max", "kind");
+    String kind = null;
+    YamlNode kindNode = v.get("kind");
+    if (kindNode != null) {
+      kind = oneOf(kindNode, List.of("msix", "msi", "intx"), "vector kind");
+      if (kind.equals("msix")) {
+        requireCapability(kindNode, device, device.hasMsix(), "MSI-X", "msix");
+      } else if (kind.equals("msi")) {
+        requireCapability(kindNode, device, device.hasMsi(), "MSI", "msi");
+      }
+    }
+    int max = Integer.MAX_VALUE;
+    YamlNode maxNode = v.get("max");
+    if (maxNode != null) {
+      String what = "a cap on the vector count from 1 to 2048";
+      max = maxNode.asScalar(what).intValue(1, 2048, what);
+    }
+    return new VectorsSpec(1, max, kind, Affinity.NONE);
+  }
+
+  /** {@code params}: the driver's module parameters, each a non-negative integer. */
+  private static Map<String, Integer> params(YamlNode node, DeviceSpec device) {
+    Map<String, Integer> params = new LinkedHashMap<>();
+    if (node == null) {
+      return params;
+    }
+    List<String> known = DriverSpec.PARAMS.getOrDefault(device.type(), List.of());
+    if (known.isEmpty()) {
+      throw node.error("the " + device.type() + " driver of this build takes no params");
+    }
+    YamlMap m = node.asMap("a mapping of " + String.join(", ", known));
+    m.allowOnly(known);
+    for (String k : known) {
+      YamlNode p = m.get(k);
+      if (p != null) {
+        String what = "a number from 0 to 1024";
+        params.put(k, p.asScalar(what).intValue(0, 1024, what));
+      }
+    }
+    return params;
   }
 
   private static void requireCapability(

@@ -76,6 +76,9 @@ final class TimelineReader {
       case "cpu-offline" -> new Action.CpuOffline(inventory.cpu(v));
       case "cpu-online" -> new Action.CpuOnline(inventory.cpu(v));
       case "spoof-msi" -> spoofMsi(v);
+      case "link-up" -> link(v, true);
+      case "link-down" -> link(v, false);
+      case "mark" -> mark(v);
       default -> throw new AssertionError(key);
     };
   }
@@ -187,6 +190,10 @@ final class TimelineReader {
     YamlNode devNode = m.require("device", "the id of a device with an MSI-X driver");
     DeviceSpec device = inventory.device(devNode);
     DriverSpec driver = inventory.driver(devNode, device);
+    if (device.linuxDriver()) {
+      throw devNode.error("msix-alloc adds a vector as irqlab's nic and vfio drivers do; the "
+          + device.type() + " driver does not");
+    }
     if (!driver.vectors().kind().equals("msix")) {
       throw devNode.error(
           "device '" + device.id() + "' uses " + driver.vectors().kind() + " vectors; msix-alloc"
@@ -203,6 +210,35 @@ final class TimelineReader {
       index = indexNode.asScalar(what).intValue(0, Integer.MAX_VALUE, what);
     }
     return new Action.MsixAlloc(device.id(), index);
+  }
+
+  /** Device types with a network interface the administrator brings up and down. */
+  static final List<String> NETWORK_TYPES = List.of("virtio-net", "e1000e");
+
+  private Action link(YamlNode node, boolean up) {
+    YamlMap m = node.asMap("a mapping with 'device'");
+    m.allowOnly("device");
+    YamlNode devNode = m.require("device", "the id of a network device with a driver");
+    DeviceSpec device = inventory.device(devNode);
+    if (!NETWORK_TYPES.contains(device.type())) {
+      throw devNode.error("device '" + device.id() + "' is a " + device.type() + ", which has no network interface to"
+          + " bring " + (up ? "up" : "down") + "; expected a " + String.join(" or ", NETWORK_TYPES));
+    }
+    inventory.driver(devNode, device);
+    return new Action.Link(device.id(), up);
+  }
+
+  private final java.util.Set<String> marks = new java.util.HashSet<>();
+
+  private Action mark(YamlNode node) {
+    String name = node.string("a mark name of letters, digits, '_' and '-'");
+    if (!name.matches("[A-Za-z0-9_-]+")) {
+      throw node.error("expected a mark name of letters, digits, '_' and '-', got " + YamlScalar.quote(name));
+    }
+    if (!marks.add(name)) {
+      throw node.error("mark '" + name + "' is given twice");
+    }
+    return new Action.Mark(name);
   }
 
   private Action spoofMsi(YamlNode node) {

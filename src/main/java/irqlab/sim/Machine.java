@@ -5,18 +5,19 @@ import irqlab.exec.Event;
 import irqlab.exec.Exec;
 import irqlab.hw.PlatformBus;
 import irqlab.hw.devices.QueueDevice;
-import irqlab.hw.pci.Bdf;
-import irqlab.hw.pci.MsiShape;
 import irqlab.hw.cpu.Cpu;
+import irqlab.hw.ioapic.Chipset;
+import irqlab.hw.pci.Bdf;
 import irqlab.kernel.Kernel;
 import irqlab.kernel.KernelException;
 import irqlab.kernel.KernelProfile;
 import irqlab.kernel.Variants;
+import irqlab.kernel.drivers.IsaDrivers;
+import irqlab.kernel.drivers.NetDriver;
 import irqlab.kernel.drivers.NicDriver;
 import irqlab.kernel.drivers.VfioPciDriver;
 import irqlab.kernel.irq.IrqDesc;
 import irqlab.kernel.irq.ProcIrq;
-import irqlab.kernel.pci.PciDev;
 import irqlab.scenario.Action;
 import irqlab.scenario.DeviceSpec;
 import irqlab.scenario.DriverSpec;
@@ -25,6 +26,11 @@ import irqlab.scenario.IrqName;
 import irqlab.scenario.Scenario;
 import irqlab.scenario.ScenarioException;
 import irqlab.scenario.TimelineEntry;
+import irqlab.sim.devices.Binding;
+import irqlab.sim.devices.BuildContext;
+import irqlab.sim.devices.DeviceType;
+import irqlab.sim.devices.DeviceTypes;
+import irqlab.sim.devices.ProbeOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,35 +43,6 @@ import java.util.SplittableRandom;
  * bound to CPU 0; timeline actions run on that task too; traffic runs on each device's actor.
  */
 public final class Machine {
-  /** A device and the driver bound to it, with the names of its interrupts. */
-  public record Binding(String id, QueueDevice device, PciDev pci, NicDriver driver, Kernel kernel) {
-    /** The descriptor of MSI-X entry {@code entry} (or of vector {@code entry} of the MSI block), or null. */
-    public IrqDesc irqOfEntry(int entry) {
-      if (!driver.bound()) {
-        return null;
-      }
-      return driver.dev().msiData().domain(0) == null ? null : descOf(entry);
-    }
-
-    private IrqDesc descOf(int entry) {
-      if (driver.kind() == NicDriver.Kind.MSI) {
-        // One descriptor at index 0 holds the whole block's consecutive interrupts.
-        var blk = driver.dev().msiData().domain(0).store().get(0);
-        return blk == null || blk.irq() == 0 || entry >= blk.nvecUsed() ? null : kernelDesc(blk.irq() + entry);
-      }
-      var d = driver.dev().msiData().domain(0).store().get(entry);
-      return d == null || d.irq() == 0 ? null : kernelDesc(d.irq());
-    }
-
-    private IrqDesc kernelDesc(int irq) {
-      return kernel.descs().get(irq);
-    }
-
-    public String name(int entry) {
-      return id + "/" + (driver == null ? "msix" : driver.kind().key()) + "/" + entry;
-    }
-  }
-
   private final Scenario scenario;
   private final Exec exec;
   private final List<Cpu> cpus = new ArrayList<>();
@@ -73,7 +50,7 @@ public final class Machine {
   private final Kernel kernel;
   private final Oracle oracle;
   private final Map<String, Binding> bindings = new LinkedHashMap<>();
-  private final Accelerators accelerators;
+  private final Chipset chipset;
   private final Actor task;
   private final List<String> actionLog = new ArrayList<>();
   private final List<RunResult.IrqStat> retired = new ArrayList<>();
@@ -96,32 +73,15 @@ public final class Machine {
     bus.addObserver(oracle);
     this.task = exec.newActor("kworker/0", Actor.Kind.TASK, 0);
     this.trafficRandom = new SplittableRandom(exec.random().nextLong());
-    this.accelerators = new Accelerators(exec, kernel, oracle, this::log);
+    // A chipset's IO-APIC and ISA lines come up with the kernel, before any driver probes.
+    this.chipset = scenario.machine().hasChipset() ? new Chipset(exec, bus, scenario.machine().chipset()) : null;
+    if (chipset != null) {
+      kernel.bootIoApic(chipset.firmware(), chipset.ioapic());
+    }
+    BuildContext ctx = new BuildContext(scenario, exec, bus, kernel, oracle, oracle, this::log, chipset);
     for (DeviceSpec d : scenario.devices()) {
-      if (Accelerators.isAccelerator(d)) {
-        bindings.put(d.id(), accelerators.build(d, scenario.driverFor(d.id()).orElse(null), bus));
-        continue;
-      }
-      MsiShape msi = d.hasMsi() ? new MsiShape(d.msi().vectors(), d.msi().maskable(), d.msi().address64()) : null;
-      QueueDevice dev = new QueueDevice(exec, bus, Bdf.parse(d.bdf()), d.id(), d.type(), 0x8086, 0x10fb,
-          d.queues(), d.hasMsix() ? d.msix().table() : 0, msi);
-      dev.setObserver(oracle);
-      DriverSpec drv = scenario.driverFor(d.id()).orElse(null);
-      NicDriver driver = null;
-      PciDev pci = new PciDev(dev);
-      if (drv != null) {
-        NicDriver.AffinityPolicy policy = switch (drv.vectors().affinity().kind()) {
-          case MANAGED -> NicDriver.AffinityPolicy.MANAGED;
-          case NONE -> NicDriver.AffinityPolicy.NONE;
-          case CPUS -> NicDriver.AffinityPolicy.PINNED;
-        };
-        driver = "vfio".equals(drv.driver())
-            ? new VfioPciDriver(kernel, pci, d.id(), drv.vectors().min(), drv.vectors().max(), policy,
-                drv.vectors().affinity().cpus(), NicDriver.Kind.of(drv.vectors().kind()))
-            : new NicDriver(kernel, pci, d.id(), drv.vectors().min(), drv.vectors().max(), policy,
-                drv.vectors().affinity().cpus(), NicDriver.Kind.of(drv.vectors().kind()));
-      }
-      bindings.put(d.id(), new Binding(d.id(), dev, pci, driver, kernel));
+      DeviceType type = DeviceTypes.get(d.type());
+      bindings.put(d.id(), type.build(d, scenario.driverFor(d.id()).orElse(null), ctx));
     }
     oracle.watchRouting(kernel, this::bindings);
   }
@@ -171,30 +131,26 @@ public final class Machine {
   }
 
   private void queueTimeline() {
-    for (String id : probeOrder(scenario)) {
-      Binding b = bindings.get(id);
-      if (accelerators.hasDriver(b.id())) {
-        at(0, () -> {
-          try {
-            log(0, "probe " + b.id() + ": " + accelerators.probe(b.id()));
-          } catch (KernelException e) {
-            log(0, "probe " + b.id() + ": FAILED: " + e.errno().name() + " (" + e.errno().strerror() + ")");
-          }
-          oracle.checkAgreement(kernel);
-        });
-      }
+    IsaDrivers isa = chipset == null ? null : new IsaDrivers(kernel);
+    if (isa != null) {
+      at(0, isa::early);
+    }
+    List<Binding> registered = new ArrayList<>();
+    probeOrder(scenario).forEach(id -> registered.add(bindings.get(id)));
+    for (Binding b : ProbeOrder.of(registered)) {
       if (b.driver() != null) {
         at(0, () -> {
           try {
-            b.driver().probe();
-            log(0, "probe " + b.id() + ": " + b.driver().vectors() + " "
-                + (b.driver().kind() == NicDriver.Kind.MSI ? "MSI" : "MSI-X") + " vectors");
+            log(0, "probe " + b.id() + ": " + b.probe());
           } catch (KernelException e) {
             log(0, "probe " + b.id() + ": FAILED: " + e.errno().name() + " (" + e.errno().strerror() + ")");
           }
           oracle.checkAgreement(kernel);
         });
       }
+    }
+    if (isa != null) {
+      at(0, isa::late);
     }
     for (TimelineEntry e : scenario.timeline()) {
       long t = e.atNs();
@@ -206,10 +162,12 @@ public final class Machine {
         endOfTimeline = Math.max(endOfTimeline, t + tr.forNs());
       } else if (e.action() instanceof Action.Storm st) {
         Binding b = bindings.get(st.device());
-        at(t, () -> StuckLine.start(exec, deviceActor(b), b.device(), st, t));
+        at(t, () -> StuckLine.start(exec, deviceActor(b), b, st, startOf(t)));
         endOfTimeline = Math.max(endOfTimeline, t + st.forNs());
       } else if (e.action() instanceof Action.SpoofMsi sp) {
         at(t, () -> spoofMsi(sp, t));
+      } else if (e.action() instanceof Action.Mark mk) {
+        at(t, () -> log(t, "mark " + mk.name()));
       } else {
         at(t, () -> perform(e));
       }
@@ -236,12 +194,18 @@ public final class Machine {
     exec.schedule(Event.of(task, r), t);
   }
 
-  private void startTraffic(Action.Traffic tr, long start) {
+  /**
+   * Traffic from {@code at} for the entry's duration. In explore mode the clock may run ahead of
+   * a task busy with earlier entries (a schedule's choice, not the workload's, and with long
+   * probes it would skip whole windows): the traffic then starts when the task gets to it and
+   * still lasts its whole duration.
+   */
+  private void startTraffic(Action.Traffic tr, long at) {
     Binding b = bindings.get(tr.device());
-    QueueDevice dev = b.device();
     Actor actor = deviceActor(b);
-    List<Integer> queues = tr.allQueues() ? allQueues(dev) : tr.queues();
+    List<Integer> queues = tr.allQueues() ? allQueues(b) : tr.queues();
     double meanGap = 1e9 / tr.ratePerSecond();
+    long start = startOf(at);
     long end = start + tr.forNs();
     for (int q : queues) {
       SplittableRandom rnd = trafficRandom.split();
@@ -252,7 +216,7 @@ public final class Machine {
 
         @Override
         public void run() {
-          dev.complete(q);
+          b.work(q);
           // Arrivals follow one another, not the device: in explore mode a busy device may get to
           // one late, and the workload must not shrink because of that.
           arrival += Math.max(1, Math.round(-Math.log(1 - rnd.nextDouble()) * meanGap));
@@ -267,15 +231,20 @@ public final class Machine {
     }
   }
 
+  /** When a workload entry at {@code at} starts: then, or in explore mode when the task gets to it. */
+  private long startOf(long at) {
+    return exec.exploring() ? Math.max(at, exec.now()) : at;
+  }
+
   private final Map<String, Actor> deviceActors = new LinkedHashMap<>();
 
   private Actor deviceActor(Binding b) {
     return deviceActors.computeIfAbsent(b.id(), id -> exec.newActor(id, Actor.Kind.DEVICE, -1));
   }
 
-  private static List<Integer> allQueues(QueueDevice dev) {
+  private static List<Integer> allQueues(Binding b) {
     List<Integer> l = new ArrayList<>();
-    for (int q = 0; q < dev.queues(); q++) {
+    for (int q = 0; q < b.trafficQueues(); q++) {
       l.add(q);
     }
     return l;
@@ -304,19 +273,16 @@ public final class Machine {
     if (a instanceof Action.IrqOp op) {
       Binding b = bindings.get(op.irq().device());
       int irq = irqOf(op.irq());
-      if (accelerators.has(b.id()) && (op.op() == Action.IrqOp.Op.FREE || op.op() == Action.IrqOp.Op.REQUEST)) {
-        accelerators.requestOrFree(op);
-        return "OK; depth=" + kernel.descs().get(irq).depth();
-      }
       switch (op.op()) {
         case DISABLE -> kernel.manage().disableIrq(irq);
         case DISABLE_NOSYNC -> kernel.manage().disableIrqNosync(irq);
         case ENABLE -> kernel.manage().enableIrq(irq);
-        case FREE -> b.driver().freeIrq(op.irq().index());
-        case REQUEST -> b.driver().requestIrq(op.irq().index());
+        case FREE -> b.driver().freeAction(irq);
+        case REQUEST -> b.driver().requestAction(irq);
         case MSIX_FREE -> {
-          b.driver().freeVector(op.irq().index());
-          return "OK; " + b.driver().vectors() + " vectors";
+          NicDriver nic = (NicDriver) b.driver();
+          nic.freeVector(op.irq().index());
+          return "OK; " + nic.vectors() + " vectors";
         }
         default -> throw new IllegalStateException("refused at build time: " + op.op());
       }
@@ -328,25 +294,26 @@ public final class Machine {
       if (b.driver() instanceof VfioPciDriver v) {
         v.beforeReenable(() -> retire(b.id()));
       }
-      int index = b.driver().allocVector(
-          ma.index() == null ? irqlab.kernel.msi.MsiDescStore.ANY_INDEX : ma.index());
-      return "OK; index " + index + " irq " + b.driver().irq(index) + resizeNote(b, unsignalled);
+      NicDriver nic = (NicDriver) b.driver();
+      int index = nic.allocVector(ma.index() == null ? irqlab.kernel.msi.MsiDescStore.ANY_INDEX : ma.index());
+      return "OK; index " + index + " irq " + nic.irq(index) + resizeNote(b, unsignalled);
     }
     if (a instanceof Action.Unbind u) {
       retire(u.device());
-      if (accelerators.has(u.device())) {
-        accelerators.remove(u.device());
-        return "OK";
-      }
       bindings.get(u.device()).driver().remove();
       return "OK";
     }
     if (a instanceof Action.Bind bd) {
-      if (accelerators.has(bd.device())) {
-        return "OK; " + accelerators.probe(bd.device());
+      return "OK" + bindings.get(bd.device()).bind();
+    }
+    if (a instanceof Action.Link l) {
+      NetDriver net = (NetDriver) bindings.get(l.device()).driver();
+      if (l.up()) {
+        net.open();
+      } else {
+        net.stop();
       }
-      bindings.get(bd.device()).driver().probe();
-      return "OK";
+      return "OK; " + net.ifname() + (net.up() ? " up" : " down");
     }
     if (a instanceof Action.CpuOffline off) {
       boolean changed = kernel.smpBoot().cpuDown(off.cpu());
@@ -416,6 +383,9 @@ public final class Machine {
     if (a instanceof Action.CpuOffline off) {
       return "write /sys/devices/system/cpu/cpu" + off.cpu() + "/online <- 0";
     }
+    if (a instanceof Action.Link l) {
+      return a.key() + " " + l.device();
+    }
     if (a instanceof Action.CpuOnline on) {
       return "write /sys/devices/system/cpu/cpu" + on.cpu() + "/online <- 1";
     }
@@ -432,14 +402,11 @@ public final class Machine {
 
   /** The Linux irq number behind a scenario interrupt name; ENOENT when it has none now. */
   public int irqOf(IrqName n) {
-    if (accelerators.hasDriver(n.device())) {
-      return accelerators.irqOf(n);
-    }
     Binding b = bindings.get(n.device());
     if (b == null || b.driver() == null) {
       throw new KernelException(irqlab.kernel.Errno.ENOENT, n + ": no such device or driver");
     }
-    return b.driver().irq(n.index());
+    return b.driver().irqOf(n.kind(), n.index());
   }
 
   private void log(long t, String line) {
@@ -465,7 +432,6 @@ public final class Machine {
   /** The oracle's checks once nothing is left to run. */
   public void checkQuiescent() {
     oracle.checkQuiescent(kernel, List.copyOf(bindings.values()));
-    accelerators.checkQuiescent();
   }
 
   /**
@@ -500,6 +466,11 @@ public final class Machine {
     return bus;
   }
 
+  /** The chipset (IO-APIC and INTx routing), or null on a machine without one. */
+  public Chipset chipset() {
+    return chipset;
+  }
+
   public List<Binding> bindings() {
     return List.copyOf(bindings.values());
   }
@@ -525,12 +496,7 @@ public final class Machine {
   public Map<String, Integer> interruptNames() {
     Map<String, Integer> m = new LinkedHashMap<>();
     for (Binding b : bindings.values()) {
-      accelerators.names(b.id(), m);
-      if (b.driver() != null && b.driver().bound()) {
-        for (int v : b.driver().vectorIndexes()) {
-          m.put(b.name(v), b.driver().irq(v));
-        }
-      }
+      b.interruptNames(m);
     }
     return m;
   }
@@ -551,75 +517,37 @@ public final class Machine {
         }
       }
       for (DeviceSpec d : s.devices()) {
-        if (Accelerators.isAccelerator(d)) {
-          if (!d.hasIms() || !d.hasMsix() || d.hasMsi() || d.behind() != null) {
-            throw new ScenarioException(d.loc(), "devices." + d.id(),
-                "an accelerator has msix (its control interrupt) and ims (its work queues' interrupts),"
-                    + " and neither msi nor behind");
-          }
-          continue;
-        }
-        if (!d.type().equals("nic") && !d.type().equals("legacy-msi")) {
+        DeviceType type = DeviceTypes.get(d.type());
+        if (type == null) {
           throw new ScenarioException(d.loc(), "devices." + d.id() + ".type",
-              "device type '" + d.type() + "' is not modelled by this build; expected nic or legacy-msi");
+              "device type '" + d.type() + "' is not modelled by this build; expected one of: " + DeviceTypes.names());
         }
-        if (d.behind() != null || d.hasIms()) {
-          throw new ScenarioException(d.loc(), "devices." + d.id(),
-              "ims belongs to accelerators and behind is not modelled by this build;"
-                  + " a " + d.type() + " has msi, msix and queues");
-        }
-        if (d.type().equals("legacy-msi") && (d.hasMsix() || (d.hasMsi() && d.msi().maskable()))) {
-          throw new ScenarioException(d.loc(), "devices." + d.id(),
-              "a legacy-msi device has plain MSI without per-vector masking and no MSI-X;"
-                  + " use a nic for msix or maskable msi");
-        }
+        type.checkDevice(d, s);
       }
       for (DriverSpec d : s.drivers()) {
-        if (s.device(d.device()).map(Accelerators::isAccelerator).orElse(false)) {
-          if (!d.vectors().kind().equals("ims")) {
-            throw new ScenarioException(d.loc(), "drivers." + d.device() + ".vectors.kind",
-                "an accelerator's driver asks for ims vectors, one per work queue; expected ims");
-          }
-          if (d.driver() != null && !d.driver().equals("accelerator")) {
-            throw new ScenarioException(d.loc(), "drivers." + d.device() + ".driver",
-                "driver '" + d.driver() + "' is not modelled for an accelerator; expected accelerator");
-          }
-          continue;
-        }
-        String kind = d.vectors().kind();
-        if (!kind.equals("msix") && !kind.equals("msi")) {
-          throw new ScenarioException(d.loc(), "drivers." + d.device() + ".vectors.kind",
-              "vector kind '" + kind + "' is not modelled by this build; expected msix or msi");
-        }
-        if ("vfio".equals(d.driver()) && !s.device(d.device()).map(x -> x.type().equals("nic")).orElse(false)) {
-          throw new ScenarioException(d.loc(), "drivers." + d.device() + ".driver",
-              "driver 'vfio' is modelled for nic devices only in this build");
-        }
-        if (d.driver() != null && !d.driver().equals("nic") && !d.driver().equals("legacy-msi")
-            && !d.driver().equals("vfio")) {
-          throw new ScenarioException(d.loc(), "drivers." + d.device() + ".driver",
-              "driver '" + d.driver() + "' is not modelled by this build; expected the device's own driver");
-        }
+        DeviceSpec device = s.device(d.device()).orElseThrow();
+        DeviceTypes.get(device.type()).checkDriver(d, device, s);
       }
       for (TimelineEntry e : s.timeline()) {
         Action a = e.action();
         String dev = a instanceof Action.MsixAlloc ma ? ma.device()
             : a instanceof Action.IrqOp op && op.op() == Action.IrqOp.Op.MSIX_FREE ? op.irq().device()
             : a instanceof Action.Storm st ? st.device() : null;
-        if (dev != null && s.device(dev).map(Accelerators::isAccelerator).orElse(false)) {
-          throw new ScenarioException(e.loc(), "timeline." + a.key(),
-              "action '" + a.key() + "' is not modelled for an accelerator, whose queues signal through IMS");
+        String why = dev == null ? null : s.device(dev).map(d -> DeviceTypes.get(d.type()).refusal(a)).orElse(null);
+        if (why != null) {
+          throw new ScenarioException(e.loc(), "timeline." + a.key(), why);
         }
         boolean ok = a instanceof Action.Traffic || a instanceof Action.SetAffinity
             || a instanceof Action.Unbind || a instanceof Action.Bind
             || a instanceof Action.IrqOp || a instanceof Action.MsixAlloc
             || a instanceof Action.Storm || a instanceof Action.CpuOffline
-            || a instanceof Action.CpuOnline || a instanceof Action.SpoofMsi;
+            || a instanceof Action.CpuOnline || a instanceof Action.SpoofMsi
+            || a instanceof Action.Link || a instanceof Action.Mark;
         if (!ok) {
           throw new ScenarioException(e.loc(), "timeline." + a.key(),
               "action '" + a.key() + "' is not modelled by this build; expected traffic, storm, set-affinity,"
                   + " disable-irq, disable-irq-nosync, enable-irq, free-irq, request-irq, msix-alloc, msix-free,"
-                  + " unbind, bind, cpu-offline, cpu-online or spoof-msi");
+                  + " unbind, bind, cpu-offline, cpu-online, spoof-msi, link-up, link-down or mark");
         }
       }
     }

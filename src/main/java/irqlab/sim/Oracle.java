@@ -8,10 +8,8 @@ import irqlab.kernel.Kernel;
 import irqlab.kernel.KernelObserver;
 import irqlab.kernel.irq.IrqDesc;
 import irqlab.kernel.irq.IrqReturn;
-import irqlab.kernel.irq.IrqdState;
-import irqlab.kernel.irq.IrqsState;
-import irqlab.kernel.x86.ApicChipData;
-import irqlab.kernel.x86.VectorDomain;
+import irqlab.sim.devices.Binding;
+import irqlab.sim.devices.Verdicts;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,7 +19,7 @@ import java.util.List;
  * and device message agree; and at quiescence that no completed work was left without a handler
  * run or anything pending, and that the vector matrix agrees with the installed vectors.
  */
-public final class Oracle implements KernelObserver, WorkObserver, MessageObserver {
+public final class Oracle implements KernelObserver, WorkObserver, MessageObserver, Verdicts {
   private final Exec exec;
   private final List<Violation> violations = new ArrayList<>();
   private long messagesDelivered;
@@ -30,8 +28,8 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
   private final SpoofWatch spoofs = new SpoofWatch();
   /** Set by {@link #watchRouting}: where messages should land. */
   private Kernel kernel;
-  private java.util.function.Supplier<List<Machine.Binding>> bindings;
-  private Machine.Binding[] byRequester = new Machine.Binding[0];
+  private java.util.function.Supplier<List<Binding>> bindings;
+  private Binding[] byRequester = new Binding[0];
   /** Per line, the first of its messages that went astray and was not made good yet. */
   private final java.util.Map<IrqDesc, Violation> misrouted = new java.util.LinkedHashMap<>();
   private final java.util.Set<String> reportedMismatches = new java.util.HashSet<>();
@@ -122,7 +120,7 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
    * msi_set_affinity detour accepts a spurious interrupt on another line and retriggers the right
    * one); one that is never made good is reported as misrouted at quiescence.
    */
-  void watchRouting(Kernel k, java.util.function.Supplier<List<Machine.Binding>> all) {
+  void watchRouting(Kernel k, java.util.function.Supplier<List<Binding>> all) {
     this.kernel = k;
     this.bindings = all;
   }
@@ -137,7 +135,7 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
     if (target == null) {
       return; // common_interrupt reports it: no-handler
     }
-    Machine.Binding b = bindingOf(requesterId);
+    Binding b = bindingOf(requesterId);
     IrqDesc expected = b == null ? null : b.irqOfEntry(source);
     if (expected == null || expected == target) {
       return;
@@ -159,11 +157,11 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
     }
   }
 
-  private Machine.Binding bindingOf(int rid) {
+  private Binding bindingOf(int rid) {
     if (rid < byRequester.length && byRequester[rid] != null) {
       return byRequester[rid];
     }
-    for (Machine.Binding b : bindings.get()) {
+    for (Binding b : bindings.get()) {
       if (b.device().requesterId() == rid && b.driver() != null) {
         if (rid >= byRequester.length) {
           byRequester = java.util.Arrays.copyOf(byRequester, rid + 1);
@@ -219,35 +217,14 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
   }
 
   /**
-   * The checks at quiescence. A queue with completed, unconsumed work is fine only while something
-   * still remembers it: the PBA or MSI pending bit, a disabled or pending descriptor, or an IRR bit.
+   * The checks at quiescence: each device's check of its unconsumed work (see
+   * {@link Binding#checkQuiescent}), then the vector accounting.
    */
-  public void checkQuiescent(Kernel k, List<Machine.Binding> bindings) {
+  public void checkQuiescent(Kernel k, List<Binding> bindings) {
     violations.addAll(misrouted.values());
     misrouted.clear();
-    for (Machine.Binding b : bindings) {
-      QueueDevice dev = b.device();
-      for (int q = 0; q < dev.queues(); q++) {
-        int outstanding = dev.outstanding(q);
-        if (outstanding == 0) {
-          continue;
-        }
-        int entry = dev.vectorSelect(q);
-        if (entry < 0 || dev.messagePending(entry)) {
-          continue;
-        }
-        IrqDesc desc = b.irqOfEntry(entry);
-        if (desc != null && (desc.istate(IrqsState.PENDING) || desc.data().is(IrqdState.IRQ_DISABLED)
-            || desc.action() == null)) {
-          continue;
-        }
-        if (desc != null && irrPending(k, desc)) {
-          continue;
-        }
-        add(Violation.LOST_INTERRUPT, dev.id() + " queue " + q + ": " + outstanding
-            + " completion(s) with no handler run after them and nothing pending"
-            + (desc == null ? "" : " (" + b.name(entry) + ", irq " + desc.irq() + ")"));
-      }
+    for (Binding b : bindings) {
+      b.checkQuiescent(this);
     }
     checkVectorAccounting(k);
     checkAgreement(k);
@@ -266,9 +243,14 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
     }
   }
 
-  private static boolean irrPending(Kernel k, IrqDesc desc) {
-    ApicChipData a = VectorDomain.apicChipData(desc.data());
-    return a != null && a.vector() != 0 && k.cpu(a.cpu()).apic().irrPending(a.vector());
+  @Override
+  public void lostInterrupt(String detail) {
+    add(Violation.LOST_INTERRUPT, detail);
+  }
+
+  @Override
+  public void misrouted(String detail) {
+    add(Violation.MISROUTED, detail);
   }
 
   private void checkVectorAccounting(Kernel k) {

@@ -1,5 +1,6 @@
 package irqlab.sim;
 
+import irqlab.sim.devices.Binding;
 import irqlab.kernel.irq.IrqDesc;
 import irqlab.scenario.Scenario;
 import irqlab.sim.run.RunRuntime;
@@ -56,7 +57,11 @@ public final class Simulation {
       delivered[c] = d.count(c);
       spurious[c] = d.unhandled(c);
     }
-    return new RunResult.IrqStat(name, d.irq(), d.action() == null ? "" : d.action().name(),
+    StringBuilder actions = new StringBuilder();
+    for (var a = d.action(); a != null; a = a.next()) {
+      actions.append(actions.length() == 0 ? "" : ", ").append(a.name());
+    }
+    return new RunResult.IrqStat(name, d.irq(), actions.toString(),
         delivered, spurious, d.affinity().toList(), d.effectiveAffinity().toList());
   }
 
@@ -92,7 +97,7 @@ public final class Simulation {
     }
     List<RunResult.IrqStat> irqs = mergeByName(all);
     List<RunResult.DeviceStat> devices = new ArrayList<>();
-    for (Machine.Binding b : m.bindings()) {
+    for (Binding b : m.bindings()) {
       long completed = 0;
       long outstanding = 0;
       for (int q = 0; q < b.device().queues(); q++) {

@@ -3,7 +3,7 @@ package irqlab.sim;
 import irqlab.exec.Actor;
 import irqlab.exec.Event;
 import irqlab.exec.Exec;
-import irqlab.hw.devices.QueueDevice;
+import irqlab.sim.devices.Binding;
 import irqlab.scenario.Action;
 
 /**
@@ -13,14 +13,14 @@ import irqlab.scenario.Action;
  */
 final class StuckLine extends Event {
   private final Exec exec;
-  private final QueueDevice dev;
+  private final Binding dev;
   private final int queue;
   private final double periodNs;
   private final long start;
   private final long end;
   private long fired;
 
-  private StuckLine(Exec exec, Actor actor, QueueDevice dev, Action.Storm storm, long start) {
+  private StuckLine(Exec exec, Actor actor, Binding dev, Action.Storm storm, long start) {
     super(actor);
     this.exec = exec;
     this.dev = dev;
@@ -31,19 +31,22 @@ final class StuckLine extends Event {
   }
 
   /** Queues the first signal at {@code start}; the last one comes before {@code start + for}. */
-  static void start(Exec exec, Actor actor, QueueDevice dev, Action.Storm storm, long start) {
+  static void start(Exec exec, Actor actor, Binding dev, Action.Storm storm, long start) {
     StuckLine s = new StuckLine(exec, actor, dev, storm, start);
     exec.schedule(s, Math.max(exec.now(), start));
   }
 
   @Override
   public void run() {
-    dev.signalWithoutWork(queue);
+    dev.stuck(queue);
     fired++;
     // From the start time rather than the last signal, so rounding does not drift the rate.
     long next = Math.max(exec.now() + 1, start + Math.round(fired * periodNs));
     if (next < end) {
       exec.schedule(this, next);
+    } else if (dev.device().holdsStuckLine()) {
+      // A stuck INTx source holds its line until the storm ends.
+      exec.schedule(Event.of(actor(), dev::releaseStuck), Math.max(exec.now(), end));
     }
   }
 }

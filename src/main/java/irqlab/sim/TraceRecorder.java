@@ -125,7 +125,7 @@ final class TraceRecorder implements StepObserver, MessageObserver, KernelObserv
 
   @Override
   public void delivered(int requesterId, long address, int data, int cpu, int vector, int source) {
-    Machine.Binding b = binding(requesterId);
+    irqlab.sim.devices.Binding b = binding(requesterId);
     String intended = "";
     IrqDesc expected = null;
     if (b != null && b.driver() != null && source >= 0) {
@@ -152,18 +152,18 @@ final class TraceRecorder implements StepObserver, MessageObserver, KernelObserv
         -1, "", -1, false);
   }
 
-  private void message(Machine.Binding b, long address, int data, String outcome, int cpu, int vector, String intended,
+  private void message(irqlab.sim.devices.Binding b, long address, int data, String outcome, int cpu, int vector, String intended,
       int intendedIrq, String landed, int landedIrq, boolean misrouted) {
     Ev e = add(rt.current(), TraceEvent.Type.MESSAGE, "message");
     e.message = new TraceEvent.Message(b == null ? "" : b.id(), address, data, outcome, cpu, vector, intended,
         intendedIrq, landed, landedIrq, misrouted);
   }
 
-  private Machine.Binding binding(int rid) {
+  private irqlab.sim.devices.Binding binding(int rid) {
     if (machine == null) {
       return null;
     }
-    for (Machine.Binding b : machine.bindings()) {
+    for (irqlab.sim.devices.Binding b : machine.bindings()) {
       if (b.device().requesterId() == rid) {
         return b;
       }

@@ -23,6 +23,7 @@ final class VectorAccounting {
     VectorMatrix mx = k.matrix();
     VectorDomain vd = k.vectorDomain();
     int n = k.nrCpus();
+    // irq + 1, so that irq 0 (the timer) is an owner too; 0 means none.
     int[][] owner = new int[n][VectorMatrix.NR_VECTORS];
     k.descs().forEach(irq -> {
       IrqDesc d = k.descs().get(irq);
@@ -31,10 +32,10 @@ final class VectorAccounting {
         return;
       }
       if (a.vector() != 0) {
-        owner[a.cpu()][a.vector()] = irq;
+        owner[a.cpu()][a.vector()] = irq + 1;
       }
       if (a.prevVector() != 0) {
-        owner[a.prevCpu()][a.prevVector()] = irq;
+        owner[a.prevCpu()][a.prevVector()] = irq + 1;
       }
     });
     long totalAllocated = 0;
@@ -50,7 +51,7 @@ final class VectorAccounting {
         if (used && owner[cpu][v] == 0) {
           problems.add(where + ": vector " + v + " is allocated in the matrix but no irq owns it (leaked)");
         } else if (!used && owner[cpu][v] != 0) {
-          problems.add(where + ": irq " + owner[cpu][v] + " owns vector " + v
+          problems.add(where + ": irq " + (owner[cpu][v] - 1) + " owns vector " + v
               + ", which the matrix does not count as allocated");
         }
       }

@@ -51,7 +51,7 @@ class KunitIrqTest {
   @Test
   void irqFreeDisabledTest() {
     HotplugRig r = new HotplugRig(nic(2, 1, "none"));
-    NicDriver drv = r.m.binding("nic0").driver();
+    NicDriver drv = (NicDriver) r.m.binding("nic0").driver();
     int irq = r.irq("nic0/msix/0");
     IrqDesc desc = r.desc("nic0/msix/0");
     assertThat(desc.depth()).isZero();

@@ -62,11 +62,24 @@ class ProcInterruptsTest {
   }
 
   @Test
-  void archRowsAreLinuxsWithZeroCounts() {
+  void archRowsAreLinuxsInOrderAndLayout() {
     Machine m = Ref.machineAt("3ms");
     List<String> lines = Ref.lines(ProcInterrupts.render(m));
-    assertThat(lines.subList(lines.size() - 3, lines.size()))
-        .containsExactly(Ref.PI_SPU_4, Ref.PI_ERR, Ref.PI_MIS);
+    List<String> model = lines.subList(lines.size() - 16, lines.size());
+    String refText = Ref.readReference(Ref.NOIR + "proc_interrupts");
+    org.junit.jupiter.api.Assumptions.assumeTrue(refText != null, "reference dumps not present");
+    List<String> ref = Ref.lines(refText);
+    ref = ref.subList(ref.size() - 16, ref.size());
+    for (int i = 0; i < 16; i++) {
+      assertThat(Ref.shape(model.get(i))).isEqualTo(Ref.shape(ref.get(i)));
+    }
+    assertThat(model).contains(Ref.PI_SPU_4, Ref.PI_ERR, Ref.PI_MIS);
+    // LOC counts the HZ (250) ticks each CPU was online: 3 ms holds none; MCP one boot poll each.
+    assertThat(model.get(1)).isEqualTo("LOC:          0          0          0          0   Local timer interrupts");
+    assertThat(model.get(13)).isEqualTo("MCP:          1          1          1          1   Machine check polls");
+    Machine later = Ref.machineAt("9ms");
+    assertThat(Ref.lines(ProcInterrupts.render(later)))
+        .contains("LOC:          2          2          2          2   Local timer interrupts");
   }
 
   @Test

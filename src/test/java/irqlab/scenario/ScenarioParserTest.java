@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,8 +53,11 @@ class ScenarioParserTest {
                 "nic0", "vfio", new VectorsSpec(2, 8, "msix", Affinity.MANAGED),
                 new Loc("full.yaml", 39, 5)));
     assertThat(s.driverFor("nvme0").orElseThrow().driver()).isEqualTo("nvme");
-    assertThat(s.driverFor("nvme0").orElseThrow().vectors().affinity())
-        .isEqualTo(Affinity.cpus(CpuMask.range(0, 3)));
+    // A Linux driver needs no vectors: no cap, any kind; the driver picks the affinity.
+    assertThat(s.driverFor("nvme0").orElseThrow().vectors())
+        .isEqualTo(new VectorsSpec(1, Integer.MAX_VALUE, null, Affinity.NONE));
+    assertThat(s.driverFor("nvme0").orElseThrow().params())
+        .containsExactly(Map.entry("write_queues", 2), Map.entry("poll_queues", 1));
     assertThat(s.driverFor("acc0").orElseThrow().vectors().affinity().cpus())
         .isEqualTo(CpuMask.of(6, 7));
     assertThat(s.driverFor("old0").orElseThrow().vectors())
@@ -134,10 +138,12 @@ class ScenarioParserTest {
     // Defaults number from slot 3 in declaration order, skipping addresses taken explicitly.
     assertThat(s.devices()).extracting(DeviceSpec::bdf)
         .containsExactly("0000:00:03.0", "0000:00:04.0", "0000:00:05.0", "0000:00:06.0");
-    assertThat(s.devices()).extracting(DeviceSpec::queues).containsOnly(1);
+    // QEMU's nvme offers 64 I/O queue pairs and one MSI-X vector per queue plus the admin one.
+    assertThat(s.devices()).extracting(DeviceSpec::queues).containsExactly(1, 64, 1, 1);
     assertThat(s.devices()).extracting(DeviceSpec::behind).containsOnlyNulls();
     assertThat(s.device("c").orElseThrow().msi()).isEqualTo(new MsiSpec(1, false, true));
-    assertThat(s.device("b").orElseThrow().hasMsix()).isFalse();
+    assertThat(s.device("b").orElseThrow().msix()).isEqualTo(new MsixSpec(65));
+    assertThat(s.driverFor("b")).isEmpty();
     assertThat(s.device("d").orElseThrow().ims()).isEqualTo(new ImsSpec("host-memory", 8, 8));
 
     assertThat(s.driverFor("a").orElseThrow().driver()).isEqualTo("nic");

@@ -100,4 +100,53 @@ class ImsExploreTest {
     points[0] = 10;
     assertThatThrownBy(() -> ctx.setMasked(1, true)).isInstanceOf(QueueContexts.Aborted.class);
   }
+
+  /**
+   * The device's two agents share the context cache one operation at a time. Before, a command
+   * (engine) could run in the middle of a completion's cache fill (device work): both edited the
+   * same entry and a queue ended up sending another queue's message, which the oracle reported
+   * as misrouted (ims-cpu-offline explored with its traffic flowing). Now the command waits.
+   */
+  @Test
+  void aCommandWaitsForTheCompletionUsingTheCache() {
+    Runnable[] atPoint = new Runnable[1];
+    int[] points = new int[1];
+    List<String> waits = new java.util.ArrayList<>();
+    Exec exec = (Exec) Proxy.newProxyInstance(Exec.class.getClassLoader(), new Class<?>[] {Exec.class},
+        (p, m, args) -> {
+          switch (m.getName()) {
+            case "point" -> {
+              if (++points[0] == 2 && atPoint[0] != null) {
+                Runnable r = atPoint[0];
+                atPoint[0] = null;
+                r.run();
+              }
+              return null;
+            }
+            case "waitUntil" -> {
+              waits.add((String) args[0]);
+              throw new IllegalStateException("would wait");
+            }
+            case "exploring" -> {
+              return true;
+            }
+            case "now" -> {
+              return 0L;
+            }
+            default -> throw new UnsupportedOperationException(m.getName());
+          }
+        });
+    QueueMemory mem = new QueueMemory(exec);
+    long base = mem.allocate(4L * QueueContexts.CTX_SIZE);
+    QueueContexts ctx = new QueueContexts(mem, 4, 1, (a, d) -> {});
+    ctx.setBase(base);
+    // A completion on queue 0 fills the cache; at its second access the engine's command comes.
+    atPoint[0] = () -> assertThatThrownBy(() -> ctx.setMessage(0, 0xfee00038, 0, 0))
+        .hasMessage("would wait");
+    ctx.complete(0);
+    assertThat(waits).containsExactly("queue context cache");
+    // Once the completion is done the command runs.
+    ctx.setMessage(0, 0xfee00038, 0, 0);
+    assertThat(ctx.effectiveAddress(0)).isEqualTo(0xfee00038L);
+  }
 }

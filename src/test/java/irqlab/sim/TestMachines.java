@@ -25,6 +25,21 @@ public final class TestMachines {
     return m;
   }
 
+  /** Runs {@code r} now as a kernel task bound to CPU 0 (as timeline actions run), to completion. */
+  public static void onTask(Machine m, Runnable r) {
+    irqlab.exec.Actor task = m.exec().newActor("test", irqlab.exec.Actor.Kind.TASK, 0);
+    m.exec().schedule(irqlab.exec.Event.of(task, r), m.exec().now());
+    rt(m).runUntil(m.exec().now());
+  }
+
+  /** Explores {@code n} schedules of {@code s} with the default strategy, a random walk and PCT: none may fail. */
+  public static void exploresClean(irqlab.scenario.Scenario s, long seed, int n) {
+    for (String strategy : new String[] {irqlab.sim.explore.Strategies.DEFAULT, "random", "pct-3"}) {
+      Exploration.Report rep = ExploreTesting.explore(s, strategy, seed, n, 2, 1);
+      org.assertj.core.api.Assertions.assertThat(rep.failed()).as("%s: %s", strategy, rep.firstFailure()).isZero();
+    }
+  }
+
   public static RunRuntime rt(Machine m) {
     return (RunRuntime) m.exec();
   }

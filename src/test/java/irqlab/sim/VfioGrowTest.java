@@ -159,7 +159,7 @@ class VfioGrowTest {
       rt.runUntil(SECOND_GROWTH + VfioPciDriver.REENABLE_ROUND_TRIP_NS);
       assertThat(dev.msixEnabled()).isTrue();
       assertThat(m.binding("nic0").driver().vectors()).isEqualTo(4);
-      assertThat(m.binding("nic0").driver().vectorIndexes()).containsExactly(0, 1, 2, 3);
+      assertThat(((irqlab.kernel.drivers.NicDriver) m.binding("nic0").driver()).vectorIndexes()).containsExactly(0, 1, 2, 3);
       assertThat(m.binding("nic0").pci().msiData().domain(0).store().get(3)).isNotNull();
       assertThat(dev.vectorSelect(3)).isEqualTo(3);
       assertThat(rt.blockedTasks()).isEmpty();

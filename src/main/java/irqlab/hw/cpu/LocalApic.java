@@ -6,12 +6,17 @@ import irqlab.exec.Resource;
  * The interrupt-accepting half of an x86 local APIC. A fixed-mode message sets the vector's IRR
  * bit (a second message for a vector already in IRR merges into it, as on real hardware); the
  * CPU takes the highest IRR vector whose priority class is above that of the highest in-service
- * vector; EOI retires the highest in-service vector.
+ * vector; EOI retires the highest in-service vector. A level-triggered message (from an IO-APIC
+ * in compatibility format) also sets the vector's TMR bit, and the EOI of such a vector is
+ * broadcast to the IO-APICs, which clear the remote IRR of the pins using it.
  */
 public final class LocalApic {
   public static final int NR_VECTORS = 256;
   private final long[] irr = new long[4];
   private final long[] isr = new long[4];
+  private final long[] tmr = new long[4];
+  /** Where the EOI of a level-triggered vector goes (the IO-APICs); null: nowhere. */
+  private java.util.function.IntConsumer eoiBroadcast;
   /**
    * The highest set IRR and ISR vectors (-1: none), kept current by every change so that the
    * deliverability check the runtime makes several times per interrupt does not scan the arrays.
@@ -35,6 +40,27 @@ public final class LocalApic {
 
   public int apicId() {
     return apicId;
+  }
+
+  /** Where EOIs of level-triggered vectors are broadcast. */
+  public void setEoiBroadcast(java.util.function.IntConsumer broadcast) {
+    this.eoiBroadcast = broadcast;
+  }
+
+  /** Latches a message's vector with its trigger mode (TMR); false when it merged. */
+  public boolean accept(int vector, boolean level) {
+    long bit = 1L << vector;
+    if (level) {
+      tmr[vector >>> 6] |= bit;
+    } else {
+      tmr[vector >>> 6] &= ~bit;
+    }
+    return accept(vector);
+  }
+
+  /** The TMR bit of {@code vector}: its last message was level-triggered. */
+  public boolean levelTriggered(int vector) {
+    return (tmr[vector >>> 6] & (1L << vector)) != 0;
   }
 
   /** Latches a message's vector; returns false when it merged into an already pending bit. */
@@ -109,6 +135,9 @@ public final class LocalApic {
     if (v >= 0) {
       isr[v >>> 6] &= ~(1L << v);
       highIsr = highest(isr);
+      if ((tmr[v >>> 6] & (1L << v)) != 0 && eoiBroadcast != null) {
+        eoiBroadcast.accept(v);
+      }
     }
   }
 
@@ -124,6 +153,7 @@ public final class LocalApic {
   public void init() {
     java.util.Arrays.fill(irr, 0);
     java.util.Arrays.fill(isr, 0);
+    java.util.Arrays.fill(tmr, 0);
     highIrr = -1;
     highIsr = -1;
   }

@@ -204,6 +204,7 @@ public final class AcceleratorDevice extends QueueDevice {
       // A reset overtook the completion: the device drops it, nothing reaches memory.
     } finally {
       signallingQueue = -1;
+      signallingActor = null;
     }
   }
 

@@ -19,6 +19,8 @@ public class QueueDevice extends PciFunction {
   public static final int REG_NUM_QUEUES = 0;
   public static final int REG_CONTROL = 4;
   public static final int CONTROL_RUN = 1;
+  /** Write N: queue N completes a unit of work now, as a cause set by software (e1000e's ICS). */
+  public static final int REG_CAUSE_SET = 0x10;
   public static final int QUEUE_BASE = 0x100;
   public static final int QUEUE_STRIDE = 16;
   public static final int REG_IVAR = 0;
@@ -32,6 +34,8 @@ public class QueueDevice extends PciFunction {
   private final long[] completedTotal;
   private WorkObserver observer = new WorkObserver() {};
   private boolean running;
+  /** A stuck INTx source: the line is held asserted with no work behind it. */
+  private boolean stuckLine;
 
   public QueueDevice(Exec exec, PlatformBus bus, Bdf bdf, String id, String type, int vendor,
       int deviceId, int queues, int msixTable) {
@@ -75,10 +79,14 @@ public class QueueDevice extends PciFunction {
     exec.traceValue(completions[queue]);
     completedTotal[queue]++;
     observer.completed(this, queue);
-    int sel = ivar[queue];
-    if ((sel & IVAR_VALID) != 0 && !signal(sel & 0xffff)) {
+    if (signals(queue) && !signal(ivar[queue] & 0xffff)) {
       observer.notSignalled(this, queue);
     }
+  }
+
+  /** Whether {@code queue} signals its completions: its vector select is valid. */
+  protected boolean signals(int queue) {
+    return (ivar[queue] & IVAR_VALID) != 0;
   }
 
   /**
@@ -87,10 +95,26 @@ public class QueueDevice extends PciFunction {
    * queues to run; a stuck line fires regardless.
    */
   public void signalWithoutWork(int queue) {
-    int sel = ivar[queue];
-    if ((sel & IVAR_VALID) != 0) {
-      signal(sel & 0xffff);
+    if (signals(queue)) {
+      if (!msixEnabled() && !msiEnabled()) {
+        // On INTx a stuck source holds the line up: no driver can clear what it does not own.
+        stuckLine = true;
+      }
+      signal(ivar[queue] & 0xffff);
     }
+  }
+
+  /** The stuck source lets go of the INTx line (the end of a storm). */
+  public void releaseStuckLine() {
+    if (stuckLine) {
+      stuckLine = false;
+      updateIntx();
+    }
+  }
+
+  /** Whether a stuck source holds the INTx line up. */
+  public boolean holdsStuckLine() {
+    return stuckLine;
   }
 
   /** Outstanding (completed, not yet consumed) work on {@code queue}. */
@@ -102,9 +126,9 @@ public class QueueDevice extends PciFunction {
     return completedTotal[queue];
   }
 
-  /** The MSI-X entry or MSI vector {@code queue} signals, or -1 when none is selected. */
+  /** The MSI-X entry or MSI vector {@code queue} signals (0 for INTx), or -1 when none is selected. */
   public int vectorSelect(int queue) {
-    return (ivar[queue] & IVAR_VALID) != 0 ? ivar[queue] & 0xffff : -1;
+    return signals(queue) ? ivar[queue] & 0xffff : -1;
   }
 
   public boolean running() {
@@ -133,6 +157,24 @@ public class QueueDevice extends PciFunction {
     });
   }
 
+  /**
+   * INTx: the line stays asserted while any queue with a valid vector select has completions the
+   * driver has not consumed (as an NVMe controller keeps INTx asserted until the completion queue
+   * heads catch up).
+   */
+  @Override
+  protected boolean intxCondition() {
+    if (stuckLine) {
+      return true;
+    }
+    for (int q = 0; q < completions.length; q++) {
+      if (completions[q] > 0 && (ivar[q] & IVAR_VALID) != 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Override
   protected int deviceRegisterRead(int bar, int off) {
     if (bar == DEVICE_BAR && off == REG_NUM_QUEUES) {
@@ -154,10 +196,17 @@ public class QueueDevice extends PciFunction {
 
   @Override
   protected void deviceRegisterWrite(int bar, int off, int value) {
+    if (bar == DEVICE_BAR && off == REG_CAUSE_SET) {
+      if (value >= 0 && value < ivar.length) {
+        complete(value);
+      }
+      return;
+    }
     if (bar == DEVICE_BAR && off == REG_CONTROL) {
       running = (value & CONTROL_RUN) != 0;
       if (!running) {
         java.util.Arrays.fill(completions, 0);
+        updateIntx();
       }
       return;
     }
@@ -166,11 +215,17 @@ public class QueueDevice extends PciFunction {
       return;
     }
     switch ((off - QUEUE_BASE) % QUEUE_STRIDE) {
-      case REG_IVAR -> ivar[q] = value;
+      case REG_IVAR -> {
+        ivar[q] = value;
+        updateIntx();
+      }
       case REG_COMPLETIONS -> {
         int n = Math.min(value, completions[q]);
         completions[q] -= n;
         observer.drained(this, q, n);
+        if (completions[q] == 0) {
+          updateIntx();
+        }
       }
       default -> {}
     }
@@ -183,6 +238,7 @@ public class QueueDevice extends PciFunction {
     java.util.Arrays.fill(ivar, 0);
     java.util.Arrays.fill(completions, 0);
     running = false;
+    updateIntx();
   }
 
   /** Register offset of {@code queue}'s register {@code reg}. */

@@ -1,5 +1,6 @@
 package irqlab.hw.ims;
 
+
 /**
  * IMS in queue memory: each work queue has a context in host memory holding its producer pointer
  * (written by the device), its consumer pointer (written by the CPU) and its interrupt message and
@@ -11,6 +12,11 @@ package irqlab.hw.ims;
  *
  * <p>A queue signals when its control word has ENABLE set and MASK clear. A masked queue records
  * nothing: on unmask the device compares the queue's pointers and resends if work is waiting.
+ *
+ * <p>The device's work (completions) and its command engine share the cache, one operation at a
+ * time: an operation that finds the other one in progress waits until it is done (their bus
+ * accesses are still points at which the CPUs run; only the two device agents do not interleave
+ * inside the cache).
  */
 public final class QueueContexts {
   public static final int CTX_SIZE = 32;
@@ -47,13 +53,6 @@ public final class QueueContexts {
   private static final Aborted ABORTED = new Aborted();
 
   private final QueueMemory mem;
-  /**
-   * The device's context cache serves one request at a time: a completion (which may evict and
-   * write back another queue's context) and a command from the command engine take turns, as the
-   * device's cache controller orders them. Without it the two could interleave access by access,
-   * and a write-back of a stale control word could land after a command's unmask.
-   */
-  private final irqlab.exec.RawSpinLock controller;
   /** Bumped whenever the cached state is dropped (reset, new table): operations begun before abort. */
   private long generation;
   private final int queues;
@@ -79,10 +78,11 @@ public final class QueueContexts {
   private long misses;
   private long writeBacks;
   private long staleWriteBacks;
+  /** An operation of one of the device's agents is in progress (operations do not nest). */
+  private boolean busy;
 
   public QueueContexts(QueueMemory mem, int queues, int cacheEntries, ImsSlotArray.MessagePort port) {
     this.mem = mem;
-    this.controller = new irqlab.exec.RawSpinLock(mem.exec(), "context cache");
     this.queues = queues;
     this.port = port;
     int n = Math.max(1, cacheEntries);
@@ -158,15 +158,15 @@ public final class QueueContexts {
 
   /** One completion on {@code queue}: producer moves on (written through), then the queue signals. */
   public void complete(int queue) {
-    controller.lock();
+    enter();
     try {
-      completeLocked(queue);
+      doComplete(queue);
     } finally {
-      controller.unlock();
+      busy = false;
     }
   }
 
-  private void completeLocked(int queue) {
+  private void doComplete(int queue) {
     long g = generation;
     int e = touch(g, queue);
     cachedProducer[e]++;
@@ -188,11 +188,11 @@ public final class QueueContexts {
 
   /** A new message; the control word is kept. */
   public void setMessage(int queue, int lo, int hi, int data) {
-    controller.lock();
+    enter();
     try {
       setMessage(generation, queue, lo, hi, data);
     } finally {
-      controller.unlock();
+      busy = false;
     }
   }
 
@@ -210,49 +210,73 @@ public final class QueueContexts {
 
   /** Mask or unmask; an unmask resends when the pointers show waiting work. */
   public void setMasked(int queue, boolean masked) {
-    controller.lock();
+    enter();
     try {
-      long g = generation;
-      int ctrl = ctrl(g, queue);
-      writeCtrl(g, queue, masked ? ctrl | CTRL_MASKBIT : ctrl & ~CTRL_MASKBIT);
-      if (!masked) {
-        resendIfPending(g, queue);
-      }
+      doSetMasked(queue, masked);
     } finally {
-      controller.unlock();
+      busy = false;
+    }
+  }
+
+  private void doSetMasked(int queue, boolean masked) {
+    long g = generation;
+    int ctrl = ctrl(g, queue);
+    writeCtrl(g, queue, masked ? ctrl | CTRL_MASKBIT : ctrl & ~CTRL_MASKBIT);
+    if (!masked) {
+      resendIfPending(g, queue);
     }
   }
 
   /** Startup: message, enable and unmask in one, then the same resend check. */
   public void startup(int queue, int lo, int hi, int data) {
-    controller.lock();
+    enter();
     try {
-      long g = generation;
-      setMessage(g, queue, lo, hi, data);
-      writeCtrl(g, queue, CTRL_ENABLE);
-      resendIfPending(g, queue);
+      doStartup(queue, lo, hi, data);
     } finally {
-      controller.unlock();
+      busy = false;
     }
+  }
+
+  private void doStartup(int queue, int lo, int hi, int data) {
+    long g = generation;
+    setMessage(g, queue, lo, hi, data);
+    writeCtrl(g, queue, CTRL_ENABLE);
+    resendIfPending(g, queue);
   }
 
   /** Teardown: disabled, masked, message cleared, and the context leaves the cache. */
   public void teardown(int queue) {
-    controller.lock();
+    enter();
     try {
-      long g = generation;
-      setMessage(g, queue, 0, 0, 0);
-      writeCtrl(g, queue, CTRL_MASKBIT);
-      int e = queueEntry[queue];
-      if (e >= 0) {
-        unlink(e);
-        queueEntry[queue] = -1;
-        entryQueue[e] = -1;
-        used--;
-      }
+      doTeardown(queue);
     } finally {
-      controller.unlock();
+      busy = false;
     }
+  }
+
+  private void doTeardown(int queue) {
+    long g = generation;
+    setMessage(g, queue, 0, 0, 0);
+    writeCtrl(g, queue, CTRL_MASKBIT);
+    int e = queueEntry[queue];
+    if (e >= 0) {
+      unlink(e);
+      queueEntry[queue] = -1;
+      entryQueue[e] = -1;
+      used--;
+    }
+  }
+
+  /**
+   * The start of one operation of a device agent on the cache (each public operation clears
+   * {@code busy} when it ends): after the other agent's operation, if one is in progress. Run
+   * mode never finds one in progress: there an operation has no points.
+   */
+  private void enter() {
+    if (busy) {
+      mem.exec().waitUntil("queue context cache", () -> !busy);
+    }
+    busy = true;
   }
 
   private int ctrl(long g, int queue) {

@@ -6,6 +6,9 @@ public final class ConfigSpace {
   public static final int COMMAND = 0x04;
   public static final int STATUS = 0x06;
   public static final int CAPABILITY_LIST = 0x34;
+  public static final int INTERRUPT_LINE = 0x3c;
+  public static final int INTERRUPT_PIN = 0x3d;
+  public static final int STATUS_INTERRUPT = 0x08;
   public static final int STATUS_CAP_LIST = 0x10;
   public static final int COMMAND_INTX_DISABLE = 0x400;
 

@@ -33,6 +33,9 @@ public class PciFunction {
   private final Resource[] barResources = new Resource[6];
   private long messagesSent;
   private long messagesHeldPending;
+  /** Where INTA# goes, or null while nothing is wired (then the function has no pin). */
+  private IntxSink intxSink;
+  private boolean intxOut;
 
   public PciFunction(Exec exec, PlatformBus bus, Bdf bdf, int vendor, int deviceId, int msixTableSize) {
     this(exec, bus, bdf, vendor, deviceId, msixTableSize, null);
@@ -119,6 +122,15 @@ public class PciFunction {
     return new Resource(bdf + " bar" + bar, 2, null);
   }
 
+  /**
+   * Wires the function's INTA# to {@code sink} (a chipset does this for every PCI slot); the pin
+   * register then reads 1 (INTA) and the line level follows the device's interrupt condition.
+   */
+  public void wireIntx(IntxSink sink) {
+    this.intxSink = sink;
+    config.write8(ConfigSpace.INTERRUPT_PIN, 1);
+  }
+
   /** The MSI capability, or null when the function has none. */
   public MsiCapability msi() {
     return msi;
@@ -164,6 +176,7 @@ public class PciFunction {
     exec.traceValue(value & 0xffff);
     if (msi != null && msi.covers(off)) {
       msi.write(off, 2, value);
+      updateIntx();
       return;
     }
     int before = config.read16(off);
@@ -171,6 +184,7 @@ public class PciFunction {
     if (off == MSIX_CAP_OFFSET + MsixCapability.FLAGS && msixTableSize > 0) {
       msixControlWritten(before, value);
     }
+    updateIntx();
   }
 
   /** A 32-bit config write: one access, so address and data words of MSI change separately. */
@@ -298,9 +312,15 @@ public class PciFunction {
 
   /**
    * The device signals interrupt {@code n}: MSI-X entry n while MSI-X is on, else vector n of the
-   * MSI block while MSI is on. Returns false when neither is on.
+   * MSI block while MSI is on, else its INTx line (whose level follows {@link #intxCondition}).
+   * Returns false when none of them can carry it.
    */
   public boolean signal(int n) {
+    if (intxSink != null && !msixEnabled() && !msiEnabled()) {
+      exec.point("device signal");
+      updateIntx();
+      return intxCondition() && !intxDisabled();
+    }
     if (msi == null || msixEnabled()) {
       return signalMsix(n);
     }
@@ -319,8 +339,51 @@ public class PciFunction {
     return msi != null && msi.enabled();
   }
 
+  // ---- INTx ----
+
+  /**
+   * The device's interrupt condition for INTx: whatever it would signal and has not been
+   * serviced. Devices override; the line stays asserted as long as this holds.
+   */
+  protected boolean intxCondition() {
+    return false;
+  }
+
+  private boolean intxDisabled() {
+    return (config.read16(ConfigSpace.COMMAND) & ConfigSpace.COMMAND_INTX_DISABLE) != 0;
+  }
+
+  /**
+   * Drives the pin from the condition: asserted while the device has an unserviced condition,
+   * INTx is not disabled in the command register and neither MSI nor MSI-X is on. Devices call
+   * this whenever their condition may have changed; the status register's interrupt bit shows
+   * the condition whatever the pin does.
+   */
+  protected final void updateIntx() {
+    if (intxSink == null) {
+      return;
+    }
+    boolean cond = intxCondition();
+    int status = config.read16(ConfigSpace.STATUS);
+    config.write16(ConfigSpace.STATUS, cond ? status | ConfigSpace.STATUS_INTERRUPT
+        : status & ~ConfigSpace.STATUS_INTERRUPT);
+    boolean out = cond && !intxDisabled() && !msixEnabled() && !msiEnabled();
+    if (out != intxOut) {
+      intxOut = out;
+      intxSink.level(this, out);
+    }
+  }
+
+  /** Whether the function drives its INTx pin now. */
+  public boolean intxAsserted() {
+    return intxOut;
+  }
+
   /** Whether the function holds a message for {@code n}: a PBA bit, or an MSI pending bit. */
   public boolean messagePending(int n) {
+    if (intxSink != null && !msixEnabled() && !msiEnabled()) {
+      return intxOut;
+    }
     if (msi != null && !msixEnabled()) {
       return msi.pending(n & (msi.enabledVectors() - 1));
     }
@@ -352,6 +415,7 @@ public class PciFunction {
     if (msi != null) {
       msi.reset();
     }
+    updateIntx();
   }
 
   public long messagesSent() {
@@ -365,5 +429,9 @@ public class PciFunction {
   /** Raw config space, for views such as lspci; not a scheduling point. */
   public int peekConfig16(int off) {
     return config.read16(off);
+  }
+
+  public int peekConfig8(int off) {
+    return config.read8(off);
   }
 }

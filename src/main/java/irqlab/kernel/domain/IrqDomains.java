@@ -49,6 +49,15 @@ public final class IrqDomains {
    * entries or a null list: the default affinity). A failure frees everything allocated.
    */
   public int allocIrqs(IrqDomain domain, int nr, Object arg, List<Affinity> affinity, CpuMask defaultAffinity) {
+    return allocIrqs(domain, -1, nr, arg, affinity, defaultAffinity);
+  }
+
+  /**
+   * The same at a fixed number {@code irq} (nr 1), or the lowest free run when {@code irq} is -1:
+   * legacy ISA irqs and IO-APIC GSIs keep their numbers.
+   */
+  public int allocIrqs(IrqDomain domain, int irq, int nr, Object arg, List<Affinity> affinity,
+      CpuMask defaultAffinity) {
     IrqData.Factory factory = desc -> {
       IrqData top = new IrqData(desc, domain);
       IrqData child = top;
@@ -59,7 +68,8 @@ public final class IrqDomains {
       }
       return top;
     };
-    int virq = descs.allocate(0, nr, factory, defaultAffinity);
+    int virq = irq >= 0 ? descs.allocateExact(irq, factory, defaultAffinity)
+        : descs.allocate(0, nr, factory, defaultAffinity);
     for (int i = 0; i < nr; i++) {
       IrqDesc desc = descs.get(virq + i);
       Affinity a = affinity == null || i >= affinity.size() ? null : affinity.get(i);

@@ -7,7 +7,6 @@ import irqlab.hw.devices.AcceleratorDevice;
 import irqlab.hw.devices.QueueDevice;
 import irqlab.hw.ims.QueueContexts;
 import irqlab.hw.ims.QueueMemory;
-import irqlab.hw.pci.PciFunction;
 import irqlab.kernel.Errno;
 import irqlab.kernel.Kernel;
 import irqlab.kernel.KernelException;
@@ -38,7 +37,7 @@ import irqlab.kernel.pci.PciMsi;
  * control interrupt to report them done and resets the device when one does not complete in time,
  * writing off (and reporting) the work its queues still held.
  */
-public final class AcceleratorDriver {
+public final class AcceleratorDriver extends PciDriver {
   /** How long a command may take before the device is declared dead. */
   public static final long COMMAND_TIMEOUT_NS = 1_000_000;
   /**
@@ -68,11 +67,8 @@ public final class AcceleratorDriver {
     PINNED
   }
 
-  private final Kernel k;
-  private final PciDev dev;
   private final PciIms ims;
   private final QueueMemory memory;
-  private final String name;
   private final int minQueues;
   private final int maxQueues;
   private final AffinityPolicy policy;
@@ -90,17 +86,14 @@ public final class AcceleratorDriver {
   private int miscIrq;
   private long contextBase;
   private int cmdDone;
-  private boolean bound;
   private long writtenOff;
   private int resets;
 
   public AcceleratorDriver(Kernel k, PciDev dev, PciIms ims, QueueMemory memory, String name,
       int minQueues, int maxQueues, AffinityPolicy policy, CpuMask pinned) {
-    this.k = k;
-    this.dev = dev;
+    super(k, dev, name);
     this.ims = ims;
     this.memory = memory;
-    this.name = name;
     this.minQueues = minQueues;
     this.maxQueues = maxQueues;
     this.policy = policy;
@@ -110,18 +103,6 @@ public final class AcceleratorDriver {
 
   public void setWait(Wait w) {
     this.wait = w;
-  }
-
-  public PciDev dev() {
-    return dev;
-  }
-
-  public String name() {
-    return name;
-  }
-
-  public boolean bound() {
-    return bound;
   }
 
   /** Work queues given an IMS interrupt at probe. */
@@ -174,23 +155,18 @@ public final class AcceleratorDriver {
     return resets;
   }
 
-  private PciFunction fn() {
-    return dev.function();
-  }
-
-  private int reg(int off) {
-    return fn().mmioRead32(PciFunction.DEVICE_BAR, off);
-  }
-
-  private void setReg(int off, int value) {
-    fn().mmioWrite32(PciFunction.DEVICE_BAR, off, value);
-  }
-
   // ---- probe and remove ----
 
   /** probe: control interrupt, queue contexts, IMS domain, then every queue's interrupt, requested. */
+  @Override
   public void probe() {
     probe(true);
+  }
+
+  /** The sim layer describes an accelerator's probe (it knows the device's store). */
+  @Override
+  public String probeSummary() {
+    return "1 MSI-X control vector, " + nq + " IMS interrupts";
   }
 
   /** probe, leaving the queue interrupts allocated but not requested when {@code request} is false. */
@@ -206,7 +182,7 @@ public final class AcceleratorDriver {
     try {
       miscIrq = k.pciMsi().irqVector(dev, AcceleratorDevice.CONTROL_ENTRY);
       cmdWait = new WaitQueue(k.exec(), name + "-cmd");
-      k.manage().requestIrq(miscIrq, miscHandler, 0, miscActionName(), this);
+      requestIrq(miscIrq, miscHandler, 0, miscActionName(), this);
       contextBase = memory.allocate((long) queues * QueueContexts.CTX_SIZE);
       programContextTable();
       createImsDomain(slots);
@@ -280,12 +256,12 @@ public final class AcceleratorDriver {
 
   /** request_irq for queue {@code q}'s interrupt. */
   public void requestQueueIrq(int q) {
-    k.manage().requestIrq(imsIrq(queueIndex[q]), queueHandler, 0, queueActionName(q), this);
+    requestIrq(imsIrq(queueIndex[q]), queueHandler, 0, queueActionName(q), this);
   }
 
   /** free_irq for queue {@code q}'s interrupt. */
   public void freeQueueIrq(int q) {
-    k.manage().freeIrq(imsIrq(queueIndex[q]), this);
+    freeIrqNumber(imsIrq(queueIndex[q]));
   }
 
   /** pci_ims_free_irq for queue {@code q}: the queue stops signalling first. */
@@ -305,14 +281,34 @@ public final class AcceleratorDriver {
     queueIndex[q] = -1;
   }
 
-  /** Request by IMS index (timeline request-irq). */
+  /** Request by IMS index. */
+  @Override
   public void requestIrq(int index) {
-    k.manage().requestIrq(imsIrq(index), queueHandler, 0, queueActionName(queueOf(imsIrq(index))), this);
+    requestIrq(imsIrq(index), queueHandler, 0, queueActionName(queueOf(imsIrq(index))), this);
   }
 
-  /** Free by IMS index (timeline free-irq). */
+  /** Free by IMS index. */
+  @Override
   public void freeIrq(int index) {
-    k.manage().freeIrq(imsIrq(index), this);
+    freeIrqNumber(imsIrq(index));
+  }
+
+  /** Timeline request-irq: IMS interrupts only; the control interrupt stays the driver's. */
+  @Override
+  public void requestAction(int irq) {
+    requestIrq(imsIndexOfIrq(irq));
+  }
+
+  @Override
+  public void freeAction(int irq) {
+    freeIrq(imsIndexOfIrq(irq));
+  }
+
+  private int imsIndexOfIrq(int irq) {
+    if (irq == miscIrq) {
+      throw new KernelException(Errno.EINVAL, name + "/msix/0 is the control interrupt, which the driver keeps");
+    }
+    return ((MsiDesc) k.descs().get(irq).msiDesc()).msiIndex();
   }
 
   private void releaseQueues() {
@@ -328,7 +324,7 @@ public final class AcceleratorDriver {
       ims.removeImsDomain(dev);
     }
     if (miscIrq != 0 && k.descs().get(miscIrq).action() != null) {
-      k.manage().freeIrq(miscIrq, this);
+      freeIrqNumber(miscIrq);
     }
     k.pciMsi().freeIrqVectors(dev);
     miscIrq = 0;
@@ -336,6 +332,7 @@ public final class AcceleratorDriver {
   }
 
   /** remove: queues stop, their interrupts go (with teardown commands), the IMS domain, then MSI-X. */
+  @Override
   public void remove() {
     if (!bound) {
       throw new KernelException(Errno.ENODEV, name + " is not bound");

@@ -6,6 +6,7 @@ import irqlab.kernel.Errno;
 import irqlab.kernel.Kernel;
 import irqlab.kernel.KernelException;
 import irqlab.kernel.cpu.CpuMask;
+import irqlab.kernel.irq.IrqAction;
 import irqlab.kernel.irq.IrqAffinity;
 import irqlab.kernel.irq.IrqHandler;
 import irqlab.kernel.irq.IrqReturn;
@@ -22,7 +23,7 @@ import java.util.List;
  * driver asks for an MSI block instead and points queues at vectors of the block; it also drives
  * legacy-msi queue devices, whose single non-maskable MSI is all they have.
  */
-public class NicDriver {
+public class NicDriver extends PciDriver {
   /** How the vectors' affinity is chosen. */
   public enum AffinityPolicy {
     /** Unmanaged, default affinity: the vector matrix places each on the emptiest CPU. */
@@ -33,9 +34,6 @@ public class NicDriver {
     PINNED
   }
 
-  private final Kernel k;
-  private final PciDev dev;
-  private final String name;
   private final int min;
   private final int max;
   private final AffinityPolicy policy;
@@ -49,12 +47,13 @@ public class NicDriver {
   private int[][] vectorQueues = new int[0][];
   private final java.util.TreeMap<Integer, IrqHandler> handlers = new java.util.TreeMap<>();
   private final java.util.TreeMap<Integer, Integer> irqs = new java.util.TreeMap<>();
-  private boolean bound;
 
   /** The PCI interrupt mode the driver asks pci_alloc_irq_vectors for (scenario vectors.kind). */
   public enum Kind {
     MSIX("msix", PciMsi.PCI_IRQ_MSIX),
-    MSI("msi", PciMsi.PCI_IRQ_MSI);
+    MSI("msi", PciMsi.PCI_IRQ_MSI),
+    /** The legacy line, shared (IRQF_SHARED); needs a chipset that routes it. */
+    INTX("intx", PciMsi.PCI_IRQ_INTX);
 
     private final String key;
     private final int flag;
@@ -85,37 +84,31 @@ public class NicDriver {
 
   public NicDriver(Kernel k, PciDev dev, String name, int min, int max, AffinityPolicy policy, CpuMask pinned,
       Kind kind) {
+    super(k, dev, name);
     this.kind = kind;
-    this.k = k;
-    this.dev = dev;
-    this.name = name;
     this.min = min;
     this.max = max;
     this.policy = policy;
     this.pinned = pinned;
   }
 
-  public PciDev dev() {
-    return dev;
-  }
-
-  public String name() {
-    return name;
-  }
-
-  public boolean bound() {
-    return bound;
-  }
-
   public Kind kind() {
     return kind;
   }
 
+  @Override
   public int vectors() {
     return nvec;
   }
 
+  @Override
+  public String probeSummary() {
+    return kind == Kind.INTX ? "INTx (irq " + dev.irq() + ")"
+        : nvec + " " + (kind == Kind.MSI ? "MSI" : "MSI-X") + " vectors";
+  }
+
   /** The Linux irq of vector {@code index}. */
+  @Override
   public int irq(int index) {
     Integer irq = irqs.get(index);
     if (irq == null) {
@@ -137,8 +130,10 @@ public class NicDriver {
   }
 
   /** The driver's probe. */
+  @Override
   public void probe() {
     attachDevice();
+    k.pciIntx().enableDevice(dev);
     PciFunction fn = dev.function();
     queues = fn.mmioRead32(PciFunction.DEVICE_BAR, QueueDevice.REG_NUM_QUEUES);
     nvec = allocIrqVectors(min, max);
@@ -150,7 +145,7 @@ public class NicDriver {
     }
     for (int v = 0; v < nvec; v++) {
       irqs.put(v, k.pciMsi().irqVector(dev, v));
-      requestIrq(v);
+      request(v);
     }
     fn.mmioWrite32(PciFunction.DEVICE_BAR, QueueDevice.REG_CONTROL, QueueDevice.CONTROL_RUN);
     bound = true;
@@ -180,11 +175,7 @@ public class NicDriver {
    * with until {@link #enableVectors} (a driver resizing by re-enable, see VfioPciDriver).
    */
   protected void disableVectors() {
-    for (int irq : irqs.values()) {
-      if (k.descs().get(irq) != null && k.descs().get(irq).action() != null) {
-        k.manage().freeIrq(irq, this);
-      }
-    }
+    freeAllRequested();
     k.pciMsi().freeIrqVectors(dev);
     irqs.clear();
     nvec = 0;
@@ -199,7 +190,7 @@ public class NicDriver {
     nvec = allocIrqVectors(count, count);
     for (int v = 0; v < nvec; v++) {
       irqs.put(v, k.pciMsi().irqVector(dev, v));
-      requestIrq(v);
+      request(v);
     }
     if (queue >= 0 && queue < queues) {
       moveQueue(queue, queue);
@@ -258,10 +249,10 @@ public class NicDriver {
     return any ? IrqReturn.HANDLED : IrqReturn.NONE;
   }
 
-  /** request_irq (again, after a free_irq, as a driver reopening a queue would). */
-  public void requestIrq(int index) {
+  /** request_irq of vector {@code index} with its queues' handler. */
+  private void request(int index) {
     IrqHandler h = handlers.computeIfAbsent(index, v -> (irq, devId) -> service(v));
-    k.manage().requestIrq(irq(index), h, 0, actionName(index), this);
+    requestIrq(irq(index), h, kind == Kind.INTX ? IrqAction.IRQF_SHARED : 0, actionName(index), this);
   }
 
   /**
@@ -275,7 +266,7 @@ public class NicDriver {
     int[] got = k.pciMsi().msixAllocIrqAt(dev, index, null);
     irqs.put(got[0], got[1]);
     nvec++;
-    requestIrq(got[0]);
+    request(got[0]);
     if (got[0] < queues) {
       moveQueue(got[0], got[0]);
     }
@@ -298,30 +289,24 @@ public class NicDriver {
       }
     }
     if (k.descs().get(irq).action() != null) {
-      k.manage().freeIrq(irq, this);
+      freeIrqNumber(irq);
     }
+    forget(irq);
     k.pciMsi().msixFreeIrq(dev, index);
     irqs.remove(index);
     handlers.remove(index);
     nvec--;
   }
 
-  public void freeIrq(int index) {
-    k.manage().freeIrq(irq(index), this);
-  }
-
   /** The driver's remove: quiesce the device, free the interrupts, free the vectors. */
+  @Override
   public void remove() {
     if (!bound) {
       throw new KernelException(Errno.ENODEV, name + " is not bound");
     }
     PciFunction fn = dev.function();
     fn.mmioWrite32(PciFunction.DEVICE_BAR, QueueDevice.REG_CONTROL, 0);
-    for (int irq : irqs.values()) {
-      if (k.descs().get(irq) != null && k.descs().get(irq).action() != null) {
-        k.manage().freeIrq(irq, this);
-      }
-    }
+    freeAllRequested();
     k.pciMsi().freeIrqVectors(dev);
     irqs.clear();
     bound = false;

@@ -33,14 +33,12 @@ public final class VfioPciDriver extends NicDriver {
     }
   }
 
-  private final Kernel k;
   private Resize lastResize;
   private Runnable beforeReenable = () -> {};
 
   public VfioPciDriver(Kernel k, PciDev dev, String name, int min, int max, AffinityPolicy policy, CpuMask pinned,
       Kind kind) {
     super(k, dev, name, min, max, policy, pinned, kind);
-    this.k = k;
   }
 
   /** msi_device_has_isolated_msi: some domain above the device's MSI domains isolates MSIs. */

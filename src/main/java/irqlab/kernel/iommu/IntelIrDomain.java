@@ -183,7 +183,8 @@ public final class IntelIrDomain implements IrqDomainOps, MsiParent {
       ApicChipData cfg = VectorDomain.apicChipData(irqd);
       // prepare_irte + set_msi_sid: kept in ir_data until activation writes it to the table.
       Irte irte = Irte.remapped(cfg.cfgVector(), cfg.cfgDestApicId(), sid.svt(), sid.sq(), sid.sid());
-      MsiMsg msg = new MsiMsg(RemappableFormat.addressLo(index, true), 0, i);
+      // fill_msi_msg: the subhandle is the vector's place in the block, or an IO-APIC's pin.
+      MsiMsg msg = new MsiMsg(RemappableFormat.addressLo(index, true), 0, info.ioapicPin() >= 0 ? info.ioapicPin() : i);
       irqd.set(((long) index << 16) + i, chip, new IntelIrData(index, i, mask[0], irte, msg));
       desc.setStatusFlags(IRQ_MOVE_PCNTXT);
     }

@@ -16,6 +16,8 @@ public final class ChipFlow {
 
   private final Kernel k;
   private final FlowHandler edge;
+  private final FlowHandler fasteoi;
+  private final FlowHandler level;
   private boolean warnedNotActivated;
 
   public ChipFlow(Kernel k) {
@@ -31,6 +33,38 @@ public final class ChipFlow {
         handleEdgeIrq(desc);
       }
     };
+    this.fasteoi = new FlowHandler() {
+      @Override
+      public String name() {
+        return "handle_fasteoi_irq";
+      }
+
+      @Override
+      public void handle(IrqDesc desc) {
+        handleFasteoiIrq(desc);
+      }
+    };
+    this.level = new FlowHandler() {
+      @Override
+      public String name() {
+        return "handle_level_irq";
+      }
+
+      @Override
+      public void handle(IrqDesc desc) {
+        handleLevelIrq(desc);
+      }
+    };
+  }
+
+  /** handle_fasteoi_irq, installed by the IO-APIC for level lines with the name "fasteoi". */
+  public FlowHandler fasteoiHandler() {
+    return fasteoi;
+  }
+
+  /** handle_level_irq (the 8259's cascade line, which never fires here). */
+  public FlowHandler levelHandler() {
+    return level;
   }
 
   /** handle_edge_irq, installed by MSI domains with the name "edge". */
@@ -256,6 +290,94 @@ public final class ChipFlow {
     }
   }
 
+  /**
+   * handle_fasteoi_irq (kernel/irq/chip.c): a line in progress elsewhere, disabled or without
+   * action is EOIed (masked when disabled or without action, PENDING remembered); otherwise the
+   * actions run (a ONESHOT line masked around them) and the chip gets its EOI (and the unmask).
+   */
+  public void handleFasteoiIrq(IrqDesc desc) {
+    if (desc.freed()) {
+      for (KernelObserver o : k.observers()) {
+        o.useAfterFree("handle_fasteoi_irq on a freed descriptor", desc.irq());
+      }
+      return;
+    }
+    IrqData d = desc.data();
+    IrqChip chip = d.chip();
+    desc.lock().lock();
+    try {
+      if (!irqMayRun(desc)) {
+        if (d.is(IrqdState.RESEND_WHEN_IN_PROGRESS)) {
+          desc.setIstate(IrqsState.PENDING);
+        }
+        eoiUnlessHandledOnly(chip, d);
+        return;
+      }
+      desc.clearIstate(IrqsState.REPLAY | IrqsState.WAITING);
+      if (desc.action() == null || d.is(IrqdState.IRQ_DISABLED)) {
+        desc.setIstate(IrqsState.PENDING);
+        maskIrq(desc);
+        eoiUnlessHandledOnly(chip, d);
+        return;
+      }
+      desc.countOn(k.smpProcessorId(), k.nrCpus());
+      if (desc.istate(IrqsState.ONESHOT)) {
+        maskIrq(desc);
+      }
+      handleIrqEvent(desc);
+      condUnmaskEoiIrq(desc, chip);
+      if (desc.istate(IrqsState.PENDING)) {
+        k.resend().checkIrqResend(desc, false);
+      }
+    } finally {
+      desc.lock().unlock();
+    }
+  }
+
+  private static void eoiUnlessHandledOnly(IrqChip chip, IrqData d) {
+    if ((chip.flags() & IrqChip.FLAG_EOI_IF_HANDLED) == 0) {
+      chip.eoi(d);
+    }
+  }
+
+  /** cond_unmask_eoi_irq: handlers run to completion here (no threads), so a ONESHOT line unmasks. */
+  private void condUnmaskEoiIrq(IrqDesc desc, IrqChip chip) {
+    IrqData d = desc.data();
+    if (!desc.istate(IrqsState.ONESHOT)) {
+      chip.eoi(d);
+      return;
+    }
+    if (!d.is(IrqdState.IRQ_DISABLED) && d.is(IrqdState.IRQ_MASKED)) {
+      chip.eoi(d);
+      unmaskIrq(desc);
+    } else if ((chip.flags() & IrqChip.FLAG_EOI_THREADED) == 0) {
+      chip.eoi(d);
+    }
+  }
+
+  /** handle_level_irq: mask and ack first, run, unmask unless disabled. */
+  public void handleLevelIrq(IrqDesc desc) {
+    desc.lock().lock();
+    try {
+      maskAckIrq(desc);
+      if (!irqMayRun(desc)) {
+        return;
+      }
+      desc.clearIstate(IrqsState.REPLAY | IrqsState.WAITING);
+      if (desc.action() == null || desc.data().is(IrqdState.IRQ_DISABLED)) {
+        desc.setIstate(IrqsState.PENDING);
+        return;
+      }
+      desc.countOn(k.smpProcessorId(), k.nrCpus());
+      handleIrqEvent(desc);
+      if (!desc.data().is(IrqdState.IRQ_DISABLED)) {
+        unmaskIrq(desc);
+      }
+    } finally {
+      desc.lock().unlock();
+    }
+  }
+
   /** handle_irq_event (kernel/irq/handle.c): runs the action with the descriptor lock dropped. */
   void handleIrqEvent(IrqDesc desc) {
     desc.clearIstate(IrqsState.PENDING);
@@ -263,8 +385,14 @@ public final class ChipFlow {
     desc.lock().unlock();
     IrqReturn ret;
     try {
-      IrqAction a = desc.action();
-      ret = a == null ? IrqReturn.NONE : a.handler().handle(desc.irq(), a.devId());
+      // __handle_irq_event_percpu: every action of a shared line runs; any claim counts.
+      ret = IrqReturn.NONE;
+      for (IrqAction a = desc.action(); a != null; a = a.next()) {
+        IrqReturn r = a.handler().handle(desc.irq(), a.devId());
+        if (ret == IrqReturn.NONE) {
+          ret = r;
+        }
+      }
       int cpu = k.smpProcessorId();
       if (ret == IrqReturn.NONE) {
         desc.countUnhandledOn(cpu, k.nrCpus());

@@ -1,11 +1,22 @@
 package irqlab.kernel.irq;
 
-/** struct irqaction: one requested handler on an interrupt line. */
+/** struct irqaction: one requested handler on an interrupt line; shared lines chain them. */
 public final class IrqAction {
+  /** IRQF_* (include/linux/interrupt.h). */
+  public static final int IRQF_TRIGGER_MASK = 0xf;
+  public static final int IRQF_SHARED = 0x80;
+  public static final int IRQF_NOBALANCING = 0x800;
+  public static final int IRQF_IRQPOLL = 0x1000;
+  /** IRQF_TIMER: __IRQF_TIMER | IRQF_NO_SUSPEND | IRQF_NO_THREAD. */
+  public static final int IRQF_TIMER = 0x200 | 0x4000 | 0x10000;
+  public static final int IRQF_ONESHOT = 0x2000;
+  public static final int IRQF_NO_THREAD = 0x10000;
+
   private final IrqHandler handler;
   private final String name;
   private final Object devId;
   private final int flags;
+  private IrqAction next;
 
   public IrqAction(IrqHandler handler, int flags, String name, Object devId) {
     this.handler = handler;
@@ -28,5 +39,14 @@ public final class IrqAction {
 
   public int flags() {
     return flags;
+  }
+
+  /** The next action on a shared line (action->next), or null. */
+  public IrqAction next() {
+    return next;
+  }
+
+  void setNext(IrqAction next) {
+    this.next = next;
   }
 }

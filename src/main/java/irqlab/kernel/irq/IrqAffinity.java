@@ -4,24 +4,42 @@ import irqlab.kernel.cpu.CpuMask;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Multi-queue affinity spreading as Linux 6.12 does it (kernel/irq/affinity.c,
- * lib/group_cpus.c), for one NUMA node, no SMT siblings and a single interrupt set. Drivers ask
- * for it through pci_alloc_irq_vectors_affinity(); the masks become managed interrupts.
+ * lib/group_cpus.c), for one NUMA node and no SMT siblings, with the driver's interrupt sets
+ * (nvme's default and read queues). Drivers ask for it through pci_alloc_irq_vectors_affinity();
+ * the masks become managed interrupts.
  */
 public final class IrqAffinity {
   private IrqAffinity() {}
 
-  /** struct irq_affinity: vectors before/after the spread ones that keep default affinity. */
-  public record AffinityDescriptor(int preVectors, int postVectors) {
+  /**
+   * struct irq_affinity: vectors before/after the spread ones that keep default affinity, and the
+   * driver's calc_sets callback (null: default_calc_sets, one set of every spread vector), which
+   * is handed the number of spread vectors and returns the size of each set.
+   */
+  public record AffinityDescriptor(int preVectors, int postVectors, IntFunction<int[]> calcSets) {
     public AffinityDescriptor {
       if (preVectors < 0 || postVectors < 0) {
         throw new IllegalArgumentException("negative pre/post vectors");
       }
     }
 
+    public AffinityDescriptor(int preVectors, int postVectors) {
+      this(preVectors, postVectors, null);
+    }
+
     public static final AffinityDescriptor NONE = new AffinityDescriptor(0, 0);
+
+    /** IRQ_AFFINITY_MAX_SETS (include/linux/interrupt.h). */
+    public static final int MAX_SETS = 4;
+
+    /** affd->calc_sets(affd, affvecs): the sets' sizes. */
+    int[] sets(int affvecs) {
+      return calcSets == null ? new int[] {affvecs} : calcSets.apply(affvecs);
+    }
   }
 
   /** struct irq_affinity_desc: a vector's initial mask and whether the kernel manages it. */
@@ -40,9 +58,11 @@ public final class IrqAffinity {
     if (resv > minvec) {
       return 0;
     }
-    // unsigned arithmetic as in C: maxvec < resv wraps and min() then picks possibleCpus
+    // unsigned arithmetic as in C: maxvec < resv wraps and min() then picks the other side
     int room = maxvec - resv;
-    return resv + (Integer.compareUnsigned(possibleCpus, room) <= 0 ? possibleCpus : room);
+    // With calc_sets the driver sizes the sets itself: not capped by the possible CPUs.
+    int setVecs = affd.calcSets() != null ? room : possibleCpus;
+    return resv + (Integer.compareUnsigned(setVecs, room) <= 0 ? setVecs : room);
   }
 
   /**
@@ -57,7 +77,9 @@ public final class IrqAffinity {
       int nvecs, AffinityDescriptor affd, CpuMask possible, CpuMask present) {
     int resv = affd.preVectors() + affd.postVectors();
     int affvecs = nvecs > resv ? nvecs - resv : 0;
-    if (affvecs == 0) {
+    // The sets are recalculated even when nothing is spread: the driver adjusts to what it got.
+    int[] sets = affd.sets(affvecs);
+    if (sets.length > AffinityDescriptor.MAX_SETS || affvecs == 0) {
       return List.of();
     }
     List<IrqAffinityMask> out = new ArrayList<>(nvecs);
@@ -65,11 +87,26 @@ public final class IrqAffinity {
     for (int v = 0; v < affd.preVectors(); v++) {
       out.add(dflt);
     }
-    for (CpuMask group : groupCpusEvenly(affvecs, possible, present)) {
-      out.add(new IrqAffinityMask(group, true));
+    // Each set is spread over the CPUs separately.
+    int usedvecs = 0;
+    for (int size : sets) {
+      for (CpuMask group : groupCpusEvenly(size, possible, present)) {
+        out.add(new IrqAffinityMask(group, true));
+      }
+      usedvecs += size;
+    }
+    // Vectors at the end keep the default mask; everything between pre and post is managed.
+    int curvec = affd.preVectors() + Math.min(usedvecs, affvecs);
+    while (out.size() > curvec) {
+      out.remove(out.size() - 1);
     }
     while (out.size() < nvecs) {
-      out.add(dflt);
+      out.add(new IrqAffinityMask(possible, out.size() < nvecs - affd.postVectors()));
+    }
+    for (int i = affd.preVectors(); i < nvecs - affd.postVectors(); i++) {
+      if (!out.get(i).managed()) {
+        out.set(i, new IrqAffinityMask(out.get(i).mask(), true));
+      }
     }
     return out;
   }

@@ -28,6 +28,7 @@ public final class IrqDesc {
   private CpuMask affinity;
   private CpuMask effectiveAffinity = CpuMask.EMPTY;
   private CpuMask pendingMask = CpuMask.EMPTY;
+  private CpuMask affinityHint;
   private String devName = "";
   private int node;
   private Object msiDesc;
@@ -147,14 +148,25 @@ public final class IrqDesc {
     return status;
   }
 
+  /** IRQ_* status settings (include/linux/irq.h). */
+  public static final int STATUS_LEVEL = 1 << 8;
+  public static final int STATUS_NOBALANCING = 1 << 13;
+  public static final int STATUS_MOVE_PCNTXT = 1 << 14;
+
   /**
-   * irq_set_status_flags: IRQ_MOVE_PCNTXT (1 << 14) also sets IRQD_MOVE_PCNTXT, as
-   * __irq_modify_status does.
+   * irq_set_status_flags: the settings with an IRQD twin set it too, as __irq_modify_status
+   * does (IRQ_MOVE_PCNTXT, IRQ_LEVEL; IRQ_NOBALANCING as __setup_irq does).
    */
   public void setStatusFlags(int flags) {
     status |= flags;
-    if ((flags & (1 << 14)) != 0) {
+    if ((flags & STATUS_MOVE_PCNTXT) != 0) {
       setState(IrqdState.MOVE_PCNTXT);
+    }
+    if ((flags & STATUS_LEVEL) != 0) {
+      setState(IrqdState.LEVEL);
+    }
+    if ((flags & STATUS_NOBALANCING) != 0) {
+      setState(IrqdState.NO_BALANCING);
     }
   }
 
@@ -180,6 +192,15 @@ public final class IrqDesc {
 
   public void setPendingMask(CpuMask mask) {
     this.pendingMask = mask;
+  }
+
+  /** desc->affinity_hint (/proc/irq/N/affinity_hint), null when the driver gave none. */
+  public CpuMask affinityHint() {
+    return affinityHint;
+  }
+
+  public void setAffinityHint(CpuMask hint) {
+    this.affinityHint = hint;
   }
 
   public String devName() {

@@ -70,6 +70,29 @@ public final class IrqDescTable {
     return start;
   }
 
+  /**
+   * irq_alloc_descs(irq, irq, 1, node): the descriptor of a fixed number (a legacy ISA irq or an
+   * IO-APIC GSI below the dynamic range); EEXIST when it is taken.
+   */
+  public int allocateExact(int irq, IrqData.Factory dataFactory, CpuMask defaultAffinity) {
+    if (irq < 0 || irq >= MAX_SPARSE_IRQS) {
+      throw new KernelException(Errno.EINVAL, "irq_alloc_descs: irq " + irq);
+    }
+    if (allocated.get(irq)) {
+      throw new KernelException(Errno.EEXIST, "irq " + irq + " is allocated already");
+    }
+    if (irq >= descs.length) {
+      descs = Arrays.copyOf(descs, Math.max(descs.length * 2, irq + 1));
+    }
+    descs[irq] = new IrqDesc(irq, dataFactory, exec, defaultAffinity);
+    allocated.set(irq);
+    count++;
+    if (irq == lowestFree) {
+      lowestFree = allocated.nextClearBit(irq);
+    }
+    return irq;
+  }
+
   /** irq_free_descs: the descriptors are marked freed so a later use can be caught. */
   public void free(int from, int cnt) {
     for (int irq = from; irq < from + cnt; irq++) {

@@ -27,10 +27,17 @@ public final class Manage {
     return d;
   }
 
-  /** request_irq for a non-shared line: installs the action and starts the line up. */
+  /**
+   * request_irq (__setup_irq): installs the action; the first action starts the line up. A
+   * shared line takes another action only when both ask for IRQF_SHARED with the same trigger
+   * type and ONESHOT setting ("Flags mismatch", EBUSY otherwise); it is added at the end.
+   */
   public void requestIrq(int irq, IrqHandler handler, int flags, String name, Object devId) {
     if (handler == null) {
       throw new KernelException(Errno.EINVAL, "request_irq: no handler for irq " + irq);
+    }
+    if ((flags & IrqAction.IRQF_SHARED) != 0 && devId == null) {
+      throw new KernelException(Errno.EINVAL, "request_irq: a shared irq " + irq + " needs a dev_id");
     }
     IrqDesc desc = desc(irq);
     if (desc.chip() == null) {
@@ -41,20 +48,52 @@ public final class Manage {
     boolean irqs = k.localIrqSave();
     desc.lock().lock();
     try {
-      if (desc.action() != null) {
-        throw new KernelException(Errno.EBUSY, "request_irq: irq " + irq + " already has handler " + desc.action().name());
+      IrqAction action = new IrqAction(handler, flags, name, devId);
+      IrqAction old = desc.action();
+      if (old != null) {
+        addShared(desc, old, action);
+        return;
       }
       irqActivate(desc);
       desc.clearIstate(IrqsState.AUTODETECT | IrqsState.SPURIOUS_DISABLED | IrqsState.ONESHOT | IrqsState.WAITING);
       desc.data().clear(IrqdState.IRQ_INPROGRESS);
+      if ((flags & IrqAction.IRQF_ONESHOT) != 0) {
+        desc.setIstate(IrqsState.ONESHOT);
+      }
+      if ((flags & IrqAction.IRQF_NOBALANCING) != 0) {
+        desc.setStatusFlags(IrqDesc.STATUS_NOBALANCING);
+      }
       k.chipFlow().irqStartup(desc, ChipFlow.RESEND);
-      desc.setAction(new IrqAction(handler, flags, name, devId));
+      desc.setAction(action);
       desc.setIrqCount(0);
       desc.setIrqsUnhandled(0);
     } finally {
       desc.lock().unlock();
       k.localIrqRestore(irqs);
       ChipBusLock.syncUnlock(k, desc);
+    }
+  }
+
+  /** The shared half of __setup_irq; desc->lock held. */
+  private void addShared(IrqDesc desc, IrqAction old, IrqAction action) {
+    int mismatchBits = IrqAction.IRQF_TRIGGER_MASK | IrqAction.IRQF_ONESHOT;
+    if ((old.flags() & action.flags() & IrqAction.IRQF_SHARED) == 0
+        || ((old.flags() ^ action.flags()) & mismatchBits) != 0) {
+      k.log().err(String.format("Flags mismatch irq %d. %08x (%s) vs. %08x (%s)", desc.irq(), action.flags(),
+          action.name(), old.flags(), old.name()));
+      throw new KernelException(Errno.EBUSY, "request_irq: irq " + desc.irq() + " already has handler " + old.name());
+    }
+    IrqAction last = old;
+    while (last.next() != null) {
+      last = last.next();
+    }
+    last.setNext(action);
+    desc.setIrqCount(0);
+    desc.setIrqsUnhandled(0);
+    // A line the spurious detector disabled gets another chance with the new handler.
+    if (desc.istate(IrqsState.SPURIOUS_DISABLED)) {
+      desc.clearIstate(IrqsState.SPURIOUS_DISABLED);
+      enableLocked(desc);
     }
   }
 
@@ -65,21 +104,40 @@ public final class Manage {
     }
   }
 
-  /** free_irq: removes the action, shuts the line down, waits for running handlers, deactivates. */
+  /**
+   * free_irq: removes the action of {@code devId}; the last one shuts the line down. Then waits
+   * for running handlers and deactivates a line left without actions.
+   */
   public String freeIrq(int irq, Object devId) {
     IrqDesc desc = desc(irq);
     k.mightSleep("free_irq");
     ChipBusLock.lock(k, desc, "free_irq");
     boolean irqs = k.localIrqSave();
     desc.lock().lock();
-    IrqAction action = desc.action();
+    IrqAction action = null;
+    boolean last;
     try {
-      if (action == null || action.devId() != devId) {
+      IrqAction prev = null;
+      for (IrqAction a = desc.action(); a != null; prev = a, a = a.next()) {
+        if (a.devId() == devId) {
+          action = a;
+          break;
+        }
+      }
+      if (action == null) {
         k.log().warn("Trying to free already-free IRQ " + irq);
         return null;
       }
-      desc.setAction(null);
-      k.chipFlow().irqShutdown(desc);
+      if (prev == null) {
+        desc.setAction(action.next());
+      } else {
+        prev.setNext(action.next());
+      }
+      action.setNext(null);
+      last = desc.action() == null;
+      if (last) {
+        k.chipFlow().irqShutdown(desc);
+      }
     } finally {
       desc.lock().unlock();
       k.localIrqRestore(irqs);
@@ -87,6 +145,9 @@ public final class Manage {
       ChipBusLock.syncUnlock(k, desc);
     }
     synchronizeIrq(irq);
+    if (!last) {
+      return action.name();
+    }
     ChipBusLock.lock(k, desc, "free_irq"); // retaken for the deactivation over the slow bus
     irqs = k.localIrqSave();
     desc.lock().lock();
@@ -135,11 +196,7 @@ public final class Manage {
         k.log().warn("enable_irq before setup/request_irq: irq " + irq);
         return;
       }
-      switch (desc.depth()) {
-        case 0 -> k.log().warn("Unbalanced enable for IRQ " + irq);
-        case 1 -> k.chipFlow().irqStartup(desc, ChipFlow.RESEND);
-        default -> desc.setDepth(desc.depth() - 1);
-      }
+      enableLocked(desc);
     } finally {
       desc.lock().unlock();
       k.localIrqRestore(irqs);
@@ -147,10 +204,43 @@ public final class Manage {
     }
   }
 
+  /** __enable_irq; desc->lock held. */
+  private void enableLocked(IrqDesc desc) {
+    switch (desc.depth()) {
+      case 0 -> k.log().warn("Unbalanced enable for IRQ " + desc.irq());
+      case 1 -> k.chipFlow().irqStartup(desc, ChipFlow.RESEND);
+      default -> desc.setDepth(desc.depth() - 1);
+    }
+  }
+
   /** synchronize_irq: waits for a handler running on another CPU to finish. */
   public void synchronizeIrq(int irq) {
     IrqDesc desc = desc(irq);
     k.exec().waitUntil("synchronize_irq", () -> !desc.data().is(IrqdState.IRQ_INPROGRESS));
+  }
+
+  /**
+   * __irq_apply_affinity_hint: irq_update_affinity_hint ({@code setAffinity} false) records the
+   * hint only; irq_set_affinity_and_hint also applies a non-null mask (__irq_set_affinity, whose
+   * result the caller never sees).
+   */
+  public void applyAffinityHint(int irq, CpuMask mask, boolean setAffinity) {
+    IrqDesc desc = desc(irq);
+    boolean irqs = k.localIrqSave();
+    desc.lock().lock();
+    try {
+      desc.setAffinityHint(mask);
+    } finally {
+      desc.lock().unlock();
+      k.localIrqRestore(irqs);
+    }
+    if (mask != null && setAffinity) {
+      try {
+        irqSetAffinity(irq, mask, false);
+      } catch (KernelException e) {
+        // __irq_apply_affinity_hint returns 0 whatever __irq_set_affinity said.
+      }
+    }
   }
 
   /** irq_set_affinity: takes the descriptor lock with interrupts off. */

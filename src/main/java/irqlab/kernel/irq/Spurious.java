@@ -62,8 +62,7 @@ public final class Spurious {
   private void reportBadIrq(IrqDesc desc) {
     k.log().err("irq " + desc.irq() + ": nobody cared (try booting with the \"irqpoll\" option)");
     k.log().err("handlers:");
-    IrqAction a = desc.action();
-    if (a != null) {
+    for (IrqAction a = desc.action(); a != null; a = a.next()) {
       k.log().err("[<(ptrval)>] " + a.name());
     }
   }

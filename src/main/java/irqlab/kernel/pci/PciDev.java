@@ -23,12 +23,19 @@ public final class PciDev implements MsiDevice {
   boolean no64bitMsi;
   /** pci_dev.msi_lock, guarding the MSI mask register and its cache; made with the MSI context. */
   RawSpinLock msiLock;
+  /** pci_dev.pin: the INTx pin (1 = INTA), read at enumeration; 0 for none. */
+  final int pin;
+  /** pci_dev.irq: the legacy INTx line (a GSI) once the device is enabled, else 0. */
+  int irq;
+  /** The driver uses the INTx line (pci_alloc_irq_vectors fell back to it, or pci_intx). */
+  boolean intxInUse;
 
   public PciDev(PciFunction fn) {
     this.fn = fn;
     this.name = fn.bdf().toString();
     this.msixCap = findCapability(MsixCapability.CAP_ID);
     this.msiCap = findCapability(MsiCapability.CAP_ID);
+    this.pin = fn.peekConfig8(irqlab.hw.pci.ConfigSpace.INTERRUPT_PIN);
     // pci_msi_init: a 32-bit-only MSI capability restricts the addresses the arch may use.
     if (msiCap != 0 && (fn.configRead16(msiCap + MsiCapability.FLAGS) & MsiCapability.FLAGS_64BIT) == 0) {
       no64bitMsi = true;
@@ -70,6 +77,21 @@ public final class PciDev implements MsiDevice {
 
   public boolean msiEnabled() {
     return msiEnabled;
+  }
+
+  /** pci_dev.pin: the INTx pin, 1..4 for INTA..INTD, 0 when the function has none. */
+  public int pin() {
+    return pin;
+  }
+
+  /** pci_dev.irq: the INTx line's Linux irq, 0 when the device has none routed. */
+  public int irq() {
+    return irq;
+  }
+
+  /** Whether the driver signals through INTx now (its vector 0 is {@link #irq()}). */
+  public boolean intxInUse() {
+    return intxInUse;
   }
 
   public int msixCap() {

@@ -130,15 +130,15 @@ public final class PciMsi {
    */
   public int allocIrqVectors(PciDev dev, int min, int max, int flags, IrqAffinity.AffinityDescriptor affd,
       List<irqlab.kernel.cpu.CpuMask> pinned) {
-    if ((flags & (PCI_IRQ_MSIX | PCI_IRQ_MSI)) == 0) {
-      throw new KernelException(Errno.EINVAL, "only MSI-X and MSI vectors are modelled for " + dev.devName());
+    if ((flags & (PCI_IRQ_MSIX | PCI_IRQ_MSI | PCI_IRQ_INTX)) == 0) {
+      throw new KernelException(Errno.EINVAL, dev.devName() + ": no interrupt type asked for");
     }
     if ((flags & PCI_IRQ_AFFINITY) != 0 && affd == null) {
       affd = IrqAffinity.AffinityDescriptor.NONE;
     } else if ((flags & PCI_IRQ_AFFINITY) == 0) {
       affd = null;
     }
-    KernelException last = null;
+    KernelException last = new KernelException(Errno.ENOSPC, dev.devName() + ": no interrupt available");
     if ((flags & PCI_IRQ_MSIX) != 0) {
       try {
         return enableMsixRange(dev, min, max, affd, pinned);
@@ -152,6 +152,15 @@ public final class PciMsi {
       } catch (KernelException e) {
         last = e;
       }
+    }
+    // The INTx line, when allowed and routed; the sets are calculated so that the driver adjusts.
+    if ((flags & PCI_IRQ_INTX) != 0 && min == 1 && dev.irq != 0) {
+      if (affd != null) {
+        IrqAffinity.createAffinityMasks(1, affd, k.possibleMask(), k.possibleMask());
+      }
+      PciIntx.intx(dev, true);
+      dev.intxInUse = true;
+      return 1;
     }
     throw last;
   }
@@ -251,6 +260,7 @@ public final class PciMsi {
       msixOutDisable(dev);
       return rc;
     }
+    PciIntx.intxForMsi(dev, false);
     // msix_mask_all: the whole vector control word, not a read-modify-write
     for (int i = 0; i < tsize; i++) {
       fn.mmioWrite32(PciFunction.MSIX_BAR, i * MsixCapability.ENTRY_SIZE + MsixCapability.ENTRY_VECTOR_CTRL,
@@ -275,6 +285,12 @@ public final class PciMsi {
 
   /** pci_irq_vector: the Linux irq of vector {@code nr}; EINVAL when there is none. */
   public int irqVector(PciDev dev, int nr) {
+    if (dev.intxInUse) {
+      if (nr != 0) {
+        throw new KernelException(Errno.EINVAL, dev.devName() + " has only the INTx line");
+      }
+      return dev.irq;
+    }
     MsiDeviceDomain dd = dev.msiData().domain(MsiDeviceData.DEFAULT_DOMAIN);
     if (dev.msiEnabled) {
       // msi_get_virq: one MSI descriptor at index 0 holds the block's consecutive interrupts.
@@ -291,10 +307,11 @@ public final class PciMsi {
     return d.irq();
   }
 
-  /** pci_free_irq_vectors: pci_disable_msix, then pci_disable_msi. */
+  /** pci_free_irq_vectors: pci_disable_msix, then pci_disable_msi; an INTx user lets go of the line. */
   public void freeIrqVectors(PciDev dev) {
     disableMsix(dev);
     msi.disable(dev);
+    dev.intxInUse = false;
   }
 
   /** pci_disable_msix: mask every entry, turn MSI-X off, free the interrupts and the domain's descriptors. */
@@ -313,6 +330,7 @@ public final class PciMsi {
       }
     });
     msixControl(dev, MsixCapability.FLAGS_ENABLE, 0);
+    PciIntx.intxForMsi(dev, true);
     dev.msixEnabled = false;
     core.freeIrqsRange(dev, MsiDeviceData.DEFAULT_DOMAIN, 0, MsiDescStore.MAX_HWSIZE - 1);
   }

@@ -220,14 +220,8 @@ final class PciMsiCapability {
     fn.configWrite16(off, on ? ctl | MsiCapability.FLAGS_ENABLE : ctl);
   }
 
-  /** pci_intx: the command register's INTx disable bit, written only when it changes. */
   private static void intx(PciDev dev, boolean enable) {
-    PciFunction fn = dev.function();
-    int cmd = fn.configRead16(ConfigSpace.COMMAND);
-    int next = enable ? cmd & ~ConfigSpace.COMMAND_INTX_DISABLE : cmd | ConfigSpace.COMMAND_INTX_DISABLE;
-    if (next != cmd) {
-      fn.configWrite16(ConfigSpace.COMMAND, next);
-    }
+    PciIntx.intx(dev, enable);
   }
 
   // ---- disable ----

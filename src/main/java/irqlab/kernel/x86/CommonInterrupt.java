@@ -97,6 +97,12 @@ public final class CommonInterrupt implements CpuPort {
     return pending;
   }
 
+  /** apic_read(APIC_TMR + ...): whether {@code vector} arrived level-triggered on this CPU. */
+  public boolean apicTmr(int cpu, int vector) {
+    k.exec().point("apic_read TMR");
+    return k.cpu(cpu).apic().levelTriggered(vector);
+  }
+
   public long noHandlerCount(int cpu) {
     return noHandler[cpu];
   }

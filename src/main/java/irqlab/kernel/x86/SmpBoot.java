@@ -46,6 +46,8 @@ public final class SmpBoot {
     if (!k.cpuOnline(cpu)) {
       return false;
     }
+    // The drivers' AP states go first, highest first, on the way down to stop_machine.
+    k.cpuHp().teardownAp(cpu);
     // The early hotplug step the IMS threads proposed: bus-locked lines leave the CPU here, in
     // this preemptible task, while it is still online, so fixup_irqs below finds none of them.
     boolean early = !k.variants().on(Variants.IMS_MIGRATE_IN_STOPPER);
@@ -59,9 +61,12 @@ public final class SmpBoot {
     // Run mode cannot wait, and needs not: at event boundaries CPUs have taken everything except
     // an IPI raised earlier in this same instant whose dispatch is still queued; that one counts
     // as arriving just after the stopper turned interrupts off, which fixup_irqs deals with.
+    // The other CPUs rendezvous the same way (multi_cpu_stop spins with interrupts on before it
+    // turns them off): what they had latched before is handled, so that fixup_irqs can free a
+    // moved interrupt's old vector without a message still waiting for it in an IRR.
     boolean exploring = k.exec().exploring();
     k.exec().waitUntil("stop_machine", () -> !dying.inHardirq() && dying.atomicDepth() == 0
-        && hw.interruptsEnabled() && (!exploring || !hw.canTakeInterrupt()));
+        && hw.interruptsEnabled() && (!exploring || !hw.canTakeInterrupt() && othersRendezvous(cpu)));
     // The control CPU (this task's) spins in stop_machine with interrupts off as well.
     boolean control = k.localIrqSave();
     boolean restored = false;
@@ -73,6 +78,7 @@ public final class SmpBoot {
       if (early) {
         irqs.slowBusOfflineFailed(cpu); // the early step's rollback, back in task context
       }
+      k.cpuHp().startupAp(cpu); // cpuhp_rollback: the torn-down AP states come back up
       throw e;
     } finally {
       if (!restored) {
@@ -80,6 +86,18 @@ public final class SmpBoot {
       }
     }
     k.log().info("smpboot: CPU " + cpu + " is now offline");
+    // The prepare states' dead callbacks, on the control CPU.
+    k.cpuHp().teardownDead(cpu);
+    return true;
+  }
+
+  /** Every other online CPU is out of its handlers with nothing deliverable left (explore mode). */
+  private boolean othersRendezvous(int dying) {
+    for (int c = k.onlineMask().firstCpu(); c >= 0; c = k.onlineMask().nextCpu(c + 1)) {
+      if (c != dying && (k.cpuActor(c).inHardirq() || k.cpu(c).canTakeInterrupt())) {
+        return false;
+      }
+    }
     return true;
   }
 
@@ -96,6 +114,7 @@ public final class SmpBoot {
     // apic_soft_disable, then the CPU parks with interrupts off: what is left in its IRR stays
     // there unseen until INIT clears it.
     k.cpu(cpu).setOnline(false);
+    k.irqStat().cpuDown(cpu);
     k.localIrqRestore(false);
   }
 
@@ -125,6 +144,7 @@ public final class SmpBoot {
     hw.apic().init();
     hw.setInterruptsEnabled(false);
     hw.setOnline(true);
+    k.irqStat().cpuUp(cpu);
     boolean flags = k.localIrqSave();
     vd.vectorLock().lock();
     try {
@@ -138,6 +158,8 @@ public final class SmpBoot {
     // CPUHP_AP_IRQ_AFFINITY_ONLINE, on the new CPU's hotplug thread.
     irqs.affinityOnlineCpu(cpu);
     k.exec().interruptRaised(cpu);
+    // The drivers' AP states above it (blk-mq, then the dynamic ones).
+    k.cpuHp().startupAp(cpu);
     return true;
   }
 

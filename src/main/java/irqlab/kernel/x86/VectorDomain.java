@@ -248,11 +248,41 @@ public final class VectorDomain implements IrqDomainOps {
         irqd.set(virq + done, chip, a);
         // Single target, hard-irq context only, and no affinity setter while deactivated (vector.c).
         irqd.set(IrqdState.SINGLE_TARGET | IrqdState.HANDLE_ENFORCE_IRQCTX | IrqdState.AFFINITY_ON_ACTIVATE);
+        if ((info.flags() & X86AllocInfo.ALLOC_LEGACY) != 0 && configureLegacy(irqd, virq + done)) {
+          continue;
+        }
         assignPolicy(irqd, info);
       }
     } catch (RuntimeException e) {
       free(d, virq, done + 1);
       throw e;
+    }
+  }
+
+  /**
+   * vector_configure_legacy: an ISA irq the IO-APIC takes over sits on its ISA vector on CPU 0.
+   * The timer (irq 0), active since early boot, stays there; the others give it back and are
+   * reserved like any new interrupt. Returns true when the vector was kept.
+   */
+  private boolean configureLegacy(IrqData irqd, int virq) {
+    ApicChipData a = apicChipData(irqd);
+    int vector = VectorMatrix.ISA_IRQ_VECTOR_BASE + virq;
+    boolean f = lockIrqSave();
+    try {
+      a.vector = (short) vector;
+      a.cpu = 0;
+      if (virq == 0) {
+        vectorIrq[0][vector] = irqd.desc();
+        updateIrqCfg(irqd, vector, 0);
+        irqd.set(IrqdState.ACTIVATED);
+        return true;
+      }
+      a.canReserve = true;
+      irqd.set(IrqdState.CAN_RESERVE);
+      clearIrqVector(irqd);
+      return false;
+    } finally {
+      unlockIrqRestore(f);
     }
   }
 
@@ -458,6 +488,16 @@ public final class VectorDomain implements IrqDomainOps {
 
   /** vector_cleanup_callback: frees each queued old vector unless it is still pending in this APIC's IRR. */
   private void vectorCleanupCallback(int cpu) {
+    // The timer runs off the local timer interrupt, which a CPU with interrupts off (a task in an
+    // irq-off section on it, such as the control CPU spinning in stop_machine) takes only once
+    // they are on again; a CPU that went offline meanwhile had its list flushed by lapic_offline.
+    if (!k.cpu(cpu).interruptsEnabled()) {
+      k.exec().waitUntil("timer tick with interrupts on",
+          () -> k.cpu(cpu).interruptsEnabled() || !k.cpu(cpu).online());
+      if (!k.cpu(cpu).online()) {
+        return;
+      }
+    }
     boolean f = lockIrqSave();
     try {
       boolean rearm = false;

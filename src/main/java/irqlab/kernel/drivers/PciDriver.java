@@ -1,0 +1,275 @@
+package irqlab.kernel.drivers;
+
+import irqlab.hw.pci.PciFunction;
+import irqlab.kernel.Errno;
+import irqlab.kernel.Kernel;
+import irqlab.kernel.KernelException;
+import irqlab.kernel.irq.IrqHandler;
+import irqlab.kernel.msi.MsiDesc;
+import irqlab.kernel.msi.MsiDeviceData;
+import irqlab.kernel.msi.MsiDeviceDomain;
+import irqlab.kernel.pci.PciDev;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A driver bound to one PCI function (struct pci_driver with its probe and remove), and what every
+ * driver model shares: the interrupts it requested (so that a timeline {@code free-irq} and
+ * {@code request-irq} undo and redo exactly the driver's own request_irq), and the names of the
+ * device's interrupts, read from the PCI state (MSI-X entries, the MSI block, IMS entries, INTx).
+ */
+public abstract class PciDriver {
+  /** One request_irq a driver made: enough to free it (devId) and to make it again. */
+  private static final class Request {
+    final int irq;
+    final IrqHandler handler;
+    final int flags;
+    final String name;
+    final Object devId;
+    boolean installed = true;
+
+    Request(int irq, IrqHandler handler, int flags, String name, Object devId) {
+      this.irq = irq;
+      this.handler = handler;
+      this.flags = flags;
+      this.name = name;
+      this.devId = devId;
+    }
+  }
+
+  protected final Kernel k;
+  protected final PciDev dev;
+  /** The scenario's device id, for messages. */
+  protected final String name;
+  /** Every request_irq of the driver still standing, in request order. */
+  private final List<Request> requests = new ArrayList<>();
+  /** Between a successful probe and remove. */
+  protected boolean bound;
+
+  protected PciDriver(Kernel k, PciDev dev, String name) {
+    this.k = k;
+    this.dev = dev;
+    this.name = name;
+  }
+
+  public PciDev dev() {
+    return dev;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The driver's probe; throws KernelException with the error that made it fail. */
+  public abstract void probe();
+
+  /** The driver's remove. */
+  public abstract void remove();
+
+  public final boolean bound() {
+    return bound;
+  }
+
+  /** The start of a PCI probe: EBUSY when bound already, else pci_enable_device. */
+  protected final void enableDevice() {
+    if (bound) {
+      throw new KernelException(Errno.EBUSY, name + " is bound");
+    }
+    k.pciIntx().enableDevice(dev);
+  }
+
+  protected final PciFunction fn() {
+    return dev.function();
+  }
+
+  /** A read of the device's register BAR. */
+  protected final int reg(int off) {
+    return fn().mmioRead32(PciFunction.DEVICE_BAR, off);
+  }
+
+  /** A write of the device's register BAR. */
+  protected final void setReg(int off, int value) {
+    fn().mmioWrite32(PciFunction.DEVICE_BAR, off, value);
+  }
+
+  /** What the probe set up, for the action log ("4 MSI-X vectors"). */
+  public abstract String probeSummary();
+
+  // ---- request_irq / free_irq, remembered ----
+
+  /** request_irq, remembered so that the timeline can free and request it again. */
+  protected final void requestIrq(int irq, IrqHandler handler, int flags, String actionName, Object devId) {
+    k.manage().requestIrq(irq, handler, flags, actionName, devId);
+    requests.add(new Request(irq, handler, flags, actionName, devId));
+  }
+
+  /** The driver frees its own actions on {@code irq} (free_irq each) and forgets them. */
+  protected final void freeIrqNumber(int irq) {
+    for (Request r : List.copyOf(requests)) {
+      if (r.irq == irq) {
+        if (r.installed) {
+          k.manage().freeIrq(irq, r.devId);
+        }
+        requests.remove(r);
+      }
+    }
+  }
+
+  /** free_irq of every action still installed, in request order, as a remove does. */
+  protected final void freeAllRequested() {
+    for (Request r : requests) {
+      if (r.installed) {
+        k.manage().freeIrq(r.irq, r.devId);
+      }
+    }
+    requests.clear();
+  }
+
+  /** The same, last request first (drivers that tear queues down from the last one). */
+  protected final void freeAllRequestedReverse() {
+    for (int i = requests.size() - 1; i >= 0; i--) {
+      Request r = requests.get(i);
+      if (r.installed) {
+        k.manage().freeIrq(r.irq, r.devId);
+      }
+    }
+    requests.clear();
+  }
+
+  /** Forgets what was requested on {@code irq} (its vector is gone). */
+  protected final void forget(int irq) {
+    requests.removeIf(r -> r.irq == irq);
+  }
+
+  private List<Request> requestsOn(int irq) {
+    List<Request> l = new ArrayList<>();
+    for (Request r : requests) {
+      if (r.irq == irq) {
+        l.add(r);
+      }
+    }
+    if (l.isEmpty()) {
+      throw new KernelException(Errno.ENOENT, name + " requested nothing on irq " + irq);
+    }
+    return l;
+  }
+
+  /**
+   * Timeline free-irq: the driver's actions on Linux irq {@code irq} go (free_irq each; a second
+   * free is the kernel's "Trying to free already-free IRQ").
+   */
+  public void freeAction(int irq) {
+    for (Request r : requestsOn(irq)) {
+      k.manage().freeIrq(irq, r.devId);
+      r.installed = false;
+    }
+  }
+
+  /** Timeline request-irq: the driver's actions on {@code irq} again, as it requested them before. */
+  public void requestAction(int irq) {
+    for (Request r : requestsOn(irq)) {
+      if (r.installed && (r.flags & irqlab.kernel.irq.IrqAction.IRQF_SHARED) != 0) {
+        throw new KernelException(Errno.EBUSY, name + ": " + r.name + " is requested already");
+      }
+      k.manage().requestIrq(irq, r.handler, r.flags, r.name, r.devId);
+      r.installed = true;
+    }
+  }
+
+  /** free_irq of vector {@code index} (pci_irq_vector numbering). */
+  public void freeIrq(int index) {
+    freeAction(irq(index));
+  }
+
+  /** request_irq of vector {@code index} again. */
+  public void requestIrq(int index) {
+    requestAction(irq(index));
+  }
+
+  // ---- the device's interrupts, as its PCI state has them ----
+
+  /** pci_irq_vector: the Linux irq of vector {@code index}; ENOENT when there is none. */
+  public int irq(int index) {
+    try {
+      return k.pciMsi().irqVector(dev, index);
+    } catch (KernelException e) {
+      throw new KernelException(Errno.ENOENT, name + " has no vector " + index);
+    }
+  }
+
+  /** The vectors the device has now: MSI-X entries with an irq, the MSI block, or the INTx line. */
+  public int vectors() {
+    if (dev.intxInUse()) {
+      return 1;
+    }
+    MsiDeviceDomain dd = dev.msiData().domain(MsiDeviceData.DEFAULT_DOMAIN);
+    if (dd == null) {
+      return 0;
+    }
+    if (dev.msiEnabled()) {
+      MsiDesc blk = dd.store().get(0);
+      return blk == null || blk.irq() == 0 ? 0 : blk.nvecUsed();
+    }
+    int[] n = new int[1];
+    dd.store().forEach(d -> {
+      if (d.irq() != 0) {
+        n[0]++;
+      }
+    });
+    return n[0];
+  }
+
+  /** "msix", "msi" or "intx": how the device signals now, as interrupt names spell it. */
+  public String kindKey() {
+    if (dev.intxInUse()) {
+      return "intx";
+    }
+    return dev.msiEnabled() ? "msi" : "msix";
+  }
+
+  /**
+   * Adds {@code <id>/<kind>/<index>} for every interrupt the device has: the default MSI domain's
+   * (MSI-X entries, or the MSI block's vectors), then the IMS domain's, then the INTx line.
+   */
+  public void interruptNames(String id, Map<String, Integer> into) {
+    MsiDeviceDomain dd = dev.msiData().domain(MsiDeviceData.DEFAULT_DOMAIN);
+    if (dd != null && dev.msiEnabled()) {
+      MsiDesc blk = dd.store().get(0);
+      if (blk != null && blk.irq() != 0) {
+        for (int i = 0; i < blk.nvecUsed(); i++) {
+          into.put(id + "/msi/" + i, blk.irq() + i);
+        }
+      }
+    } else if (dd != null) {
+      dd.store().forEach(d -> {
+        if (d.irq() != 0) {
+          into.put(id + "/msix/" + d.msiIndex(), d.irq());
+        }
+      });
+    }
+    MsiDeviceDomain ims = dev.msiData().domain(MsiDeviceData.SECONDARY_DOMAIN);
+    if (ims != null) {
+      ims.store().forEach(d -> {
+        if (d.irq() != 0) {
+          into.put(id + "/ims/" + d.msiIndex(), d.irq());
+        }
+      });
+    }
+    if (dev.intxInUse()) {
+      into.put(id + "/intx/0", dev.irq());
+    }
+  }
+
+  /** The Linux irq behind {@code <kind>/<index>}; ENOENT when the device has no such interrupt now. */
+  public int irqOf(String kind, int index) {
+    Map<String, Integer> m = new TreeMap<>();
+    interruptNames("", m);
+    Integer irq = m.get("/" + kind + "/" + index);
+    if (irq == null) {
+      throw new KernelException(Errno.ENOENT, name + "/" + kind + "/" + index + ": no such interrupt now");
+    }
+    return irq;
+  }
+}

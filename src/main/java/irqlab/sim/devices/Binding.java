@@ -1,0 +1,176 @@
+package irqlab.sim.devices;
+
+import irqlab.hw.devices.QueueDevice;
+import irqlab.kernel.Kernel;
+import irqlab.kernel.drivers.PciDriver;
+import irqlab.kernel.irq.IrqDesc;
+import irqlab.kernel.irq.IrqdState;
+import irqlab.kernel.irq.IrqsState;
+import irqlab.kernel.msi.MsiDesc;
+import irqlab.kernel.msi.MsiDeviceData;
+import irqlab.kernel.msi.MsiDeviceDomain;
+import irqlab.kernel.pci.PciDev;
+import irqlab.kernel.x86.ApicChipData;
+import irqlab.kernel.x86.VectorDomain;
+import irqlab.scenario.DeviceSpec;
+import java.util.Map;
+
+/**
+ * A device of the machine and the driver bound to it (null when the scenario binds none): the
+ * hardware model, the kernel's struct pci_dev for it, and what the machine asks of both: the
+ * names of its interrupts, the log line of a probe, and the check for lost work at quiescence.
+ */
+public class Binding {
+  private final DeviceSpec spec;
+  private final DeviceType type;
+  private final QueueDevice device;
+  private final PciDev pci;
+  private final PciDriver driver;
+  protected final Kernel kernel;
+
+  public Binding(DeviceSpec spec, DeviceType type, QueueDevice device, PciDev pci, PciDriver driver, Kernel kernel) {
+    this.spec = spec;
+    this.type = type;
+    this.device = device;
+    this.pci = pci;
+    this.driver = driver;
+    this.kernel = kernel;
+  }
+
+  public String id() {
+    return spec.id();
+  }
+
+  public DeviceSpec spec() {
+    return spec;
+  }
+
+  public DeviceType type() {
+    return type;
+  }
+
+  /** The hardware model. */
+  public QueueDevice device() {
+    return device;
+  }
+
+  public PciDev pci() {
+    return pci;
+  }
+
+  /** The bound driver, or null. */
+  public PciDriver driver() {
+    return driver;
+  }
+
+  /** The driver's probe, and what the action log says of it. */
+  public String probe() {
+    driver.probe();
+    return probeSummary();
+  }
+
+  /** The action log's account of a successful probe. */
+  protected String probeSummary() {
+    return driver.probeSummary();
+  }
+
+  /** A timeline {@code bind} (the driver's probe); returns what the action log adds after "OK". */
+  public String bind() {
+    driver.probe();
+    return bindNote();
+  }
+
+  /** What a timeline bind adds to "OK": nothing for the generic model drivers. */
+  protected String bindNote() {
+    return "";
+  }
+
+  /** How many queues traffic can name (the scenario's {@code queues}). */
+  public int trafficQueues() {
+    return device.queues();
+  }
+
+  /** One unit of work completes on traffic queue {@code q} (on the device's actor). */
+  public void work(int q) {
+    device.complete(q);
+  }
+
+  /** Traffic queue {@code q}'s interrupt fires with no work behind it (a stuck source). */
+  public void stuck(int q) {
+    device.signalWithoutWork(q);
+  }
+
+  /** The stuck source stops (on INTx it lets go of the line it held up). */
+  public void releaseStuck() {
+    device.releaseStuckLine();
+  }
+
+  /** Adds the names of the device's interrupts ({@code nic0/msix/3}) with their Linux irqs. */
+  public void interruptNames(Map<String, Integer> into) {
+    if (driver != null && driver.bound()) {
+      driver.interruptNames(id(), into);
+    }
+  }
+
+  /** The descriptor behind vector {@code n} of the device's current PCI mode, or null. */
+  public IrqDesc irqOfEntry(int n) {
+    if (driver == null || !driver.bound()) {
+      return null;
+    }
+    if (pci.intxInUse()) {
+      return n == 0 ? kernel.descs().get(pci.irq()) : null;
+    }
+    MsiDeviceDomain dd = pci.msiData().domain(MsiDeviceData.DEFAULT_DOMAIN);
+    if (dd == null) {
+      return null;
+    }
+    if (pci.msiEnabled()) {
+      // One descriptor at index 0 holds the whole block's consecutive interrupts.
+      MsiDesc blk = dd.store().get(0);
+      return blk == null || blk.irq() == 0 || n >= blk.nvecUsed() ? null : kernel.descs().get(blk.irq() + n);
+    }
+    MsiDesc d = dd.store().get(n);
+    return d == null || d.irq() == 0 ? null : kernel.descs().get(d.irq());
+  }
+
+  /** "nic0/msix/3": vector {@code n} as interrupt names spell it in the device's current mode. */
+  public String name(int n) {
+    return id() + "/" + (driver == null ? "msix" : driver.kindKey()) + "/" + n;
+  }
+
+  /**
+   * At quiescence: a queue with completed, unconsumed work is fine only while something still
+   * remembers it: the PBA, MSI pending bit or asserted INTx line, a disabled or pending
+   * descriptor, or an IRR bit. Otherwise the work is lost.
+   */
+  public void checkQuiescent(Verdicts v) {
+    QueueDevice dev = device;
+    for (int q = 0; q < dev.queues(); q++) {
+      int outstanding = dev.outstanding(q);
+      if (outstanding == 0) {
+        continue;
+      }
+      int entry = dev.vectorSelect(q);
+      if (entry < 0 || dev.messagePending(entry)) {
+        continue;
+      }
+      IrqDesc desc = irqOfEntry(entry);
+      if (desc != null && (desc.istate(IrqsState.PENDING) || desc.data().is(IrqdState.IRQ_DISABLED)
+          || desc.action() == null)) {
+        continue;
+      }
+      if (desc != null && irrPending(kernel, desc)) {
+        continue;
+      }
+      v.lostInterrupt(dev.id() + " queue " + q + ": " + outstanding
+          + " completion(s) with no handler run after them and nothing pending"
+          + (desc == null ? "" : " (" + name(entry) + ", irq " + desc.irq() + ")"));
+    }
+  }
+
+  /** Whether {@code desc}'s vector is still latched in its target APIC's IRR. */
+  protected static boolean irrPending(Kernel k, IrqDesc desc) {
+    ApicChipData a = VectorDomain.apicChipData(desc.data());
+    return a != null && a.vector() != 0 && k.cpu(a.cpu()).apic().irrPending(a.vector());
+  }
+}
