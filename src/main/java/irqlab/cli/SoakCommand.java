@@ -1,14 +1,10 @@
 package irqlab.cli;
 
-import irqlab.bench.RaceScenarios;
 import irqlab.bench.StrategyTable;
-import irqlab.kernel.Variants;
-import irqlab.scenario.BuiltinScenarios;
 import irqlab.scenario.Scenario;
 import irqlab.sim.Exploration;
 import irqlab.sim.explore.Strategies;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -42,25 +38,9 @@ final class SoakCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of every exploration. Default: ${DEFAULT-VALUE}.")
   long seed;
 
-  /**
-   * The scenarios a soak explores, in order: every built-in whose design is correct (no variant
-   * but msi-nomask-detour, the detour design, and not one of the built-ins that show a race of
-   * 6.12 as shipped), then the correct designs of the race set.
-   */
+  /** The scenarios a soak explores, in order: every correct design (see StrategyTable.correctDesigns). */
   static List<Scenario> scenarios() {
-    java.util.Set<String> racyAsShipped = java.util.Set.copyOf(StrategyTable.RACY_BUILTINS);
-    List<Scenario> all = new ArrayList<>();
-    for (String name : BuiltinScenarios.names()) {
-      Scenario s = BuiltinScenarios.load(name);
-      boolean correctDesign = s.machine().variants().stream().allMatch(v -> v.equals(Variants.MSI_NOMASK_DETOUR));
-      if (correctDesign && !racyAsShipped.contains(name)) {
-        all.add(s);
-      }
-    }
-    for (String name : RaceScenarios.NAMES) {
-      all.add(RaceScenarios.loadCorrect(name));
-    }
-    return all;
+    return StrategyTable.correctDesigns();
   }
 
   @Override

@@ -48,6 +48,20 @@ class RaceSetTest {
     assertThat(r.failed()).as(name + ": " + r.failures()).isZero();
   }
 
+  static java.util.List<String> remappedNames() {
+    return RaceScenarios.REMAPPED;
+  }
+
+  /** With interrupt remapping a move rewrites the remapping entry only: nothing to tear, on 6.12 as shipped. */
+  @ParameterizedTest
+  @MethodSource("remappedNames")
+  void underRemappingTheyStayClean(String name) {
+    Scenario s = RaceScenarios.loadRemapped(name);
+    assertThat(s.machine().variants()).isEmpty();
+    Exploration.Report r = explore(s, 30);
+    assertThat(r.failed()).as(name + ": " + r.failures()).isZero();
+  }
+
   @ParameterizedTest
   @MethodSource("racyBuiltins")
   void theDefaultStrategyFindsEachRacyBuiltinWithin50Schedules(String name) {
