@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       ImportCommand.class,
       ExploreCommand.class,
       ReplayCommand.class,
+      SoakCommand.class,
       ScenariosCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
