@@ -32,7 +32,12 @@ class ImportRoundTripTest {
     "q35-noir-4cpu, irqdbg, b_offline_cpu1, 4", "q35-noir-4cpu, irqdbg, c_online_cpu1, 0",
     "pc-legacy-2cpu, irqdbg, boot, 0", "pc-legacy-2cpu, irqdbg, boot_linkup, 0", "pc-legacy-2cpu, irqdbg, a_affinity, 0",
     "pc-legacy-2cpu, irqdbg, b_offline_cpu1, 2", "pc-legacy-2cpu, irqdbg, c_online_cpu1, 0",
-    "q35-ir-4cpu, stock, boot_linkup, 0", "q35-noir-4cpu, stock, boot_linkup, 0", "pc-legacy-2cpu, stock, boot_linkup, 0",
+    "q35-ir-4cpu, stock, boot, 0", "q35-ir-4cpu, stock, boot_linkup, 0", "q35-ir-4cpu, stock, a_affinity, 0",
+    "q35-ir-4cpu, stock, b_offline_cpu1, 4", "q35-ir-4cpu, stock, c_online_cpu1, 0",
+    "q35-noir-4cpu, stock, boot, 0", "q35-noir-4cpu, stock, boot_linkup, 0", "q35-noir-4cpu, stock, a_affinity, 0",
+    "q35-noir-4cpu, stock, b_offline_cpu1, 4", "q35-noir-4cpu, stock, c_online_cpu1, 0",
+    "pc-legacy-2cpu, stock, boot, 0", "pc-legacy-2cpu, stock, boot_linkup, 0", "pc-legacy-2cpu, stock, a_affinity, 0",
+    "pc-legacy-2cpu, stock, b_offline_cpu1, 2", "pc-legacy-2cpu, stock, c_online_cpu1, 0",
   })
   void importingTheDumpAndRunningItGivesItsRows(String config, String kernel, String phase, int cpus) throws IOException {
     Assumptions.assumeTrue(RefDump.present(), "reference dumps not present");
