@@ -53,6 +53,7 @@ public final class MachineImport {
     boolean piixLink = false;
     TreeMap<String, Dev> byBdf = new TreeMap<>();
     List<Dev> intx = new ArrayList<>();
+    Set<String> isaSeen = new java.util.TreeSet<>();
     for (ProcInterruptsFile.Row r : pi.rows()) {
       String names = String.join(", ", r.actions());
       Matcher pc = PCI_CHIP.matcher(r.chip());
@@ -68,6 +69,7 @@ public final class MachineImport {
         ioapic = true;
         for (String a : r.actions()) {
           if (r.irq() < 16 && ISA.contains(a)) {
+            isaSeen.add(a);
             continue;
           }
           Matcher v = VIRTIO.matcher(a);
@@ -127,6 +129,17 @@ public final class MachineImport {
       head.add("irq " + ich9.irqs.get(0) + " " + String.join(", ", ich9.names)
           + ": the q35 chipset's ICH9 AHCI at 00:1f.2 (device ahci0), which the chipset brings");
       byBdf.remove("0000:00:1f.2");
+    }
+    if (chipset != null) {
+      // What the chipset brings that the file does not show.
+      List<String> missing = ISA.stream().filter(x -> !isaSeen.contains(x)).sorted().toList();
+      if (!missing.isEmpty()) {
+        head.add("guess: the chipset's ISA users " + String.join(", ", missing) + " are not in the file (another"
+            + " platform, or not requested); irqlab's " + chipset + " requests them all");
+      }
+      if (chipset.equals("q35") && ich9 == null) {
+        head.add("guess: q35 also brings the ICH9 AHCI at 00:1f.2 (ahci0, one MSI), which the file does not show");
+      }
     }
     placeIntx(intx, byBdf, lspci, chipset);
     if (lspci != null) {

@@ -155,7 +155,8 @@ class PlanImportCliTest {
     Cli guess = Cli.run("import", "--proc-interrupts", pi.toString());
     assertThat(guess.rc()).as(guess.err()).isZero();
     // PIIX3: slot 3's INTA# is link C, IRQ 11 (Chipset.piixRoute).
-    assertThat(guess.out()).contains("guess: at 0000:00:03.0").contains("bdf: \"0000:00:03.0\", type: virtio-net");
+    assertThat(guess.out()).contains("guess: at 0000:00:03.0").contains("bdf: \"0000:00:03.0\", type: virtio-net")
+        .contains("# guess: the chipset's ISA users acpi, i8042, rtc0, ttyS0 are not in the file");
     Cli told = Cli.run("import", "--proc-interrupts", pi.toString(), "--lspci", ls.toString());
     assertThat(told.rc()).as(told.err()).isZero();
     assertThat(told.out()).contains("chipset: i440fx  # lspci lists the i440FX")
