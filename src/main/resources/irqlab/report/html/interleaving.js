@@ -126,7 +126,9 @@ IRQLAB.section("interleaving", function (d, el) {
   });
   var g = X.svg("g", { id: "il-steps" });
   svg.appendChild(g);
-  el.appendChild(svg);
+  var scroller = X.el("div", { "class": "il-scroll" });
+  scroller.appendChild(svg);
+  el.appendChild(scroller);
   var legend = X.el("div", { "class": "legend" });
   [["ev-s", "starts work"], ["ev-r", "read"], ["ev-w", "write"], ["ev-l", "lock / sync"], ["ev-p", "other point"],
    ["ev-in", "irq entry"], ["ev-out", "irq exit"], ["ev-h", "handler"], ["ev-hn", "handler: IRQ_NONE"],
@@ -190,7 +192,7 @@ IRQLAB.section("interleaving", function (d, el) {
         g.appendChild(X.svg("circle", { cx: x + CW / 2, cy: ty, r: 2.5, "class": "il-arrow-end" + (cls(e) === "ev-mbad" ? " bad" : "") }));
       }
       var r = X.svg("rect", { x: x + 1, y: y + 3, width: CW - 2, height: LH - 6,
-        "class": "ev " + cls(e) + (key[i] && !order ? " key" : "") + (i === sel ? " sel" : ""), "data-seq": d.first + i });
+        "class": "ev " + cls(e) + (key[i] && !order ? " key" : "") + (i === sel ? " sel" : ""), "data-seq": d.first + i, "data-actor": e.actor });
       var ti = X.svg("title");
       ti.textContent = "#" + (d.first + i) + " step " + step[i] + " at " + exact(time[i]) + ", " + d.actors[l].name + ": " + e.label;
       r.appendChild(ti);
@@ -239,6 +241,7 @@ IRQLAB.section("interleaving", function (d, el) {
   function showDetail(i) {
     var e = ev(i), t = X.el("table", { "class": "kv" });
     detail.textContent = "";
+    detail.setAttribute("data-seq", d.first + i);
     detail.appendChild(X.el("p", { "class": e.type === "violation" || cls(e) === "ev-mbad" ? "bad" : "" }, e.label));
     row(t, "event", "#" + (d.first + i) + " (step " + step[i] + " of the schedule)");
     row(t, "time", exact(time[i]));
