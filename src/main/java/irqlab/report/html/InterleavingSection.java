@@ -10,7 +10,7 @@ import irqlab.sim.trace.Trace;
 import irqlab.sim.trace.TraceEvent;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -174,25 +174,19 @@ final class InterleavingSection implements ReportSection {
    * virtual time moved.
    */
   private static void packEvents(ObjectNode o, List<TraceEvent> drawn) {
-    Map<String, Integer> index = new LinkedHashMap<>();
+    Map<TraceEvent, Integer> index = new HashMap<>();
     List<ObjectNode> descs = new ArrayList<>();
     int[] which = new int[drawn.size()];
     for (int i = 0; i < drawn.size(); i++) {
       TraceEvent e = drawn.get(i);
-      ObjectNode d = TraceView.event(e);
-      d.remove("seq");
-      d.remove("step");
-      d.remove("t_ns");
-      d.put("label", TraceView.describe(e));
-      if (e.value() != null && (e.value() > MAX_SAFE_INTEGER || e.value() < -MAX_SAFE_INTEGER)) {
-        d.put("value", String.format("0x%x", e.value())); // a JavaScript number would round it
-      }
-      String key = d.toString();
+      // The event without its position: records compare by value, so equal events are one key.
+      TraceEvent key = new TraceEvent(0, 0, 0, e.actor(), e.type(), e.what(), e.resource(), e.target(), e.access(),
+          e.unit(), e.value(), e.message(), e.handler(), e.detail(), e.cause());
       Integer k = index.get(key);
       if (k == null) {
         k = descs.size();
         index.put(key, k);
-        descs.add(d);
+        descs.add(desc(e));
       }
       which[i] = k;
     }
@@ -233,6 +227,19 @@ final class InterleavingSection implements ReportSection {
     o.put("steps", steps.toString());
     o.set("step_jumps", jumps);
     o.set("times", times);
+  }
+
+  /** An event's details: its trace JSON without seq, step and time, and the label --trace prints. */
+  private static ObjectNode desc(TraceEvent e) {
+    ObjectNode d = TraceView.event(e);
+    d.remove("seq");
+    d.remove("step");
+    d.remove("t_ns");
+    d.put("label", TraceView.describe(e));
+    if (e.value() != null && (e.value() > MAX_SAFE_INTEGER || e.value() < -MAX_SAFE_INTEGER)) {
+      d.put("value", String.format("0x%x", e.value())); // a JavaScript number would round it
+    }
+    return d;
   }
 
   /**
