@@ -1,6 +1,6 @@
 IRQLAB.section("interleaving", function (d, el) {
   // A replayed schedule as swimlanes: one lane per actor, one column per event in schedule order.
-  var X = IRQLAB, LABEL = 200, CW = 11, LH = 20, TOP = 30;
+  var X = IRQLAB, CW = 11, LH = 20, TOP = 30;
   var DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_", val = {};
   for (var q = 0; q < DIGITS.length; q++) val[DIGITS.charAt(q)] = q;
   var n = d.count, desc = new Array(n), step = new Array(n), time = new Array(n);
@@ -17,11 +17,17 @@ IRQLAB.section("interleaving", function (d, el) {
       time[i] = t;
     }
   })();
-  var laneOf = {}, cpuLane = {};
+  var laneOf = {}, cpuLane = {}, longest = 0;
+  function laneName(a) {
+    return a.name + (a.kind === "cpu" ? "" : " (" + a.kind + (a.cpu !== undefined ? ", CPU " + a.cpu : "") + ")") + " \u00b7 " + a.events;
+  }
   d.actors.forEach(function (a, i) {
     laneOf[a.id] = i;
     if (a.kind === "cpu") cpuLane[a.cpu] = i;
+    longest = Math.max(longest, laneName(a).length);
   });
+  // Lane labels are 11px monospace: about 6.7px a character.
+  var LABEL = Math.max(120, Math.ceil(longest * 6.7) + 14);
   function ev(i) { return d.descs[desc[i]]; }
   // Virtual time to the nanosecond, as --trace prints it (5.004604ms): steps often differ by less than 1us.
   function exact(ns) {
@@ -42,8 +48,8 @@ IRQLAB.section("interleaving", function (d, el) {
   el.appendChild(head);
   el.appendChild(X.el("p", { "class": "muted" }, "schedule " + d.schedule + " of " + d.scenario + ": " + d.total +
       " events of " + d.actors.length + " actors, one lane each, in the order the schedule ran them" +
-      (d.total > n ? "; events " + d.first + "\u2013" + (d.first + n - 1) + " (around the first violation) are drawn" +
-      " one by one, the overview counts all" : "")));
+      (d.total > n ? "; events " + d.first + "\u2013" + (d.first + n - 1) + (d.focus >= 0 ? " (around the first violation)" :
+      " (the first " + n + ")") + " are drawn one by one, the overview counts all" : "")));
   if (d.violations.length) {
     var vl = X.el("ul", { "class": "marklist", id: "il-violations" });
     d.violations.forEach(function (v, i) {
@@ -120,8 +126,7 @@ IRQLAB.section("interleaving", function (d, el) {
   d.actors.forEach(function (a, l) {
     svg.appendChild(X.svg("rect", { x: 0, y: TOP + l * LH, width: LABEL + cols * CW + 8, height: LH, "class": l % 2 ? "lane odd" : "lane" }));
     var lb = X.svg("text", { x: 4, y: TOP + l * LH + LH - 6, "class": "lane-label", "data-actor": a.id });
-    lb.textContent = a.name + (a.kind === "cpu" ? "" : " (" + a.kind + (a.cpu !== undefined ? ", CPU " + a.cpu : "") + ")") +
-        " \u00b7 " + a.events;
+    lb.textContent = laneName(a);
     svg.appendChild(lb);
   });
   var g = X.svg("g", { id: "il-steps" });
