@@ -85,8 +85,9 @@ final class ExploreCommand implements Callable<Integer> {
       return merge(out);
     }
     if (scenario == null) {
-      throw new Main.BadInput("irqlab explore: a SCENARIO is required (or --merge REPORT...)"
-          + " (see 'irqlab explore --help')");
+      // A usage error, reported as picocli reports a missing parameter.
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "a SCENARIO is required (or --merge REPORT...)");
     }
     boolean exhaustive = strategy.equals("exhaustive");
     if (!exhaustive) {

@@ -105,6 +105,11 @@ public final class Kernel {
     }
     this.log = new KernelLog(exec, observers);
     this.descs = new IrqDescTable(exec, GSI_TOP);
+    descs.onFree(d -> {
+      for (KernelObserver o : observers) {
+        o.descFreed(d);
+      }
+    });
     this.domains = new IrqDomains(descs);
     this.chipFlow = new ChipFlow(this);
     this.manage = new Manage(this);

@@ -19,22 +19,28 @@ public final class CommonInterrupt implements CpuPort {
   /** The vector each CPU is handling (what the kernel reads back from orig_ax). */
   private final int[] currentVector;
   private final long[] noHandler;
+  /** The CPUs by number: the explorer asks about them at nearly every step. */
+  private final Cpu[] hw;
 
   public CommonInterrupt(Kernel k, VectorDomain vectors) {
     this.k = k;
     this.vectors = vectors;
     this.currentVector = new int[k.nrCpus()];
     this.noHandler = new long[k.nrCpus()];
+    this.hw = new Cpu[k.nrCpus()];
+    for (int c = 0; c < hw.length; c++) {
+      hw[c] = k.cpu(c);
+    }
   }
 
   @Override
   public boolean canTakeInterrupt(int cpu) {
-    return k.cpu(cpu).canTakeInterrupt();
+    return hw[cpu].canTakeInterrupt();
   }
 
   @Override
   public boolean interruptsEnabled(int cpu) {
-    return k.cpu(cpu).interruptsEnabled();
+    return hw[cpu].interruptsEnabled();
   }
 
   @Override

@@ -81,6 +81,11 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
   private static final class Worker {
     final Actor actor;
     final int id;
+    /** The actor's kind and CPU, copied: enabledness asks for them at nearly every step. */
+    final boolean isCpu;
+    final boolean isTask;
+    final boolean isDevice;
+    final int cpu;
     final ArrayDeque<Event> mailbox = new ArrayDeque<>();
     State state = State.IDLE;
     String label;
@@ -103,13 +108,14 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     long dueAt;
     /** Virtual time of the actor's latest step. A CPU's or task's work holds time back from it. */
     long steppedAt;
-    /** Enabledness cached for decision {@code epoch}. */
-    long epoch = -1;
-    boolean enabled;
 
     Worker(Actor actor) {
       this.actor = actor;
       this.id = actor.id();
+      this.isCpu = actor.kind() == Actor.Kind.CPU;
+      this.isTask = actor.kind() == Actor.Kind.TASK;
+      this.isDevice = actor.kind() == Actor.Kind.DEVICE;
+      this.cpu = actor.cpu();
     }
 
     boolean midWork() {
@@ -141,6 +147,14 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
   private final Actor clock;
   private final View view = new View();
   private Worker[] cpuWorkers = new Worker[0];
+  /**
+   * Per actor id: idle, not a CPU, and no mail, so it cannot run before the clock gives it some.
+   * Kept up to date where those change, so that most enabledness checks read one array slot.
+   */
+  private boolean[] quiet = new boolean[8];
+  /** Per actor id: the decision its enabledness was computed for, and the result. */
+  private long[] enabledEpoch = new long[8];
+  private boolean[] enabledValue = new boolean[8];
   /** Per CPU, when an interrupt it has not taken yet was raised; NONE when it has none. */
   private long[] raisedAt = new long[0];
   private static final long NONE = Long.MIN_VALUE;
@@ -283,8 +297,8 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     }
     Worker w = workerOf(event.actor());
     // Like EventQueue.add, rescheduling moves an event, including one released but not yet run.
-    if (!w.mailbox.isEmpty()) {
-      w.mailbox.remove(event);
+    if (!w.mailbox.isEmpty() && w.mailbox.remove(event)) {
+      updateQuiet(w);
     }
     queue.add(event, atNs);
   }
@@ -295,7 +309,11 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
       return true;
     }
     Worker w = workerOf(event.actor());
-    return !w.mailbox.isEmpty() && w.mailbox.remove(event);
+    if (!w.mailbox.isEmpty() && w.mailbox.remove(event)) {
+      updateQuiet(w);
+      return true;
+    }
+    return false;
   }
 
   @Override
@@ -416,8 +434,15 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     workers.add(w);
     if (w.id >= byId.length) {
       byId = Arrays.copyOf(byId, byId.length * 2);
+      quiet = Arrays.copyOf(quiet, byId.length);
+      int old = enabledEpoch.length;
+      enabledEpoch = Arrays.copyOf(enabledEpoch, byId.length);
+      Arrays.fill(enabledEpoch, old, enabledEpoch.length, -1);
+      enabledValue = Arrays.copyOf(enabledValue, byId.length);
     }
     byId[w.id] = w;
+    enabledEpoch[w.id] = -1;
+    updateQuiet(w);
     if (cpu >= atomicHolders.length) {
       atomicHolders = Arrays.copyOf(atomicHolders, cpu + 1);
     }
@@ -690,6 +715,7 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
       w.state = State.IDLE;
       w.label = null;
       w.resource = null;
+      updateQuiet(w);
       if (shutdown) {
         running = null;
         current = clock;
@@ -714,9 +740,10 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
 
   private void runWork(Worker w) {
     w.state = State.RUNNING;
-    if (w.actor.kind() == Actor.Kind.CPU) {
+    quiet[w.id] = false;
+    if (w.isCpu) {
       // If it takes an interrupt, that is the work, due since it was raised.
-      w.dueAt = raisedAt[w.actor.cpu()] != NONE ? raisedAt[w.actor.cpu()] : now;
+      w.dueAt = raisedAt[w.cpu] != NONE ? raisedAt[w.cpu] : now;
     }
     try {
       // A CPU takes a deliverable interrupt before it starts new work.
@@ -739,10 +766,10 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
   }
 
   private boolean tookInterrupt(Worker w) {
-    if (w.actor.kind() != Actor.Kind.CPU || w.inIrq || cpus == null) {
+    if (!w.isCpu || w.inIrq || cpus == null) {
       return false;
     }
-    int cpu = w.actor.cpu();
+    int cpu = w.cpu;
     if (!cpus.canTakeInterrupt(cpu)) {
       return false;
     }
@@ -851,7 +878,9 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     Actor owner = e.actor();
     StepObserver o = observer;
     if (owner.kind() != Actor.Kind.CLOCK) {
-      workerOf(owner).mailbox.add(e);
+      Worker w = workerOf(owner);
+      w.mailbox.add(e);
+      quiet[w.id] = false;
       if (o != null) {
         o.released(steps - 1, owner, now);
       }
@@ -888,16 +917,17 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
       }
       return next.time() <= now || next.time() <= horizon();
     }
-    switch (w.state) {
-      case IDLE:
-        return canTake(w) || (!w.mailbox.isEmpty() && !excluded(w) && cpuWorkAllowed(w));
-      case SUSPENDED:
-        return !excluded(w);
-      case WAITING:
-        return canTake(w) || (!excluded(w) && ready(w));
-      default:
-        return false; // the decider itself never reaches here in RUNNING
+    State st = w.state;
+    if (st == State.IDLE) {
+      return canTake(w) || (!w.mailbox.isEmpty() && !excluded(w) && cpuWorkAllowed(w));
     }
+    if (st == State.SUSPENDED) {
+      return !excluded(w);
+    }
+    if (st == State.WAITING) {
+      return canTake(w) || (!excluded(w) && ready(w));
+    }
+    return false; // the decider itself never reaches here in RUNNING
   }
 
   /**
@@ -919,11 +949,11 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
       Worker w = byId[i];
       long since;
       if (w.midWork()) {
-        since = w.actor.kind() == Actor.Kind.DEVICE ? w.dueAt : w.steppedAt;
+        since = w.isDevice ? w.dueAt : w.steppedAt;
       } else if (w.state != State.IDLE) {
         continue;
-      } else if (w.actor.kind() == Actor.Kind.CPU && raisedAt[w.actor.cpu()] != NONE) {
-        since = raisedAt[w.actor.cpu()];
+      } else if (w.isCpu && raisedAt[w.cpu] != NONE) {
+        since = raisedAt[w.cpu];
       } else if (!w.mailbox.isEmpty()) {
         since = w.mailbox.peek().time();
       } else {
@@ -972,7 +1002,7 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
         continue;
       }
       boolean due = (!w.mailbox.isEmpty() && w.mailbox.peek().time() < t)
-          || (w.actor.kind() == Actor.Kind.CPU && raisedAt[w.actor.cpu()] != NONE && raisedAt[w.actor.cpu()] < t);
+          || (w.isCpu && raisedAt[w.cpu] != NONE && raisedAt[w.cpu] < t);
       if (due && view.enabled(i)) {
         return true;
       }
@@ -993,20 +1023,26 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     return horizonHolder;
   }
 
+  /** Recomputes {@link #quiet} for {@code w} after its state or its mailbox changed. */
+  private void updateQuiet(Worker w) {
+    quiet[w.id] = w.id != 0 && w.state == State.IDLE && !w.isCpu && w.mailbox.isEmpty();
+  }
+
   /** A TASK preempted by its CPU's interrupt, or by an atomic section on its CPU, cannot run. */
   private boolean excluded(Worker w) {
-    Actor a = w.actor;
-    int cpu = a.cpu();
-    if (a.kind() != Actor.Kind.TASK || cpu < 0) {
+    int cpu = w.cpu;
+    if (!w.isTask || cpu < 0) {
       return false;
     }
+    Actor a = w.actor;
     if (cpu < cpuWorkers.length && cpuWorkers[cpu] != null && cpuWorkers[cpu].inIrq) {
       return true;
     }
     if (atomicEpoch != epoch) {
       Arrays.fill(atomicHolders, 0);
-      for (Worker o : workers) {
-        int c = o.actor.cpu();
+      for (int i = 1, n = workers.size(); i < n; i++) {
+        Worker o = byId[i];
+        int c = o.cpu;
         if (c >= 0 && o.midWork() && o.actor.atomicDepth() > 0) {
           atomicHolders[c]++;
         }
@@ -1019,15 +1055,15 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
 
   /** A CPU's own timer work runs in interrupt context: only while the CPU has interrupts on. */
   private boolean cpuWorkAllowed(Worker w) {
-    return w.actor.kind() != Actor.Kind.CPU || cpus == null || asActor(w, () -> cpus.interruptsEnabled(w.actor.cpu()));
+    return !w.isCpu || cpus == null || asActor(w, () -> cpus.interruptsEnabled(w.cpu));
   }
 
   private boolean canTake(Worker w) {
-    if (w.actor.kind() != Actor.Kind.CPU || w.inIrq || cpus == null) {
+    if (!w.isCpu || w.inIrq || cpus == null) {
       return false;
     }
     try {
-      return cpus.canTakeInterrupt(w.actor.cpu()); // the CPU's IF and APIC: no model code runs
+      return cpus.canTakeInterrupt(w.cpu); // the CPU's IF and APIC: no model code runs
     } catch (RuntimeException e) {
       fail(w.actor, e);
       return false;
@@ -1131,12 +1167,14 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
 
     @Override
     public boolean enabled(int id) {
-      Worker w = byId[id];
-      if (w.epoch != epoch) {
-        w.enabled = failure == null && isEnabled(w);
-        w.epoch = epoch;
+      if (quiet[id]) {
+        return false;
       }
-      return w.enabled;
+      if (enabledEpoch[id] != epoch) {
+        enabledValue[id] = failure == null && isEnabled(byId[id]);
+        enabledEpoch[id] = epoch;
+      }
+      return enabledValue[id];
     }
 
     @Override

@@ -1,28 +1,29 @@
 package irqlab.sim.explore;
 
-import java.util.Arrays;
-
-/** Counts per long key by open addressing: no boxing on the per-step path. */
+/**
+ * Counts per long key by open addressing: no boxing on the per-step path. Key and count share one
+ * array, side by side, so a probe touches one cache line; a slot is free while its count is 0.
+ */
 final class LongCounts {
-  private long[] keys = new long[256];
-  private int[] counts = new int[256];
-  private boolean[] used = new boolean[256];
+  /** Slot i: key at 2i, count at 2i + 1. */
+  private long[] table = new long[2 * 256];
+  private int shift = 64 - 8;
   private int size;
 
   /** Adds one to {@code k}'s count and returns the new count. */
   int increment(long k) {
-    int mask = keys.length - 1;
-    int i = (int) Seeds.mix(k) & mask;
-    while (used[i]) {
-      if (keys[i] == k) {
-        return ++counts[i];
+    long[] t = table;
+    int mask = (t.length >>> 1) - 1;
+    int i = slot(k);
+    while (t[2 * i + 1] != 0) {
+      if (t[2 * i] == k) {
+        return (int) ++t[2 * i + 1];
       }
       i = (i + 1) & mask;
     }
-    used[i] = true;
-    keys[i] = k;
-    counts[i] = 1;
-    if (++size * 2 > keys.length) {
+    t[2 * i] = k;
+    t[2 * i + 1] = 1;
+    if (++size * 2 > mask + 1) {
       grow();
     }
     return 1;
@@ -32,25 +33,25 @@ final class LongCounts {
     return size;
   }
 
+  /** Fibonacci hashing: the top bits of the key times the golden ratio. */
+  private int slot(long k) {
+    return (int) ((k * Seeds.GOLDEN) >>> shift);
+  }
+
   private void grow() {
-    long[] ok = keys;
-    int[] oc = counts;
-    boolean[] ou = used;
-    keys = new long[ok.length * 2];
-    counts = new int[ok.length * 2];
-    used = new boolean[ok.length * 2];
-    int mask = keys.length - 1;
-    for (int j = 0; j < ok.length; j++) {
-      if (ou[j]) {
-        int i = (int) Seeds.mix(ok[j]) & mask;
-        while (used[i]) {
+    long[] old = table;
+    table = new long[old.length * 2];
+    shift--;
+    int mask = (table.length >>> 1) - 1;
+    for (int j = 0; j < old.length; j += 2) {
+      if (old[j + 1] != 0) {
+        int i = slot(old[j]);
+        while (table[2 * i + 1] != 0) {
           i = (i + 1) & mask;
         }
-        used[i] = true;
-        keys[i] = ok[j];
-        counts[i] = oc[j];
+        table[2 * i] = old[j];
+        table[2 * i + 1] = old[j + 1];
       }
     }
-    Arrays.fill(ou, false);
   }
 }
