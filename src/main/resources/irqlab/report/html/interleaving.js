@@ -81,7 +81,7 @@ IRQLAB.section("interleaving", function (d, el) {
   var onlyBox = X.el("input", { type: "checkbox", id: "il-only" });
   var onlyLabel = X.el("label", { "for": "il-only" }, "only the " + only.length + " steps --trace draws");
   var stamp = X.el("span", { "class": "stamp", id: "il-stamp" });
-  controls.appendChild(X.el("label", { "for": "il-slider" }, "steps:"));
+  controls.appendChild(X.el("label", { "for": "il-slider" }, "events:"));
   [prev, slider, next].forEach(function (e) { controls.appendChild(e); });
   if (d.focus >= 0 && inRange(d.focus)) controls.appendChild(toViolation);
   if (only.length) { controls.appendChild(onlyBox); controls.appendChild(onlyLabel); }

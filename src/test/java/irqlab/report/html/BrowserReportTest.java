@@ -310,6 +310,28 @@ class BrowserReportTest {
     assertThat(browser.problems()).as("console errors and failed or non-local requests").isEmpty();
   }
 
+  /** A schedule with no events (and one with events but no violation) draws its lanes without a script error. */
+  @Test
+  void aScheduleWithoutEventsOrViolationsDrawsItsLanes() throws Exception {
+    Trace empty = new Trace("idle", "delay:1:0", List.of(new Trace.ActorInfo(0, "clock", "clock", -1),
+        new Trace.ActorInfo(1, "cpu0", "cpu", 0)), List.of(), List.of(), List.of(), "passed");
+    Path html = OUT.resolve("replay-empty.html").toAbsolutePath();
+    Files.createDirectories(OUT);
+    Files.writeString(html, HtmlReport.render("empty", List.of(new InterleavingSection(empty, List.of()))));
+    browser.open(html);
+    assertThat(browser.eval("document.querySelectorAll('#il-lanes .lane-label').length").asInt()).isEqualTo(2);
+    assertThat(browser.eval("document.querySelectorAll('#il-steps rect.ev').length").asInt()).isZero();
+    assertThat(browser.eval("document.getElementById('il-stamp').textContent").asText()).isEqualTo("no events");
+    Exploration.Replay ok = Exploration.replay(BuiltinScenarios.load("msix-affinity-race"), ScheduleId.parse("pos:1:7"), 0, true);
+    Files.writeString(html, HtmlReport.render("passed", List.of(new InterleavingSection(ok.trace(), ok.result().violations()))));
+    browser.open(html);
+    assertThat(ints(browser.eval("Array.from(document.querySelectorAll('#il-steps rect.ev'), e => +e.dataset.seq)")).get(0))
+        .as("a passed schedule opens at its start").isZero();
+    assertThat(browser.eval("document.getElementById('il-verdict').textContent").asText()).isEqualTo("passed");
+    assertThat(browser.eval("document.getElementById('il-focus') === null").asBoolean()).isTrue();
+    assertThat(browser.problems()).isEmpty();
+  }
+
   static List<Integer> ints(JsonNode arr) {
     List<Integer> l = new ArrayList<>();
     arr.forEach(n -> l.add(n.asInt()));

@@ -284,6 +284,18 @@ class InterleavingSectionTest {
     }
   }
 
+  @Test
+  void aScheduleWithoutEventsStillHasItsLanes() {
+    Trace t = new Trace("idle", "delay:1:0", List.of(new Trace.ActorInfo(0, "clock", "clock", -1),
+        new Trace.ActorInfo(1, "cpu0", "cpu", 0)), List.of(), List.of(), List.of(), "passed");
+    JsonNode d = new InterleavingSection(t, List.of()).data();
+    assertThat(d.get("actors")).hasSize(2);
+    assertThat(d.get("total").asInt()).isZero();
+    assertThat(d.get("focus").asInt()).isEqualTo(-1);
+    assertThat(decode(d)).isEmpty();
+    assertThat(d.get("overview").get("lanes").toString()).isEqualTo("[\"0\",\"0\"]");
+  }
+
   static Stream<Long> seeds() {
     return Stream.of(1L, 2L, 3L, 4L, 5L);
   }
