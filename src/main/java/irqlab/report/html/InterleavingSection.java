@@ -131,39 +131,57 @@ final class InterleavingSection implements ReportSection {
   /**
    * The step that shows each violation: the violation event the trace recorded for it (common_interrupt's
    * complaint for no-handler), else the misrouted message it judged, else (a violation found at quiescence)
-   * the last step at or before its time; -1 when there is none.
+   * the last step at or before its time; -1 when there is none. Each step shows one violation.
    */
   int[] showing(List<TraceEvent> ev) {
+    Map<Long, List<TraceEvent>> own = new HashMap<>(); // by time: a violation is found at its step's time
+    for (TraceEvent e : ev) {
+      if (ownStep(e)) {
+        own.computeIfAbsent(e.timeNs(), k -> new ArrayList<>()).add(e);
+      }
+    }
     int[] at = new int[violations.size()];
     BitSet used = new BitSet();
     for (int i = 0; i < at.length; i++) {
       Violation v = violations.get(i);
       String text = v.kind() + ": " + v.detail();
-      at[i] = find(ev, used, e -> e.type() == TraceEvent.Type.VIOLATION && e.timeNs() == v.timeNs()
+      List<TraceEvent> then = own.getOrDefault(v.timeNs(), List.of());
+      at[i] = find(then, used, e -> e.type() == TraceEvent.Type.VIOLATION
           && (e.detail().equals(text) || (v.kind().equals(Violation.NO_HANDLER) && e.detail().startsWith(v.kind() + ": "))));
       if (at[i] < 0 && v.kind().equals(Violation.MISROUTED)) {
-        at[i] = find(ev, used, e -> e.timeNs() == v.timeNs() && e.message() != null && e.message().misrouted());
+        at[i] = find(then, used, e -> e.type() == TraceEvent.Type.MESSAGE);
       }
-      if (at[i] < 0) {
-        for (int j = ev.size() - 1; j >= 0 && at[i] < 0; j--) {
-          if (ev.get(j).timeNs() <= v.timeNs()) {
-            at[i] = j;
-          }
-        }
-      } else {
+      if (at[i] >= 0) {
         used.set(at[i]);
+      } else {
+        at[i] = lastAtOrBefore(ev, v.timeNs());
       }
     }
     return at;
   }
 
-  private static int find(List<TraceEvent> ev, BitSet used, java.util.function.Predicate<TraceEvent> p) {
-    for (int i = 0; i < ev.size(); i++) {
-      if (!used.get(i) && p.test(ev.get(i))) {
-        return i;
+  private static int find(List<TraceEvent> own, BitSet used, java.util.function.Predicate<TraceEvent> p) {
+    for (TraceEvent e : own) {
+      if (!used.get((int) e.seq()) && p.test(e)) {
+        return (int) e.seq();
       }
     }
     return -1;
+  }
+
+  /** The last event at or before {@code timeNs} (virtual time never goes back), -1 when none. */
+  static int lastAtOrBefore(List<TraceEvent> ev, long timeNs) {
+    int lo = 0;
+    int hi = ev.size(); // the answer is lo - 1: ev[0, lo) are at or before
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (ev.get(mid).timeNs() <= timeNs) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo - 1;
   }
 
   /**

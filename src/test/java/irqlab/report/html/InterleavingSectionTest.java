@@ -284,6 +284,36 @@ class InterleavingSectionTest {
     }
   }
 
+  /** Each violation to its own step: the complaint, the misrouted message, else the last step before it. */
+  @Test
+  void violationsFindTheirStepsOneEach() {
+    List<Trace.ActorInfo> actors = List.of(new Trace.ActorInfo(0, "clock", "clock", -1),
+        new Trace.ActorInfo(1, "cpu1", "cpu", 1), new Trace.ActorInfo(2, "disk0", "device", -1));
+    TraceEvent.Message astray = new TraceEvent.Message("disk0", 0xfee00000L, 0x22, "delivered", 0, 34, "disk0/msi/0 (irq 31)",
+        31, "irq 30", 30, true);
+    List<TraceEvent> ev = List.of(
+        new TraceEvent(0, 0, 100, 2, TraceEvent.Type.MESSAGE, "message", null, null, null, -1, null, astray, null, null, -1),
+        new TraceEvent(1, 1, 200, 1, TraceEvent.Type.VIOLATION, "violation", null, null, null, -1, null, null, null,
+            "no-handler: common_interrupt: 1.33 No irq handler for vector", -1),
+        new TraceEvent(2, 2, 200, 1, TraceEvent.Type.VIOLATION, "violation", null, null, null, -1, null, null, null,
+            "no-handler: common_interrupt: 1.33 No irq handler for vector", -1),
+        new TraceEvent(3, 3, 300, 1, TraceEvent.Type.START, "starts work", null, null, null, -1, null, null, null, null, -1),
+        new TraceEvent(4, 4, 300, 2, TraceEvent.Type.START, "starts work", null, null, null, -1, null, null, null, null, -1),
+        new TraceEvent(5, 5, 400, 2, TraceEvent.Type.START, "starts work", null, null, null, -1, null, null, null, null, -1));
+    Trace t = new Trace("made", "delay:1:0", actors, ev, List.of(), List.of("no-handler"), "FAILED");
+    List<Violation> vs = List.of(new Violation("no-handler", 200, "vector 33 arrived on CPU 1 with no irq handler installed"),
+        new Violation("misrouted", 100, "disk0 signalled disk0/msi/0 (irq 31)"),
+        new Violation("no-handler", 200, "vector 33 arrived on CPU 1 with no irq handler installed"),
+        new Violation("lost-interrupt", 350, "irq 31 was raised and never handled"),
+        new Violation("lost-interrupt", 50, "before anything happened"));
+    JsonNode d = new InterleavingSection(t, vs).data();
+    assertThat(iterable(d.get("violations"))).extracting(v -> v.get("seq").asInt()).containsExactly(1, 0, 2, 4, -1);
+    assertThat(iterable(d.get("violations"))).extracting(v -> v.get("own_step").asBoolean())
+        .containsExactly(true, true, true, false, false);
+    assertThat(d.get("focus").asInt()).isZero(); // the misrouted message comes first
+    assertThat(iterable(d.get("marks"))).extracting(JsonNode::asInt).containsExactly(0, 1, 2);
+  }
+
   @Test
   void aScheduleWithoutEventsStillHasItsLanes() {
     Trace t = new Trace("idle", "delay:1:0", List.of(new Trace.ActorInfo(0, "clock", "clock", -1),
