@@ -11,15 +11,20 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** irqlab soak [--schedules N | --time T] [--jobs N] [--strategy S] [--seed N]. */
+/** irqlab soak [SCENARIO...] [--schedules N | --time T] [--jobs N] [--strategy S] [--seed N]. */
 @Command(name = "soak",
     description = "Explore every built-in scenario whose design is correct (no known-bad variant, and not one"
         + " showing a race of 6.12 as shipped), and the correct designs of the explorer's race set, and print per"
         + " scenario: schedules, steps, failures. Exits 1 when any schedule fails.")
 final class SoakCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  @Parameters(arity = "0..*", paramLabel = "SCENARIO",
+      description = "Soak only these of the correct designs (default: all of them, in order).")
+  List<String> only;
 
   @Option(names = "--schedules", paramLabel = "N", description = "Schedules per scenario (default 100 without --time).")
   Integer schedules;
@@ -43,6 +48,21 @@ final class SoakCommand implements Callable<Integer> {
     return StrategyTable.correctDesigns();
   }
 
+  /** The designs named in {@code names}, in soak order; a name that is not a correct design is bad input. */
+  static List<Scenario> chosen(List<Scenario> designs, List<String> names) {
+    if (names == null || names.isEmpty()) {
+      return designs;
+    }
+    List<String> known = designs.stream().map(Scenario::name).toList();
+    for (String n : names) {
+      if (!known.contains(n)) {
+        throw new Main.BadInput("irqlab soak: " + n + ": not one of the correct designs a soak explores; expected one of: "
+            + String.join(", ", known));
+      }
+    }
+    return designs.stream().filter(s -> names.contains(s.name())).toList();
+  }
+
   @Override
   public Integer call() {
     if (jobs < 1 || seed < 0 || (schedules != null && schedules < 1)) {
@@ -55,7 +75,7 @@ final class SoakCommand implements Callable<Integer> {
     }
     long budget = time == null ? 0 : ExploreCommand.parseTime(time);
     int perScenario = schedules != null ? schedules : budget > 0 ? Integer.MAX_VALUE : 100;
-    List<Scenario> all = scenarios();
+    List<Scenario> all = chosen(scenarios(), only);
     PrintWriter out = spec.commandLine().getOut();
     out.printf("soak: %d scenarios with %s (seed %d), %s%n", all.size(), strategy, seed,
         budget > 0 ? time + " in all" + (schedules != null ? ", at most " + schedules + " schedules each" : "")

@@ -158,8 +158,8 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
   /** Per CPU, when an interrupt it has not taken yet was raised; NONE when it has none. */
   private long[] raisedAt = new long[0];
   private static final long NONE = Long.MIN_VALUE;
-  private int[] atomicHolders = new int[0];
-  private long atomicEpoch = -1;
+  /** Per CPU, the workers bound to it: who may hold it in an atomic section. */
+  private Worker[][] onCpu = new Worker[0][];
   private long horizonEpoch = -1;
   private long horizon;
   private int horizonHolder = -1;
@@ -443,8 +443,14 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     byId[w.id] = w;
     enabledEpoch[w.id] = -1;
     updateQuiet(w);
-    if (cpu >= atomicHolders.length) {
-      atomicHolders = Arrays.copyOf(atomicHolders, cpu + 1);
+    if (cpu >= 0) {
+      if (cpu >= onCpu.length) {
+        int old = onCpu.length;
+        onCpu = Arrays.copyOf(onCpu, cpu + 1);
+        Arrays.fill(onCpu, old, cpu + 1, new Worker[0]);
+      }
+      onCpu[cpu] = Arrays.copyOf(onCpu[cpu], onCpu[cpu].length + 1);
+      onCpu[cpu][onCpu[cpu].length - 1] = w;
     }
     if (kind == Actor.Kind.CPU) {
       if (cpu < 0) {
@@ -1034,23 +1040,16 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     if (!w.isTask || cpu < 0) {
       return false;
     }
-    Actor a = w.actor;
     if (cpu < cpuWorkers.length && cpuWorkers[cpu] != null && cpuWorkers[cpu].inIrq) {
       return true;
     }
-    if (atomicEpoch != epoch) {
-      Arrays.fill(atomicHolders, 0);
-      for (int i = 1, n = workers.size(); i < n; i++) {
-        Worker o = byId[i];
-        int c = o.cpu;
-        if (c >= 0 && o.midWork() && o.actor.atomicDepth() > 0) {
-          atomicHolders[c]++;
-        }
+    // Another actor on the CPU mid-work in an atomic section: a few workers per CPU to look at.
+    for (Worker o : onCpu[cpu]) {
+      if (o != w && o.midWork() && o.actor.atomicDepth() > 0) {
+        return true;
       }
-      atomicEpoch = epoch;
     }
-    int own = w.midWork() && a.atomicDepth() > 0 ? 1 : 0;
-    return atomicHolders[cpu] > own;
+    return false;
   }
 
   /** A CPU's own timer work runs in interrupt context: only while the CPU has interrupts on. */
