@@ -208,6 +208,7 @@ class BrowserReportTest {
     JsonNode data = HtmlReportTest.data(page, "interleaving");
     int focus = data.get("focus").asInt();
     assertThat(focus).isEqualTo(t.firstViolation());
+    browser.width(1280); // the lanes take as many columns as the page is wide
     browser.open(html);
 
     // One lane per actor, in id order.

@@ -155,6 +155,12 @@ final class HeadlessChromium implements AutoCloseable {
     }
   }
 
+  /** Lays pages out {@code width} CSS pixels wide (a screenshot leaves its own width in place). */
+  void width(int width) throws Exception {
+    send("Emulation.setDeviceMetricsOverride", obj().put("width", width).put("height", 1000).put("deviceScaleFactor", 1)
+        .put("mobile", false));
+  }
+
   /** Clicks with the left mouse button at the centre of the first element {@code selector} matches. */
   void click(String selector) throws Exception {
     JsonNode at = eval("(() => { const e = document.querySelector(" + JSON.writeValueAsString(selector) + ");"
