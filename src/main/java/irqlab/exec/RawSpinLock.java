@@ -40,12 +40,20 @@ public final class RawSpinLock {
     }
     owner = me;
     me.enterAtomic();
+    LockWatch w = exec.lockWatch();
+    if (w != null) {
+      w.acquired(me, this, name);
+    }
   }
 
   public void unlock() {
     Actor me = exec.current();
     if (owner != me) {
       throw new ExecException(me + " releases " + name + " held by " + owner);
+    }
+    LockWatch w = exec.lockWatch();
+    if (w != null) {
+      w.released(me, this);
     }
     owner = null;
     me.exitAtomic();

@@ -103,6 +103,7 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
   private int[] atomicHolders = new int[0];
   private CpuPort cpus;
   private MightSleep mightSleep;
+  private irqlab.exec.LockWatch lockWatch;
 
   private volatile Worker baton = driver;
   private volatile boolean shutdown;
@@ -273,6 +274,16 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
       throw new ExecException(current + " sleeps outside any actor");
     }
     waitUntil("msleep", () -> false, ns);
+  }
+
+  @Override
+  public void setLockWatch(irqlab.exec.LockWatch watch) {
+    this.lockWatch = watch;
+  }
+
+  @Override
+  public irqlab.exec.LockWatch lockWatch() {
+    return lockWatch;
   }
 
   @Override
