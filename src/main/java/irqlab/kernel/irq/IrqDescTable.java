@@ -93,19 +93,45 @@ public final class IrqDescTable {
     return irq;
   }
 
-  /** irq_free_descs: the descriptors are marked freed so a later use can be caught. */
+  /**
+   * How irq_free_descs returns a descriptor's memory once it is out of the table: at once (null,
+   * kernels before 425a5072dcd1 "genirq: Free irq_desc with rcu", v4.5), or after an RCU grace
+   * period (delayed_free_desc), so that a hard interrupt or RCU reader that looked the
+   * descriptor up before can still use it.
+   */
+  public interface Release {
+    void release(IrqDesc desc);
+  }
+
+  private Release release;
+
+  /** Installs the descriptor release (the kernel's RCU); without one descriptors go at once. */
+  public void setRelease(Release r) {
+    this.release = r;
+  }
+
+  /** irq_free_descs: out of the table now (irq_to_desc finds nothing); the memory goes by {@link Release}. */
   public void free(int from, int cnt) {
     for (int irq = from; irq < from + cnt; irq++) {
       IrqDesc d = get(irq);
       if (d == null) {
         throw new KernelException(Errno.EINVAL, "irq_free_descs: irq " + irq + " not allocated");
       }
-      d.markFreed();
+      if (release != null) {
+        release.release(d);
+      } else {
+        d.markFreed(new irqlab.kernel.Freed("-", exec == null ? 0 : exec.now(), "irq_free_descs"));
+      }
       descs[irq] = null;
       allocated.clear(irq);
       count--;
       lowestFree = Math.min(lowestFree, irq);
     }
+  }
+
+  /** Marks {@code d}'s memory returned (free_desc's kfree, directly or from delayed_free_desc). */
+  public static void markFreed(IrqDesc d, irqlab.kernel.Freed by) {
+    d.markFreed(by);
   }
 
   /** irq_to_desc; null for a number that is not allocated. */
