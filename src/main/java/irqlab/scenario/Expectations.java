@@ -15,7 +15,24 @@ public record Expectations(
     List<Count> spurious,
     List<StateExpectation> state,
     Loc loc,
-    Loc violationsLoc) {
+    Loc violationsLoc,
+    List<VmdBound> vmd) {
+
+  /** What {@code expect.vmd.<id>} may bound: see {@link VmdBound}. */
+  public static final List<String> VMD_KEYS = List.of("children-per-vector", "idle-child-runs");
+
+  /**
+   * A bound on VMD {@code vmd}'s {@code key}: children-per-vector (the most child interrupts one
+   * of its vectors had at once) or idle-child-runs (child handler runs that found nothing, since
+   * every enabled child runs on each interrupt of its vector).
+   */
+  public record VmdBound(String vmd, String key, Comparison comparison, Loc loc) {}
+
+  /** Without VMD bounds. */
+  public Expectations(List<String> violations, List<Count> delivered, List<Count> spurious,
+      List<StateExpectation> state, Loc loc, Loc violationsLoc) {
+    this(violations, delivered, spurious, state, loc, violationsLoc, List.of());
+  }
 
   /** The oracle's violation names. */
   public static final List<String> VIOLATIONS =
@@ -39,6 +56,7 @@ public record Expectations(
     delivered = List.copyOf(delivered);
     spurious = List.copyOf(spurious);
     state = List.copyOf(state);
+    vmd = List.copyOf(vmd);
   }
 
   /** Without state expectations. */

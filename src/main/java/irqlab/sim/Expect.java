@@ -30,6 +30,24 @@ final class Expect {
     return failed;
   }
 
+  /** The {@code expect.vmd} bounds against the run's VMDs. */
+  static List<String> evaluateVmd(Expectations e, List<RunResult.VmdStat> vmds) {
+    List<String> failed = new ArrayList<>();
+    for (Expectations.VmdBound b : e.vmd()) {
+      RunResult.VmdStat st = null;
+      for (RunResult.VmdStat s : vmds) {
+        if (s.id().equals(b.vmd())) {
+          st = s;
+        }
+      }
+      long actual = st == null ? 0 : b.key().equals("children-per-vector") ? st.childrenPerVector() : st.idleChildRuns();
+      if (!b.comparison().test(actual)) {
+        failed.add("vmd " + b.vmd() + " " + b.key() + ": expected " + b.comparison() + ", got " + actual);
+      }
+    }
+    return failed;
+  }
+
   private static long sum(List<RunResult.IrqStat> irqs, String subject, boolean delivered) {
     long s = 0;
     for (RunResult.IrqStat st : irqs) {

@@ -110,8 +110,10 @@ public final class Simulation {
     List<Violation> violations = m.oracle().violations();
     List<String> failed = new ArrayList<>(Expect.evaluate(m.scenario().expect(), violations, irqs));
     failed.addAll(ExpectState.evaluate(m));
+    List<RunResult.VmdStat> vmds = VmdStats.of(m);
+    failed.addAll(Expect.evaluateVmd(m.scenario().expect(), vmds));
     return new RunResult(m.scenario().name(), seed, n, m.exec().now(), events, irqs, devices,
         m.actionLog(), m.kernel().log().lines(), violations, failed, m.kernel().profile().name(),
-        List.copyOf(m.kernel().variants().enabled()));
+        List.copyOf(m.kernel().variants().enabled()), vmds);
   }
 }

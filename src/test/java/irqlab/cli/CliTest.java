@@ -71,10 +71,16 @@ class CliTest {
         name: vmd
         machine: { cpus: 2, remapping: intel }
         devices: [{ id: vmd0, type: vmd }]
+        drivers: [{ device: vmd0 }]
+        timeline:
+          - at: 1ms
+            unbind: { device: vmd0 }
         """);
     Cli c = Cli.run("run", p.toString());
     assertThat(c.rc()).isEqualTo(2);
-    assertThat(c.err().strip()).startsWith(p + ":3:").contains("devices.vmd0.type").doesNotContain("\n");
+    assertThat(c.out()).isEmpty();
+    assertThat(c.err().strip()).startsWith(p + ":6:5:").contains("timeline.unbind").contains("not modelled")
+        .doesNotContain("\n");
   }
 
   @Test

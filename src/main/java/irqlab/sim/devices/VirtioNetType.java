@@ -25,17 +25,18 @@ final class VirtioNetType extends LinuxDeviceType {
 
   @Override
   public void checkDevice(DeviceSpec d, Scenario s) {
-    if (d.behind() != null || d.hasIms() || d.hasMsi()) {
+    if (d.hasIms() || d.hasMsi()) {
       throw new ScenarioException(d.loc(), "devices." + d.id(),
-          "a virtio-net device has queues and msix (no msi, ims or behind)");
+          "a virtio-net device has queues, msix and behind (no msi or ims)");
     }
     if (d.queues() < 1) {
       throw new ScenarioException(d.loc(), "devices." + d.id() + ".queues",
           "a virtio-net device has at least one queue pair; expected queues from 1");
     }
-    if (!d.hasMsix() && !s.machine().hasChipset()) {
+    if (!d.hasMsix() && (!s.machine().hasChipset() || d.behind() != null)) {
       throw new ScenarioException(d.loc(), "devices." + d.id(),
-          "a virtio-net device without msix signals INTx, which needs machine.chipset q35 or i440fx");
+          d.behind() != null ? "a virtio-net device without msix signals INTx, which no VMD routes; give it msix"
+              : "a virtio-net device without msix signals INTx, which needs machine.chipset q35 or i440fx");
     }
   }
 
@@ -44,6 +45,7 @@ final class VirtioNetType extends LinuxDeviceType {
     VirtioNetDevice dev = new VirtioNetDevice(ctx.exec(), ctx.bus(), Bdf.parse(d.bdf()), d.id(), d.queues(),
         d.hasMsix() ? d.msix().table() : 0);
     dev.setObserver(ctx.work());
+    dev.setClassCode(0x020000); // Ethernet controller
     PciDev pci = ctx.pciDev(dev);
     VirtioNetDriver driver = drv == null ? null
         : new VirtioNetDriver(ctx.kernel(), pci, d.id(), drv.vectors().max(), drv.vectors().kind());
