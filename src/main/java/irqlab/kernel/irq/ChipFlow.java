@@ -349,6 +349,10 @@ public final class ChipFlow {
       return;
     }
     desc.lock().lock();
+    if (usedAfterFree(desc, "handle_untracked_irq, raw_spin_lock(&desc->lock)")) {
+      desc.lock().unlock();
+      return;
+    }
     try {
       if (!irqMayRun(desc)) {
         return;

@@ -112,9 +112,11 @@ public final class MsiCore {
       throw new KernelException(Errno.EINVAL, "MSI range " + first + ".." + last + " in a domain of " + dd.store().hwsize());
     }
     if (dd.domain().ops() instanceof MsiPrepare prep) {
-      // msi_domain_prepare_irqs: a non-zero answer ends the allocation before it starts.
+      // msi_domain_prepare_irqs: a non-zero answer ends the allocation before it starts, and
+      // msi_domain_alloc_locked frees the range's descriptors as after any failure.
       int rc = prep.prepare(dd, last - first + 1);
       if (rc != 0) {
+        freeIrqsRange(dev, domid, first, last);
         return rc;
       }
     }
