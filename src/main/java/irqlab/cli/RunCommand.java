@@ -7,8 +7,11 @@ import irqlab.report.html.RunRecorder;
 import irqlab.scenario.Scenario;
 import irqlab.sim.RunResult;
 import irqlab.sim.Simulation;
+import java.util.List;
 import java.util.concurrent.Callable;
+import irqlab.sim.run.RunBudget;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -43,25 +46,41 @@ final class RunCommand implements Callable<Integer> {
       description = "Also write a self-contained HTML report (domain tree, vector matrix over time, interrupts over time).")
   java.nio.file.Path html;
 
+  @Mixin BudgetOptions budget;
+
   @Override
   public Integer call() {
     Scenario s = ScenarioSource.load(scenario);
     long sd = seed != null ? seed : s.seed();
-    if (sd < 0) {
-      throw new Main.BadInput("irqlab run: --seed: expected a non-negative number, got " + sd);
-    }
     TermLayout layout = Layouts.of("irqlab run", cpus, width);
+    RunBudget b = budget.budget("irqlab run");
     RunResult r;
+    RunRecorder[] rec = new RunRecorder[1];
+    try (RunProgress progress = RunProgress.onTerminal("run " + s.name())) {
+      r = Simulation.run(s, sd, b, progress, m -> {
+        if (progress != null) {
+          progress.timelineEnds(Math.min(m.endOfTimeline(), b.maxTimeNs()));
+        }
+        if (html != null) {
+          rec[0] = RunRecorder.attach(m);
+        }
+      });
+    }
     if (html != null) {
-      RunRecorder[] rec = new RunRecorder[1];
-      r = Simulation.run(s, sd, m -> rec[0] = RunRecorder.attach(m));
       rec[0].finish(r.endNs());
       HtmlFile.write("irqlab run", html, HtmlReport.of(r, rec[0]));
-    } else {
-      r = Simulation.run(s, sd);
     }
     spec.commandLine().getOut().print(json ? RunReport.json(r) : RunReport.text(r, layout));
     spec.commandLine().getOut().flush();
+    if (r.stopped() != null) {
+      spec.commandLine().getErr().println(
+          BudgetOptions.stoppedLine("irqlab run", RunReport.stopped(r), r.stopped().limit()));
+    }
+    // A failed probe is easy to miss in a report whose run went on without the device.
+    List<String> probes = r.failedExpectations().stream().filter(f -> f.startsWith("probe ")).toList();
+    if (!probes.isEmpty()) {
+      spec.commandLine().getErr().println("irqlab run: " + String.join("; ", probes));
+    }
     return r.ok() ? 0 : Main.VIOLATION;
   }
 }

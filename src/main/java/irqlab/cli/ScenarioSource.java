@@ -6,6 +6,7 @@ import irqlab.scenario.Scenario;
 import irqlab.scenario.ScenarioException;
 import irqlab.scenario.ScenarioParser;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /** Resolves a scenario argument: a built-in name, else a file path; none means the default. */
@@ -20,7 +21,13 @@ final class ScenarioSource {
     if (BuiltinScenarios.exists(name)) {
       return BuiltinScenarios.load(name);
     }
-    Path p = Path.of(name);
+    Path p;
+    try {
+      p = Path.of(name);
+    } catch (InvalidPathException e) {
+      throw new ScenarioException(new Loc(name, 1, 1), "scenario",
+          "not a file name (" + e.getReason() + ") and no built-in scenario; see 'irqlab scenarios'");
+    }
     if (!Files.exists(p)) {
       throw new ScenarioException(new Loc(name, 1, 1), "scenario",
           "no such file and no built-in scenario of that name; see 'irqlab scenarios'");

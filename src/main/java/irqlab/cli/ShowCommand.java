@@ -13,10 +13,13 @@ import irqlab.scenario.Durations;
 import irqlab.scenario.Scenario;
 import irqlab.sim.Machine;
 import irqlab.sim.Simulation;
+import irqlab.sim.run.BudgetExceeded;
+import irqlab.sim.run.RunBudget;
 import irqlab.sim.run.RunRuntime;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -53,6 +56,8 @@ final class ShowCommand implements Callable<Integer> {
           + " become a per-irq summary with the busiest CPUs.")
   Integer width;
 
+  @Mixin BudgetOptions budget;
+
   @Override
   public Integer call() {
     String scenarioArg = null;
@@ -81,9 +86,8 @@ final class ShowCommand implements Callable<Integer> {
     TermLayout layout = view.equals("interrupts") ? Layouts.of("irqlab show", cpus, width) : TermLayout.DEFAULT;
     Scenario s = ScenarioSource.load(scenarioArg);
     long sd = seed != null ? seed : s.seed();
-    Machine m;
+    long t = Long.MAX_VALUE;
     if (at != null) {
-      long t;
       java.util.Optional<Long> mark = s.markTime(at);
       if (mark.isPresent()) {
         t = mark.get();
@@ -95,10 +99,26 @@ final class ShowCommand implements Callable<Integer> {
               + (s.marks().isEmpty() ? "" : "; or one of the scenario's marks: " + String.join(", ", s.marks())));
         }
       }
-      m = Simulation.runUntil(s, sd, t);
-    } else {
-      m = Simulation.build(s, sd);
-      ((RunRuntime) m.exec()).runToQuiescence();
+    }
+    RunBudget b = budget.budget("irqlab show");
+    Machine m = Simulation.build(s, sd);
+    RunRuntime rt = (RunRuntime) m.exec();
+    rt.setBudget(b);
+    String stopped = null;
+    try (RunProgress progress = RunProgress.onTerminal("show " + s.name())) {
+      if (progress != null) {
+        progress.timelineEnds(Math.min(Math.min(t, m.endOfTimeline()), b.maxTimeNs()));
+      }
+      rt.setProgress(progress);
+      rt.runUntil(t);
+    } catch (BudgetExceeded e) {
+      // The view shows the state where the run stopped; the line on stderr says so.
+      stopped = BudgetOptions.stoppedLine("irqlab show", (e.limit() == BudgetExceeded.Limit.EVENTS
+          ? "the event budget of " + e.max() + " ran out at t=" + Durations.format(rt.now()) + " ("
+              + e.eventsRun() + " events, " + e.interruptsTaken() + " interrupts taken)"
+          : "the next event is due at t=" + Durations.format(e.nextNs()) + ", past the time budget of "
+              + Durations.format(e.max())) + "; the view shows the state at t=" + Durations.format(rt.now()),
+          BudgetOptions.limitName(e));
     }
     String text;
     try {
@@ -117,6 +137,11 @@ final class ShowCommand implements Callable<Integer> {
     // comment form for --dot).
     spec.commandLine().getOut().print((dot ? "// " : "# ") + RunReport.kernelLine(m.kernel().profile().name(),
         List.copyOf(m.kernel().variants().enabled())) + "\n" + text);
+    spec.commandLine().getOut().flush();
+    if (stopped != null) {
+      spec.commandLine().getErr().println(stopped);
+      return Main.VIOLATION;
+    }
     return 0;
   }
 }

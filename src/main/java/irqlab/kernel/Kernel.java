@@ -112,6 +112,11 @@ public final class Kernel {
     this.descs = new IrqDescTable(exec, GSI_TOP);
     this.rcu = new irqlab.exec.Rcu(exec);
     descs.setRelease(this::releaseDesc);
+    descs.onFree(d -> {
+      for (KernelObserver o : observers) {
+        o.descFreed(d);
+      }
+    });
     this.domains = new IrqDomains(descs);
     this.chipFlow = new ChipFlow(this);
     this.manage = new Manage(this);

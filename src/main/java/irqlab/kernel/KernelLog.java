@@ -23,6 +23,7 @@ public final class KernelLog {
 
   private final Exec exec;
   private final List<Line> lines = new ArrayList<>();
+  private final List<String> warnings = new ArrayList<>();
   private final List<KernelObserver> observers;
 
   KernelLog(Exec exec, List<KernelObserver> observers) {
@@ -41,6 +42,25 @@ public final class KernelLog {
 
   public void warn(String text) {
     add("warn", text);
+  }
+
+  /**
+   * WARN()/WARN_ON(): a warning level line, counted apart from pr_warn's so that callers can tell
+   * that the kernel found itself misused (an unbalanced enable_irq, a double free_irq).
+   */
+  public void warnOn(String text) {
+    warnings.add(text);
+    add("warn", text);
+  }
+
+  /** How many WARN()s fired so far. */
+  public int warnings() {
+    return warnings.size();
+  }
+
+  /** The texts of the WARN()s from the {@code from}-th on. */
+  public List<String> warningsSince(int from) {
+    return List.copyOf(warnings.subList(from, warnings.size()));
   }
 
   public void err(String text) {

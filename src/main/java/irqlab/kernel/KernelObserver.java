@@ -39,4 +39,7 @@ public interface KernelObserver {
   default void inconsistency(String kind, String what) {}
 
   default void printk(KernelLog.Line line) {}
+
+  /** irq_free_descs is about to free {@code desc}: its counts are still there. */
+  default void descFreed(IrqDesc desc) {}
 }

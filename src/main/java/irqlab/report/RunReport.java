@@ -40,7 +40,7 @@ public final class RunReport {
     sb.append("irqlab run: ").append(r.scenario()).append("  seed ").append(r.seed()).append("  ")
         .append(r.cpus()).append(r.cpus() == 1 ? " CPU" : " CPUs").append("  ended at ")
         .append(Durations.format(r.endNs())).append("  ").append(r.events()).append(" events  -> ")
-        .append(r.ok() ? "OK" : "FAILED").append('\n');
+        .append(r.verdict()).append('\n');
     sb.append(kernelLine(r.kernel(), r.variants())).append('\n');
 
     sb.append("\nDevices:\n");
@@ -101,7 +101,9 @@ public final class RunReport {
     }
 
     sb.append("\nExpectations: ");
-    if (r.failedExpectations().isEmpty()) {
+    if (r.stopped() != null) {
+      sb.append("not judged (the run did not end)\n");
+    } else if (r.failedExpectations().isEmpty()) {
       sb.append("met\n");
     } else {
       sb.append("NOT met\n");
@@ -109,8 +111,22 @@ public final class RunReport {
         sb.append("  ").append(f).append('\n');
       }
     }
-    sb.append("\nResult: ").append(r.ok() ? "OK" : "FAILED").append('\n');
-    return sb.toString();
+    sb.append("\nResult: ").append(r.verdict());
+    if (r.stopped() != null) {
+      sb.append(": ").append(stopped(r)).append("; the run is unfinished and not judged");
+    }
+    return sb.append('\n').toString();
+  }
+
+  /** What ended a run its budget stopped: "the event budget of 1000 ran out at t=2ms". */
+  public static String stopped(RunResult r) {
+    RunResult.Stop s = r.stopped();
+    if (s.limit().equals("events")) {
+      return "the event budget of " + s.max() + " ran out at t=" + Durations.format(r.endNs()) + " ("
+          + r.events() + " events, " + s.interrupts() + " interrupts taken)";
+    }
+    return "the next event is due at t=" + Durations.format(s.nextNs()) + ", past the time budget of "
+        + Durations.format(s.max()) + " (" + r.events() + " events run)";
   }
 
   /**
@@ -124,6 +140,11 @@ public final class RunReport {
       sb.append("; variants: ").append(String.join(", ", variants));
     }
     return sb.toString();
+  }
+
+  /** The action column: "-" without one, "(freed)" for an interrupt freed during the run. */
+  private static String action(RunResult.IrqStat s) {
+    return s.freed() ? "(freed)" : s.action().isEmpty() ? "-" : s.action();
   }
 
   /** "2ms write ..." lines with their leading times right-aligned to one column. */
@@ -175,7 +196,7 @@ public final class RunReport {
       long[] v = delivered ? s.delivered() : s.spurious();
       counts.add(v);
       List<String> row = new ArrayList<>(List.of(s.name(), Integer.toString(s.irq()),
-          s.action().isEmpty() ? "-" : s.action(), Long.toString(delivered ? s.deliveredTotal() : s.spuriousTotal())));
+          action(s), Long.toString(delivered ? s.deliveredTotal() : s.spuriousTotal())));
       if (delivered) {
         row.add(Long.toString(s.spuriousTotal()));
       }
@@ -220,7 +241,7 @@ public final class RunReport {
     for (RunResult.IrqStat s : r.irqs()) {
       long[] v = delivered ? s.delivered() : s.spurious();
       List<String> row = new ArrayList<>(List.of(s.name(), Integer.toString(s.irq()),
-          s.action().isEmpty() ? "-" : s.action()));
+          action(s)));
       if (columns) {
         long rest = 0;
         for (int c = 0; c < r.cpus(); c++) {
@@ -329,6 +350,7 @@ public final class RunReport {
       i.put("name", s.name());
       i.put("irq", s.irq());
       i.put("action", s.action());
+      i.put("freed", s.freed());
       ArrayNode del = i.putArray("delivered");
       for (long v : s.delivered()) {
         del.add(v);
@@ -397,6 +419,15 @@ public final class RunReport {
     }
     ArrayNode failed = o.putArray("failed_expectations");
     r.failedExpectations().forEach(failed::add);
+    if (r.stopped() == null) {
+      o.putNull("stopped");
+    } else {
+      ObjectNode st = o.putObject("stopped");
+      st.put("limit", r.stopped().limit());
+      st.put("max", r.stopped().max());
+      st.put("next_ns", r.stopped().nextNs());
+      st.put("interrupts", r.stopped().interrupts());
+    }
     o.put("ok", r.ok());
     return o;
   }

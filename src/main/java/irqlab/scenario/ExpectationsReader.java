@@ -1,6 +1,9 @@
 package irqlab.scenario;
 
+import irqlab.kernel.Errno;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -23,8 +26,8 @@ final class ExpectationsReader {
     if (node == null) {
       return Expectations.none(fileLoc);
     }
-    YamlMap m = node.asMap("a mapping with 'violations', 'delivered', 'spurious', 'state', 'vmd'");
-    m.allowOnly("violations", "delivered", "spurious", "state", "vmd");
+    YamlMap m = node.asMap("a mapping with 'violations', 'delivered', 'spurious', 'state', 'probe', 'vmd'");
+    m.allowOnly("violations", "delivered", "spurious", "state", "probe", "vmd");
     YamlNode v = m.get("violations");
     List<String> violations = v == null ? List.of() : violations(v);
     return new Expectations(
@@ -34,7 +37,30 @@ final class ExpectationsReader {
         new StateExpectationsReader(inventory).read(m.get("state")),
         m.loc(),
         v == null ? m.loc() : v.loc(),
+        probes(m.get("probe")),
         vmdBounds(m.get("vmd")));
+  }
+
+  /** {@code probe: { acc0: ENOTSUPP }}: how the probes of devices with a driver end. */
+  private Map<String, String> probes(YamlNode node) {
+    if (node == null) {
+      return Map.of();
+    }
+    YamlMap m = node.asMap("a mapping from device id to OK or an error such as ENOTSUPP");
+    Map<String, String> probes = new LinkedHashMap<>();
+    List<String> allowed = new ArrayList<>();
+    allowed.add(Expectations.PROBE_OK);
+    for (Errno e : Errno.values()) {
+      allowed.add(e.name());
+    }
+    for (YamlMap.Entry e : m.entries().values()) {
+      YamlNode keyNode = new YamlScalar(YamlScalar.Kind.STRING, e.key(), null, e.keyLoc(),
+          YamlNode.child(m.path(), e.key()));
+      DeviceSpec device = inventory.device(keyNode, e.key());
+      inventory.driver(keyNode, device);
+      probes.put(device.id(), ScenarioReader.oneOf(e.value(), allowed, "probe outcome"));
+    }
+    return probes;
   }
 
   /** {@code vmd: { vmd0: { children-per-vector: "<= 2", idle-child-runs: "< 1000" } }}. */

@@ -34,6 +34,12 @@ public record MachineSpec(
   /** machine.kernel.version when the key is left out: 6.12.117 as shipped. */
   public static final String DEFAULT_KERNEL_VERSION = "6.12";
 
+  /**
+   * CPUs this build can address: an xAPIC physical destination is 8 bits (APIC id = CPU number).
+   * Larger machines need x2APIC with remapping, which is not modelled yet.
+   */
+  public static final int MAX_XAPIC_CPUS = 256;
+
   public MachineSpec {
     variants = List.copyOf(variants);
     variantLocs = Collections.unmodifiableMap(new LinkedHashMap<>(variantLocs));

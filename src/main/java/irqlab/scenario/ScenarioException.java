@@ -12,7 +12,7 @@ public final class ScenarioException extends RuntimeException {
   private final String problem;
 
   public ScenarioException(Loc loc, String keyPath, String problem) {
-    super(oneLine(loc + ": " + keyPath + ": " + problem), null, false, false);
+    super(singleLine(loc + ": " + keyPath + ": " + problem), null, false, false);
     this.loc = loc;
     this.keyPath = keyPath;
     this.problem = problem;
@@ -32,9 +32,12 @@ public final class ScenarioException extends RuntimeException {
     return problem;
   }
 
-  // Keys and values echoed from the file may hold line breaks or control characters; escape
-  // them so that the message stays a single line whatever the input.
-  private static String oneLine(String s) {
+  /**
+   * {@code s} with line breaks and control characters escaped ({@code \n}, {@code \u0001}):
+   * keys and values echoed from a file or a command line may hold them, and a message of bad input
+   * is a single line whatever the input.
+   */
+  public static String singleLine(String s) {
     StringBuilder sb = new StringBuilder(s.length());
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

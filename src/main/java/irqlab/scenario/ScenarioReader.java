@@ -76,8 +76,20 @@ final class ScenarioReader {
     }
     List<TimelineEntry> timeline = new TimelineReader(inventory).read(top.get("timeline"));
     Expectations expect = new ExpectationsReader(inventory).read(top.get("expect"), top.loc());
+    Map<String, Loc> locations = new HashMap<>();
+    locate(root, locations);
     return new Scenario(
-        name, description, seed, machine, devices, drivers, timeline, expect, source);
+        name, description, seed, machine, devices, drivers, timeline, expect, source, locations);
+  }
+
+  /** Records where every value of the tree is written, by key path. */
+  private static void locate(YamlNode node, Map<String, Loc> into) {
+    into.put(node.path(), node.loc());
+    if (node instanceof YamlMap m) {
+      m.entries().values().forEach(e -> locate(e.value(), into));
+    } else if (node instanceof YamlList l) {
+      l.items().forEach(i -> locate(i, into));
+    }
   }
 
   private MachineSpec machine(YamlNode node) {
@@ -88,6 +100,11 @@ final class ScenarioReader {
         cpusNode
             .asScalar("a number of cpus")
             .intValue(1, CpuMask.MAX_CPUS, "a number of cpus from 1 to " + CpuMask.MAX_CPUS);
+    if (cpus > MachineSpec.MAX_XAPIC_CPUS) {
+      throw cpusNode.error(
+          cpus + " CPUs need APIC ids above 255, that is x2APIC, which this build does not model"
+              + " yet; expected 1 to " + MachineSpec.MAX_XAPIC_CPUS);
+    }
 
     String remapping = "none";
     Loc remappingLoc = m.loc();

@@ -41,7 +41,14 @@ final class TimelineReader {
                 + Durations.format(previous) + "; list entries by time");
       }
       previous = at;
-      entries.add(new TimelineEntry(at, action(e), e.loc()));
+      Action a = action(e);
+      long forNs = a instanceof Action.Traffic t ? t.forNs() : a instanceof Action.Storm st ? st.forNs() : 0;
+      if (forNs > Long.MAX_VALUE - at) {
+        throw e.require(a.key(), "the action's arguments").asMap("a mapping").require("for", "a duration")
+            .error("at + for ends after " + Durations.format(Long.MAX_VALUE) + ", the last time irqlab can"
+                + " represent");
+      }
+      entries.add(new TimelineEntry(at, a, e.loc()));
     }
     return entries;
   }

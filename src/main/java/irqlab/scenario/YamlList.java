@@ -4,8 +4,9 @@ import java.util.List;
 
 /** A YAML sequence. */
 record YamlList(List<YamlNode> items, Loc loc, String path) implements YamlNode {
+  /** Takes {@code items} over (only the reader builds lists, each from a fresh one): no copy. */
   YamlList {
-    items = List.copyOf(items);
+    items = java.util.Collections.unmodifiableList(items);
   }
 
   @Override

@@ -2,7 +2,6 @@ package irqlab.scenario;
 
 import java.util.Collection;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -12,8 +11,9 @@ record YamlMap(Map<String, Entry> entries, Loc loc, String path) implements Yaml
   /** One key: its text, its location and its value. */
   record Entry(String key, Loc keyLoc, YamlNode value) {}
 
+  /** Takes {@code entries} over (only the reader builds maps, each from a fresh one): no copy. */
   YamlMap {
-    entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+    entries = Collections.unmodifiableMap(entries);
   }
 
   @Override

@@ -4,45 +4,64 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.IOContext;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
+import java.io.StringReader;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.ReaderException;
 
 /**
  * Reads one YAML document into a {@link YamlNode} tree that keeps the start location of every key
  * and value. Walks Jackson's streaming YAML parser because its tree model drops locations.
  */
 final class YamlReader {
-  private static final YAMLFactory FACTORY = new YAMLFactory();
+  private static final Factory FACTORY = new Factory();
+
+  /** Jackson's YAML parser on SnakeYAML's parser over a {@link WholeTextReader}: linear in the text. */
+  /** Jackson's parser over {@code text} on a {@link WholeTextReader} (tests compare it with the stock one). */
+  static YAMLParser linearParser(String text, WholeTextReader chars) {
+    return FACTORY.parser(text, chars);
+  }
+
+  private static final class Factory extends YAMLFactory {
+    private static final long serialVersionUID = 1L;
+
+    YAMLParser parser(String text, WholeTextReader reader) {
+      IOContext ctxt = _createContext(_createContentReference(text), false);
+      return new YAMLParser(ctxt, _parserFeatures, _yamlParserFeatures, _objectCodec,
+          new StringReader(text), new ParserImpl(reader, _loaderOptions == null ? new LoaderOptions() : _loaderOptions)) {};
+    }
+  }
 
   /** Far deeper than any scenario needs, and well below what could exhaust the stack. */
   private static final int MAX_DEPTH = 40;
 
   private final String file;
   private final YAMLParser parser;
+  private final WholeTextReader chars;
 
-  private YamlReader(String file, YAMLParser parser) {
+  private YamlReader(String file, YAMLParser parser, WholeTextReader chars) {
     this.file = file;
     this.parser = parser;
+    this.chars = chars;
   }
 
   /** The document root, or null when the text holds no document at all. */
   static YamlNode read(String file, String text) {
-    YAMLParser parser;
-    try {
-      parser = FACTORY.createParser(text);
-    } catch (IOException e) {
-      throw new ScenarioException(new Loc(file, 1, 1), "(top level)", "cannot read YAML: " + e);
-    }
+    WholeTextReader chars = new WholeTextReader(text);
+    YAMLParser parser = linearParser(text, chars);
     try (parser) {
-      YamlReader r = new YamlReader(file, parser);
+      YamlReader r = new YamlReader(file, parser, chars);
       JsonToken first = r.next("");
       if (first == null) {
         return null;
@@ -166,6 +185,12 @@ final class YamlReader {
     Loc loc = null;
     String problem = null;
     for (Throwable c = e; c != null && loc == null; c = c.getCause()) {
+      if (c instanceof ReaderException r) {
+        int[] lc = chars.lineAndColumn(r.getPosition());
+        loc = new Loc(file, lc[0] + 1, lc[1] + 1);
+        problem = String.format("character U+%04X is not allowed in YAML (control characters and"
+            + " non-characters); escape it inside a double-quoted string", r.getCodePoint());
+      }
       if (c instanceof MarkedYAMLException m) {
         Mark mark = m.getProblemMark() != null ? m.getProblemMark() : m.getContextMark();
         if (mark != null) {

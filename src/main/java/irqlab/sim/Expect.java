@@ -48,6 +48,27 @@ final class Expect {
     return failed;
   }
 
+  /**
+   * Every probe (at boot and by {@code bind}) must end as {@code expect.probe} says: fine unless
+   * the scenario names the error it expects. A driver that failed to probe leaves a scenario that
+   * tests nothing, so that is a failure of the run unless expected.
+   */
+  static List<String> probes(Expectations e, List<Machine.Probe> probes) {
+    List<String> failed = new ArrayList<>();
+    for (Machine.Probe p : probes) {
+      String expected = e.probeOutcome(p.device());
+      String got = p.errno() == null ? Expectations.PROBE_OK : p.errno();
+      if (expected.equals(got)) {
+        continue;
+      }
+      failed.add(p.errno() == null
+          ? "probe " + p.device() + ": expected " + expected + ", got OK"
+          : "probe " + p.device() + ": failed with " + got + " (" + p.strerror() + "), "
+              + (expected.equals(Expectations.PROBE_OK) ? "not expected (expect.probe)" : "expected " + expected));
+    }
+    return failed;
+  }
+
   private static long sum(List<RunResult.IrqStat> irqs, String subject, boolean delivered) {
     long s = 0;
     for (RunResult.IrqStat st : irqs) {

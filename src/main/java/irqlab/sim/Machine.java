@@ -54,6 +54,8 @@ public final class Machine {
   private final Actor task;
   private final List<String> actionLog = new ArrayList<>();
   private final List<RunResult.IrqStat> retired = new ArrayList<>();
+  private final Map<Integer, String> freeable = new java.util.HashMap<>();
+  private final List<Probe> probes = new ArrayList<>();
   private final SplittableRandom trafficRandom;
   private long endOfTimeline;
 
@@ -70,6 +72,7 @@ public final class Machine {
         IommuPlatform.build(scenario.machine(), exec, bus));
     this.oracle = new Oracle(exec);
     kernel.addObserver(oracle);
+    kernel.addObserver(new FreeWatch());
     bus.addObserver(oracle);
     this.task = exec.newActor("kworker/0", Actor.Kind.TASK, 0);
     this.trafficRandom = new SplittableRandom(exec.random().nextLong());
@@ -152,10 +155,11 @@ public final class Machine {
     for (Binding b : ProbeOrder.of(registered)) {
       if (b.driver() != null) {
         at(0, () -> {
+          int warns = kernel.log().warnings();
           try {
-            log(0, "probe " + b.id() + ": " + b.probe());
+            log(0, "probe " + b.id() + ": " + warned(warns, probed(b, b::probe)));
           } catch (KernelException e) {
-            log(0, "probe " + b.id() + ": FAILED: " + e.errno().name() + " (" + e.errno().strerror() + ")");
+            log(0, "probe " + b.id() + ": " + failed(e));
           }
           oracle.checkAgreement(kernel);
         });
@@ -257,14 +261,54 @@ public final class Machine {
     return l;
   }
 
+  /**
+   * A driver's probe (at boot: {@link Binding#probe}, or a {@code bind}: {@link Binding#bind}):
+   * what it got, recorded with its outcome for the verdict; a failure is recorded and thrown on.
+   */
+  private String probed(Binding b, java.util.function.Supplier<String> probe) {
+    try {
+      String got = probe.get();
+      probes.add(new Probe(b.id(), exec.now(), null, null));
+      return got;
+    } catch (KernelException e) {
+      probes.add(new Probe(b.id(), exec.now(), e.errno().name(), e.errno().strerror()));
+      throw e;
+    }
+  }
+
+  /** A probe of {@code device} at {@code timeNs}: {@code errno} null when it succeeded. */
+  public record Probe(String device, long timeNs, String errno, String strerror) {}
+
+  /** "FAILED: ENOSPC (No space left on device)". */
+  private static String failed(KernelException e) {
+    return "FAILED: " + e.errno().name() + " (" + e.errno().strerror() + ")";
+  }
+
+  /**
+   * An outcome, with the kernel's WARN()s since {@code before} in front: "OK; depth=0" becomes
+   * "WARN: Unbalanced enable for IRQ 28; depth=0". The call returned, but the kernel says it was
+   * misused, as its log does.
+   */
+  private String warned(int before, String outcome) {
+    List<String> w = kernel.log().warningsSince(before);
+    if (w.isEmpty()) {
+      return outcome;
+    }
+    String warn = "WARN: " + String.join("; ", w);
+    return outcome.startsWith("OK") ? warn + outcome.substring(2) : warn + "; " + outcome;
+  }
+
   private void perform(TimelineEntry e) {
     long t = e.atNs();
     Action a = e.action();
     String what = describe(a);
+    int warns = kernel.log().warnings();
     try {
-      log(t, what + ": " + performAction(a));
+      log(t, what + ": " + warned(warns, performAction(a)));
     } catch (KernelException ex) {
-      log(t, what + ": FAILED: " + ex.errno().name() + " (" + ex.errno().strerror() + ")");
+      log(t, what + ": " + failed(ex));
+    } finally {
+      freeable.clear();
     }
     oracle.checkAgreement(kernel);
   }
@@ -287,6 +331,7 @@ public final class Machine {
         case FREE -> b.driver().freeAction(irq);
         case REQUEST -> b.driver().requestAction(irq);
         case MSIX_FREE -> {
+          mayFree();
           NicDriver nic = (NicDriver) b.driver();
           nic.freeVector(op.irq().index());
           return "OK; " + nic.vectors() + " vectors";
@@ -298,20 +343,19 @@ public final class Machine {
     if (a instanceof Action.MsixAlloc ma) {
       Binding b = bindings.get(ma.device());
       long[] unsignalled = oracle.notSignalled(b.device());
-      if (b.driver() instanceof VfioPciDriver v) {
-        v.beforeReenable(() -> retire(b.id()));
-      }
+      mayFree();
       NicDriver nic = (NicDriver) b.driver();
       int index = nic.allocVector(ma.index() == null ? irqlab.kernel.msi.MsiDescStore.ANY_INDEX : ma.index());
       return "OK; index " + index + " irq " + nic.irq(index) + resizeNote(b, unsignalled);
     }
     if (a instanceof Action.Unbind u) {
-      retire(u.device());
+      mayFree();
       bindings.get(u.device()).driver().remove();
       return "OK";
     }
     if (a instanceof Action.Bind bd) {
-      return "OK" + bindings.get(bd.device()).bind();
+      Binding b = bindings.get(bd.device());
+      return "OK" + probed(b, b::bind);
     }
     if (a instanceof Action.Link l) {
       NetDriver net = (NetDriver) bindings.get(l.device()).driver();
@@ -333,13 +377,25 @@ public final class Machine {
     throw new IllegalStateException("refused at build time: " + a.key());
   }
 
-  /** Keeps the counts of a device's interrupts about to be freed: results cover the whole run. */
-  private void retire(String device) {
-    interruptNames().forEach((name, irq) -> {
-      if (name.startsWith(device + "/")) {
-        retired.add(Simulation.stat(name, kernel.descs().get(irq), kernel.nrCpus()));
+  /**
+   * Names the interrupts an action may free (msix-free, unbind, a vfio resize by re-enable), so
+   * that the free watch keeps their counts: results cover the whole run, as /proc/interrupts does
+   * not once a descriptor is freed.
+   */
+  private void mayFree() {
+    freeable.clear();
+    interruptNames().forEach((name, irq) -> freeable.put(irq, name));
+  }
+
+  /** Retires a named interrupt's counts as irq_free_descs frees its descriptor. */
+  private final class FreeWatch implements irqlab.kernel.KernelObserver {
+    @Override
+    public void descFreed(IrqDesc d) {
+      String name = freeable.remove(d.irq());
+      if (name != null) {
+        retired.add(Simulation.stat(name, d, kernel.nrCpus(), true));
       }
-    });
+    }
   }
 
   /**
@@ -490,7 +546,12 @@ public final class Machine {
     return List.copyOf(actionLog);
   }
 
-  /** Counts of interrupts freed during the run (by unbind), in the order they went. */
+  /** Every probe so far, at boot and by {@code bind}, in order, with its outcome. */
+  public List<Probe> probes() {
+    return List.copyOf(probes);
+  }
+
+  /** Counts of named interrupts freed during the run (msix-free, unbind, re-enable), in the order they went. */
   public List<RunResult.IrqStat> retiredInterrupts() {
     return List.copyOf(retired);
   }
@@ -512,6 +573,11 @@ public final class Machine {
   static final class Unsupported {
     private Unsupported() {}
 
+    /** Bad input at {@code keyPath} as the parser reports it: where that key's value is written. */
+    private static ScenarioException refuse(Scenario s, String keyPath, String problem) {
+      return new ScenarioException(s.locate(keyPath), keyPath, problem);
+    }
+
     static void check(Scenario s) {
       for (String v : s.machine().variants()) {
         if (!Variants.isKnown(v)) {
@@ -523,10 +589,11 @@ public final class Machine {
               "machine.kernel.variants", "unknown variant '" + v + "'; expected one of: " + known);
         }
       }
-      for (DeviceSpec d : s.devices()) {
+      for (int i = 0; i < s.devices().size(); i++) {
+        DeviceSpec d = s.devices().get(i);
         DeviceType type = DeviceTypes.get(d.type());
         if (type == null) {
-          throw new ScenarioException(d.loc(), "devices." + d.id() + ".type",
+          throw refuse(s, "devices[" + i + "].type",
               "device type '" + d.type() + "' is not modelled by this build; expected one of: " + DeviceTypes.names());
         }
         type.checkDevice(d, s);
@@ -535,8 +602,10 @@ public final class Machine {
         DeviceSpec device = s.device(d.device()).orElseThrow();
         DeviceTypes.get(device.type()).checkDriver(d, device, s);
       }
-      for (TimelineEntry e : s.timeline()) {
+      for (int i = 0; i < s.timeline().size(); i++) {
+        TimelineEntry e = s.timeline().get(i);
         Action a = e.action();
+        String at = "timeline[" + i + "]." + a.key();
         String dev = a instanceof Action.MsixAlloc ma ? ma.device()
             : a instanceof Action.IrqOp op && op.op() == Action.IrqOp.Op.MSIX_FREE ? op.irq().device()
             : a instanceof Action.Storm st ? st.device()
@@ -545,7 +614,7 @@ public final class Machine {
             : a instanceof Action.Bind bd ? bd.device() : null;
         String why = dev == null ? null : s.device(dev).map(d -> DeviceTypes.get(d.type()).refusal(a)).orElse(null);
         if (why != null) {
-          throw new ScenarioException(e.loc(), "timeline." + a.key(), why);
+          throw refuse(s, at, why);
         }
         boolean ok = a instanceof Action.Traffic || a instanceof Action.SetAffinity
             || a instanceof Action.Unbind || a instanceof Action.Bind
@@ -554,7 +623,7 @@ public final class Machine {
             || a instanceof Action.CpuOnline || a instanceof Action.SpoofMsi
             || a instanceof Action.Link || a instanceof Action.Mark;
         if (!ok) {
-          throw new ScenarioException(e.loc(), "timeline." + a.key(),
+          throw refuse(s, at,
               "action '" + a.key() + "' is not modelled by this build; expected traffic, storm, set-affinity,"
                   + " disable-irq, disable-irq-nosync, enable-irq, free-irq, request-irq, msix-alloc, msix-free,"
                   + " unbind, bind, cpu-offline, cpu-online, spoof-msi, link-up, link-down or mark");

@@ -22,17 +22,10 @@ public record RunResult(
     List<String> failedExpectations,
     String kernel,
     List<String> variants,
-    List<VmdStat> vmds) {
+    List<VmdStat> vmds,
+    Stop stopped) {
 
-  /** A result without VMDs. */
-  public RunResult(String scenario, long seed, int cpus, long endNs, long events, List<IrqStat> irqs,
-      List<DeviceStat> devices, List<String> actions, List<KernelLog.Line> dmesg, List<Violation> violations,
-      List<String> failedExpectations, String kernel, List<String> variants) {
-    this(scenario, seed, cpus, endNs, events, irqs, devices, actions, dmesg, violations, failedExpectations,
-        kernel, variants, List.of());
-  }
-
-  /** A result of the default kernel (6.12) without variants. */
+  /** A result of the default kernel (6.12) without variants, of a run that ended. */
   public RunResult(String scenario, long seed, int cpus, long endNs, long events, List<IrqStat> irqs,
       List<DeviceStat> devices, List<String> actions, List<KernelLog.Line> dmesg, List<Violation> violations,
       List<String> failedExpectations) {
@@ -40,9 +33,35 @@ public record RunResult(
         irqlab.kernel.KernelProfile.defaultProfile().name(), List.of());
   }
 
-  /** One interrupt's counts per CPU: handler invocations (kstat) and those no action claimed. */
+  /** A run that ended normally (ran to quiescence). */
+  public RunResult(String scenario, long seed, int cpus, long endNs, long events, List<IrqStat> irqs,
+      List<DeviceStat> devices, List<String> actions, List<KernelLog.Line> dmesg, List<Violation> violations,
+      List<String> failedExpectations, String kernel, List<String> variants) {
+    this(scenario, seed, cpus, endNs, events, irqs, devices, actions, dmesg, violations, failedExpectations,
+        kernel, variants, List.of(), null);
+  }
+
+  /**
+   * The run reached its work budget ({@code limit} "events" or "time", at most {@code max} events
+   * and interrupts, or nanoseconds) and stopped unfinished: {@code nextNs} is when the first event
+   * left unrun was due, {@code interrupts} how many interrupts the CPUs took. A stopped run is not
+   * judged: the end checks and the expectations need its end.
+   */
+  public record Stop(String limit, long max, long nextNs, long interrupts) {}
+
+  /**
+   * One interrupt's counts per CPU: handler invocations (kstat) and those no action claimed.
+   * {@code freed}: the interrupt was freed during the run (msix-free, unbind) and not allocated
+   * again; its counts still count, and irq, affinity and action are those it had when freed.
+   */
   public record IrqStat(String name, int irq, String action, long[] delivered, long[] spurious,
-      String affinity, String effective) {
+      String affinity, String effective, boolean freed) {
+    /** An interrupt still allocated at the end. */
+    public IrqStat(String name, int irq, String action, long[] delivered, long[] spurious, String affinity,
+        String effective) {
+      this(name, irq, action, delivered, spurious, affinity, effective, false);
+    }
+
     public long deliveredTotal() {
       long s = 0;
       for (long v : delivered) {
@@ -100,10 +119,38 @@ public record RunResult(
       long messagesHeldPending) {}
 
   /**
-   * True when the run met its expectations. Violations count against it unless the scenario
-   * expected exactly those kinds (a known-bad variant shown on purpose).
+   * True when the run ended and met its expectations. Violations count against it unless the
+   * scenario expected exactly those kinds (a known-bad variant shown on purpose).
    */
   public boolean ok() {
-    return failedExpectations.isEmpty();
+    return failedExpectations.isEmpty() && stopped == null;
+  }
+
+  /**
+   * The verdict: OK, FAILED, or STOPPED for a run its budget ended; a failed probe is named
+   * ("FAILED (probe acc0 failed with ENOTSUPP)"), since the run then tested little.
+   */
+  public String verdict() {
+    if (stopped != null) {
+      return "STOPPED";
+    }
+    if (ok()) {
+      return "OK";
+    }
+    List<String> probes = failedProbes();
+    return probes.isEmpty() ? "FAILED" : "FAILED (" + String.join("; ", probes) + ")";
+  }
+
+  /** The failed expectations about probes: "probe acc0 failed with ENOTSUPP". */
+  public List<String> failedProbes() {
+    List<String> l = new java.util.ArrayList<>();
+    for (String f : failedExpectations) {
+      if (f.startsWith("probe ")) {
+        int colon = f.indexOf(':');
+        int paren = f.indexOf(" (");
+        l.add(f.substring(0, colon) + f.substring(colon + 1, paren < 0 ? f.length() : paren));
+      }
+    }
+    return l;
   }
 }

@@ -40,16 +40,7 @@ class CliTest {
 
   @Test
   void aFailedExpectationExitsOne() throws IOException {
-    Path p = write("greedy.yaml", """
-        name: greedy
-        machine: { cpus: 2 }
-        devices: [ { id: nic0, type: nic, msix: { table: 2 }, queues: 2 } ]
-        drivers: [ { device: nic0, vectors: { min: 1, max: 2, kind: msix } } ]
-        timeline:
-          - { at: 0ms, traffic: { device: nic0, rate: 1k/s, for: 1ms } }
-        expect:
-          delivered: { nic0: ">= 999999" }
-        """);
+    Path p = write("greedy.yaml", Cli.GREEDY);
     Cli c = Cli.run("run", p.toString());
     assertThat(c.rc()).isEqualTo(1);
     assertThat(c.out()).contains("delivered nic0: expected >= 999999");
@@ -79,7 +70,7 @@ class CliTest {
     Cli c = Cli.run("run", p.toString());
     assertThat(c.rc()).isEqualTo(2);
     assertThat(c.out()).isEmpty();
-    assertThat(c.err().strip()).startsWith(p + ":6:5:").contains("timeline.unbind").contains("not modelled")
+    assertThat(c.err().strip()).startsWith(p + ":7:13: timeline[0].unbind: unbind of a vmd").contains("not modelled")
         .doesNotContain("\n");
   }
 

@@ -22,9 +22,10 @@ class RunReportTest {
     List<String> keys = new ArrayList<>();
     j.fieldNames().forEachRemaining(keys::add);
     assertThat(keys).containsExactly("scenario", "seed", "cpus", "kernel", "variants", "end_ns", "events", "irqs",
-        "devices", "vmds", "actions", "dmesg", "violations", "failed_expectations", "ok");
+        "devices", "vmds", "actions", "dmesg", "violations", "failed_expectations", "stopped", "ok");
     assertThat(j.get("kernel").asText()).isEqualTo("6.12");
     assertThat(j.get("variants")).isEmpty();
+    assertThat(j.get("stopped").isNull()).isTrue();
     assertThat(j.get("scenario").asText()).isEqualTo("report-test");
     assertThat(j.get("seed").asLong()).isEqualTo(7);
     assertThat(j.get("cpus").asInt()).isEqualTo(4);
@@ -37,7 +38,7 @@ class RunReportTest {
       JsonNode n = j.get("irqs").get(i);
       List<String> ik = new ArrayList<>();
       n.fieldNames().forEachRemaining(ik::add);
-      assertThat(ik).containsExactly("name", "irq", "action", "delivered", "spurious", "affinity", "effective");
+      assertThat(ik).containsExactly("name", "irq", "action", "freed", "delivered", "spurious", "affinity", "effective");
       assertThat(n.get("name").asText()).isEqualTo(s.name());
       assertThat(n.get("irq").asInt()).isEqualTo(s.irq());
       assertThat(n.get("delivered")).hasSize(4);

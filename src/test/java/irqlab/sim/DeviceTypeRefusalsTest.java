@@ -17,13 +17,13 @@ class DeviceTypeRefusalsTest {
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "{ id: nic0, type: nic, queues: 2 }|{ device: nic0, vectors: { max: 1, kind: intx } }|"
-          + "t.yaml:6:5: drivers.nic0.vectors.kind: vector kind 'intx' needs a chipset that routes INTx",
+          + "t.yaml:6:46: drivers[0].vectors.kind: vector kind 'intx' needs a chipset that routes INTx",
       "{ id: net0, type: virtio-net }|{ device: net0 }|"
-          + "t.yaml:4:5: devices.net0: a virtio-net device without msix signals INTx, which needs machine.chipset",
+          + "t.yaml:4:5: devices[0]: a virtio-net device without msix signals INTx, which needs machine.chipset",
       "{ id: vmd0, type: vmd, msix: { table: 4 } }|{ device: vmd0, vectors: { max: 2 } }|"
-          + "t.yaml:6:5: drivers.vmd0.vectors: the vmd driver takes every MSI-X vector the device has",
+          + "t.yaml:6:30: drivers[0].vectors: the vmd driver takes every MSI-X vector the device has",
       "{ id: sata, type: ahci, queues: 40 }|{ device: sata }|"
-          + "t.yaml:4:5: devices.sata.queues: an AHCI host has 1 to 32 ports"})
+          + "t.yaml:4:37: devices[0].queues: an AHCI host has 1 to 32 ports"})
   void refusesAtTheKey(String device, String driver, String message) {
     String yaml = "name: t\nmachine: { cpus: 2 }\ndevices:\n  - " + device + "\ndrivers:\n  - " + driver + "\n";
     ScenarioException e = catchThrowableOfType(ScenarioException.class,

@@ -29,13 +29,14 @@ class LegacyMsiInputTest {
 
   @Test
   void aLegacyMsiDeviceRefusesMsixAndMaskableMsi() {
-    for (String dev : new String[] {
-        "{ id: d0, type: legacy-msi, msi: { vectors: 1 }, msix: { table: 2 } }",
-        "{ id: d0, type: legacy-msi, msi: { vectors: 1, maskable: true } }"}) {
-      Scenario s = parse(dev, "{ max: 1, kind: msi }");
+    String[][] cases = {
+        {"{ id: d0, type: legacy-msi, msi: { vectors: 1 }, msix: { table: 2 } }", "devices[0].msix"},
+        {"{ id: d0, type: legacy-msi, msi: { vectors: 1, maskable: true } }", "devices[0].msi.maskable"}};
+    for (String[] c : cases) {
+      Scenario s = parse(c[0], "{ max: 1, kind: msi }");
       assertThatThrownBy(() -> Simulation.run(s, 1))
           .isInstanceOf(ScenarioException.class)
-          .hasMessageContaining("devices.d0")
+          .hasMessageContaining(": " + c[1] + ": ")
           .hasMessageContaining("legacy-msi");
     }
   }

@@ -106,6 +106,20 @@ public class QueueDevice extends PciFunction {
     }
   }
 
+  /** What a signal of {@code queue} would do now: sent, held (masked) or dropped (nothing selected, off). */
+  public irqlab.hw.pci.MsiCapability.Outcome queueSignalOutcome(int queue) {
+    int sel = ivar[queue];
+    return (sel & IVAR_VALID) == 0 ? irqlab.hw.pci.MsiCapability.Outcome.OFF : signalOutcome(sel & 0xffff);
+  }
+
+  /** {@code count} more signals of {@code queue} were held by its masked vector (see {@link #heldAgain(int, long)}). */
+  public void queueHeldAgain(int queue, long count) {
+    int sel = ivar[queue];
+    if ((sel & IVAR_VALID) != 0) {
+      heldAgain(sel & 0xffff, count);
+    }
+  }
+
   /** The stuck source lets go of the INTx line (the end of a storm). */
   public void releaseStuckLine() {
     if (stuckLine) {
@@ -197,6 +211,7 @@ public class QueueDevice extends PciFunction {
     switch ((off - QUEUE_BASE) % QUEUE_STRIDE) {
       case REG_IVAR -> {
         ivar[q] = value;
+        routingChanged();
         updateIntx();
       }
       case REG_COMPLETIONS -> {
@@ -218,6 +233,7 @@ public class QueueDevice extends PciFunction {
     java.util.Arrays.fill(ivar, 0);
     java.util.Arrays.fill(completions, 0);
     running = false;
+    routingChanged();
     updateIntx();
   }
 

@@ -189,6 +189,14 @@ public final class MsiCapability {
     return Outcome.SENT;
   }
 
+  /** What {@link #signal} would do with {@code vector} now, changing nothing. */
+  public Outcome outcome(int vector) {
+    if (!enabled()) {
+      return Outcome.OFF;
+    }
+    return (maskBits() & (1 << (vector & (enabledVectors() - 1)))) != 0 ? Outcome.HELD : Outcome.SENT;
+  }
+
   /** The function puts the vector number in the low log2(n) bits of the data it was given. */
   private void send(int v) {
     int n = enabledVectors();

@@ -29,6 +29,7 @@ public class PciFunction {
   private final MsiCapability msi;
   private long messagesSent;
   private long messagesHeldPending;
+  private Runnable[] routingWatches = new Runnable[0];
   /** Where INTA# goes, or null while nothing is wired (then the function has no pin). */
   private IntxSink intxSink;
   private boolean intxOut;
@@ -144,6 +145,7 @@ public class PciFunction {
     exec.point("cfg write");
     if (msi != null && msi.covers(off)) {
       msi.write(off, 2, value);
+      routingChanged();
       updateIntx();
       return;
     }
@@ -151,6 +153,7 @@ public class PciFunction {
     config.write16(off, value);
     if (off == msixCap + MsixCapability.FLAGS && msixTableSize > 0) {
       msixControlWritten(before, value);
+      routingChanged();
     }
     updateIntx();
   }
@@ -160,6 +163,7 @@ public class PciFunction {
     exec.point("cfg write");
     if (msi != null && msi.covers(off)) {
       msi.write(off, 4, value);
+      routingChanged();
       return;
     }
     config.write32(off, value);
@@ -214,6 +218,9 @@ public class PciFunction {
         && (before & MsixCapability.ENTRY_CTRL_MASKBIT) != 0
         && (value & MsixCapability.ENTRY_CTRL_MASKBIT) == 0) {
       releasePending(word >>> 2);
+    }
+    if ((word & 3) == 3 && before != value) {
+      routingChanged();
     }
   }
 
@@ -275,6 +282,60 @@ public class PciFunction {
     }
     send(entry);
     return true;
+  }
+
+  /**
+   * What {@link #signal} would do with interrupt {@code n} now, changing nothing: send it, hold it
+   * (masked: its pending bit latches) or drop it (MSI-X and MSI off).
+   */
+  public MsiCapability.Outcome signalOutcome(int n) {
+    if (msi != null && !msixEnabled()) {
+      return msi.outcome(n);
+    }
+    if (n >= msixTableSize || !msixEnabled()) {
+      return MsiCapability.Outcome.OFF;
+    }
+    return msixFunctionMasked() || entryMasked(n) ? MsiCapability.Outcome.HELD : MsiCapability.Outcome.SENT;
+  }
+
+  /**
+   * {@code count} more signals of interrupt {@code n} were held while it was masked, its pending
+   * bit already latched: a source that kept asserting a masked line, accounted afterwards without
+   * an event per signal (the caller knows the line was masked meanwhile).
+   */
+  public void heldAgain(int n, long count) {
+    if (count > 0) {
+      messagesHeldPending += count;
+    }
+  }
+
+  /**
+   * Tells {@code watch} whenever something that decides what a signal does may have changed: an
+   * MSI-X entry's vector control, the MSI-X or MSI capability, the device's own routing registers,
+   * a reset. Hardware that stops trying while a line is masked uses this to learn it may resume.
+   */
+  public void watchRouting(Runnable watch) {
+    routingWatches = java.util.Arrays.copyOf(routingWatches, routingWatches.length + 1);
+    routingWatches[routingWatches.length - 1] = watch;
+  }
+
+  public void unwatchRouting(Runnable watch) {
+    for (int i = 0; i < routingWatches.length; i++) {
+      if (routingWatches[i] == watch) {
+        Runnable[] w = new Runnable[routingWatches.length - 1];
+        System.arraycopy(routingWatches, 0, w, 0, i);
+        System.arraycopy(routingWatches, i + 1, w, i, w.length - i);
+        routingWatches = w;
+        return;
+      }
+    }
+  }
+
+  /** Runs the routing watches (a copy: a watch may remove itself). */
+  protected final void routingChanged() {
+    for (Runnable w : routingWatches) {
+      w.run();
+    }
   }
 
   /**
@@ -382,6 +443,7 @@ public class PciFunction {
     if (msi != null) {
       msi.reset();
     }
+    routingChanged();
     updateIntx();
   }
 

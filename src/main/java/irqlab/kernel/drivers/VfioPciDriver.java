@@ -34,7 +34,6 @@ public final class VfioPciDriver extends NicDriver {
   }
 
   private Resize lastResize;
-  private Runnable beforeReenable = () -> {};
 
   public VfioPciDriver(Kernel k, PciDev dev, String name, int min, int max, AffinityPolicy policy, CpuMask pinned,
       Kind kind) {
@@ -107,7 +106,6 @@ public final class VfioPciDriver extends NicDriver {
     }
     int from = used.size();
     int to = Math.max(used.isEmpty() ? 0 : used.get(used.size() - 1) + 1, want + 1);
-    beforeReenable.run();
     disableVectors();
     long off = k.exec().now();
     k.exec().sleep(REENABLE_ROUND_TRIP_NS); // the kernel task waits for QEMU's next ioctl
@@ -115,11 +113,6 @@ public final class VfioPciDriver extends NicDriver {
     enableVectors(to, want);
     lastResize = new Resize(from, to, off, on);
     return want;
-  }
-
-  /** Runs {@code r} right before a re-enable frees the interrupts (the machine keeps their counts). */
-  public void beforeReenable(Runnable r) {
-    this.beforeReenable = r;
   }
 
   /** The last growth by re-enable, or null; cleared by the call. */

@@ -18,16 +18,21 @@ final class IrteAllocator {
   /** The first free aligned block of 2^{@code order} entries, marked used; -1 when there is none. */
   int findFreeRegion(int order) {
     int size = 1 << order;
-    for (int pos = 0; pos + size <= entries; pos += size) {
+    int pos = 0;
+    while (true) {
+      // Word-wise jumps over used entries: filling a 65,536-entry table stays linear.
+      int free = used.nextClearBit(pos);
+      pos = (free + size - 1) / size * size;
+      if (pos + size > entries) {
+        return -1;
+      }
       int busy = used.nextSetBit(pos);
       if (busy < 0 || busy >= pos + size) {
         used.set(pos, pos + size);
         return pos;
       }
-      // Skip to the first aligned block after the busy entry.
-      pos = (busy / size) * size;
+      pos = busy + 1; // every aligned block that starts at or before the busy entry holds it
     }
-    return -1;
   }
 
   void releaseRegion(int pos, int order) {

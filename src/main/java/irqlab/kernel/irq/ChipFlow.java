@@ -175,7 +175,7 @@ public final class ChipFlow {
     if (!d.is(IrqdState.ACTIVATED) && !warnedNotActivated) {
       // WARN_ON_ONCE, "but try nevertheless" (enable_irq after free_irq gets here)
       warnedNotActivated = true;
-      k.log().warn("WARNING: __irq_startup: irq " + desc.irq() + " is not activated");
+      k.log().warnOn("WARNING: __irq_startup: irq " + desc.irq() + " is not activated");
     }
     if (d.chip().has(IrqChip.Op.STARTUP)) {
       d.chip().startup(d);

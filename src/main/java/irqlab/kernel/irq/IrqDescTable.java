@@ -70,6 +70,13 @@ public final class IrqDescTable {
     return start;
   }
 
+  /** Told of each descriptor irq_free_descs is about to free (the kernel's observers). */
+  public void onFree(java.util.function.Consumer<IrqDesc> watch) {
+    this.onFree = watch;
+  }
+
+  private java.util.function.Consumer<IrqDesc> onFree = d -> {};
+
   /**
    * irq_alloc_descs(irq, irq, 1, node): the descriptor of a fixed number (a legacy ISA irq or an
    * IO-APIC GSI below the dynamic range); EEXIST when it is taken.
@@ -117,6 +124,7 @@ public final class IrqDescTable {
       if (d == null) {
         throw new KernelException(Errno.EINVAL, "irq_free_descs: irq " + irq + " not allocated");
       }
+      onFree.accept(d);
       if (release != null) {
         release.release(d);
       } else {

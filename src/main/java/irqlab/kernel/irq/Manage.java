@@ -125,7 +125,7 @@ public final class Manage {
         }
       }
       if (action == null) {
-        k.log().warn("Trying to free already-free IRQ " + irq);
+        k.log().warnOn("Trying to free already-free IRQ " + irq);
         return null;
       }
       if (prev == null) {
@@ -193,7 +193,7 @@ public final class Manage {
     desc.lock().lock();
     try {
       if (desc.chip() == null) {
-        k.log().warn("enable_irq before setup/request_irq: irq " + irq);
+        k.log().warnOn("enable_irq before setup/request_irq: irq " + irq);
         return;
       }
       enableLocked(desc);
@@ -207,7 +207,7 @@ public final class Manage {
   /** __enable_irq; desc->lock held. */
   private void enableLocked(IrqDesc desc) {
     switch (desc.depth()) {
-      case 0 -> k.log().warn("Unbalanced enable for IRQ " + desc.irq());
+      case 0 -> k.log().warnOn("Unbalanced enable for IRQ " + desc.irq());
       case 1 -> k.chipFlow().irqStartup(desc, ChipFlow.RESEND);
       default -> desc.setDepth(desc.depth() - 1);
     }

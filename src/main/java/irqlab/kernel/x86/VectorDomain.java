@@ -401,7 +401,7 @@ public final class VectorDomain implements IrqDomainOps {
     if (!irqd.is(IrqdState.ACTIVATED)) {
       if (!warnedInactive) {
         warnedInactive = true;
-        k.log().warn("WARNING: apic_set_affinity: irq " + irqd.irq() + " is not activated");
+        k.log().warnOn("WARNING: apic_set_affinity: irq " + irqd.irq() + " is not activated");
       }
       throw new KernelException(Errno.EIO, "irq " + irqd.irq() + ": affinity of a line that is not activated");
     }

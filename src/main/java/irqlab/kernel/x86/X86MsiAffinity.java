@@ -87,7 +87,7 @@ final class X86MsiAffinity {
     if (cpu != k.smpProcessorId()) {
       if (!warnedNotOnTarget) { // WARN_ON_ONCE
         warnedNotOnTarget = true;
-        k.log().warn("WARNING: msi_set_affinity: irq " + irqd.irq() + " moved from CPU " + k.smpProcessorId()
+        k.log().warnOn("WARNING: msi_set_affinity: irq " + irqd.irq() + " moved from CPU " + k.smpProcessorId()
             + ", not from its target CPU " + cpu);
       }
       updateMsg(irqd, cfg.cfgDestApicId, cfg.cfgVector);

@@ -50,6 +50,7 @@ final class SummarySection implements ReportSection {
     o.put("end_ns", r.endNs());
     o.put("events", r.events());
     o.put("ok", r.ok());
+    o.put("verdict", r.stopped() == null ? r.verdict() : r.verdict() + ": " + RunReport.stopped(r));
     o.set("devices", RunReport.tree(r).get("devices")); // the same objects as run --json
     ArrayNode irqs = o.putArray("irqs");
     o.put("irqs_omitted", Math.max(0, r.irqs().size() - MAX_IRQ_ROWS));
@@ -57,7 +58,7 @@ final class SummarySection implements ReportSection {
       ObjectNode j = irqs.addObject();
       j.put("name", s.name());
       j.put("irq", s.irq());
-      j.put("action", s.action());
+      j.put("action", s.freed() ? "(freed)" : s.action());
       j.put("delivered", s.deliveredTotal());
       j.put("spurious", s.spuriousTotal());
       j.put("affinity", s.affinity());

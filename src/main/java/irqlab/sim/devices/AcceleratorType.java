@@ -9,7 +9,6 @@ import irqlab.scenario.Action;
 import irqlab.scenario.DeviceSpec;
 import irqlab.scenario.DriverSpec;
 import irqlab.scenario.Scenario;
-import irqlab.scenario.ScenarioException;
 
 /**
  * {@code accelerator}: a DSA/IDXD-like device with an MSI-X control interrupt and one IMS
@@ -29,7 +28,7 @@ final class AcceleratorType implements DeviceType {
   @Override
   public void checkDevice(DeviceSpec d, Scenario s) {
     if (!d.hasIms() || !d.hasMsix() || d.hasMsi() || d.behind() != null) {
-      throw new ScenarioException(d.loc(), "devices." + d.id(),
+      throw s.refuse(s.written(s.keyOf(d), "msi", "behind"),
           "an accelerator has msix (its control interrupt) and ims (its work queues' interrupts),"
               + " and neither msi nor behind (IMS needs the remapping unit as MSI parent, which a VMD is not)");
     }
@@ -38,11 +37,11 @@ final class AcceleratorType implements DeviceType {
   @Override
   public void checkDriver(DriverSpec d, DeviceSpec device, Scenario s) {
     if (!d.vectors().kind().equals("ims")) {
-      throw new ScenarioException(d.loc(), "drivers." + d.device() + ".vectors.kind",
+      throw s.refuse(s.keyOf(d) + ".vectors.kind",
           "an accelerator's driver asks for ims vectors, one per work queue; expected ims");
     }
     if (d.driver() != null && !d.driver().equals("accelerator")) {
-      throw new ScenarioException(d.loc(), "drivers." + d.device() + ".driver",
+      throw s.refuse(s.keyOf(d) + ".driver",
           "driver '" + d.driver() + "' is not modelled for an accelerator; expected accelerator");
     }
   }

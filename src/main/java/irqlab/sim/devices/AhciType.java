@@ -6,7 +6,6 @@ import irqlab.kernel.pci.PciDev;
 import irqlab.scenario.DeviceSpec;
 import irqlab.scenario.DriverSpec;
 import irqlab.scenario.Scenario;
-import irqlab.scenario.ScenarioException;
 
 /**
  * {@code ahci}: an AHCI host with {@code queues} ports (default: QEMU's ICH9, 8086:2922, six
@@ -24,11 +23,11 @@ final class AhciType extends LinuxDeviceType {
   @Override
   public void checkDevice(DeviceSpec d, Scenario s) {
     if (d.hasIms()) {
-      throw new ScenarioException(d.loc(), "devices." + d.id(), "an ahci host has queues (ports), msi, msix"
+      throw s.refuse(s.written(s.keyOf(d), "ims"), "an ahci host has queues (ports), msi, msix"
           + " and behind (no ims)");
     }
     if (d.queues() < 1 || d.queues() > 32) {
-      throw new ScenarioException(d.loc(), "devices." + d.id() + ".queues",
+      throw s.refuse(s.keyOf(d) + ".queues",
           "an AHCI host has 1 to 32 ports; expected queues from 1 to 32");
     }
   }

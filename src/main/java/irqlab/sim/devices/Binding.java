@@ -118,7 +118,22 @@ public class Binding {
 
   /** Traffic queue {@code q}'s interrupt fires with no work behind it (a stuck source). */
   public void stuck(int q) {
-    device.signalWithoutWork(q);
+    device.signalWithoutWork(stuckQueue(q));
+  }
+
+  /** The device queue whose interrupt traffic queue {@code q}'s stuck source fires. */
+  protected int stuckQueue(int q) {
+    return q;
+  }
+
+  /** What the stuck source of traffic queue {@code q} would do now: sent, held (masked) or dropped. */
+  public irqlab.hw.pci.MsiCapability.Outcome stuckOutcome(int q) {
+    return device.queueSignalOutcome(stuckQueue(q));
+  }
+
+  /** {@code count} more stuck signals of traffic queue {@code q} were held by its masked vector. */
+  public void stuckHeldAgain(int q, long count) {
+    device.queueHeldAgain(stuckQueue(q), count);
   }
 
   /** The stuck source stops (on INTx it lets go of the line it held up). */

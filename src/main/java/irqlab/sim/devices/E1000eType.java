@@ -6,7 +6,6 @@ import irqlab.kernel.pci.PciDev;
 import irqlab.scenario.DeviceSpec;
 import irqlab.scenario.DriverSpec;
 import irqlab.scenario.Scenario;
-import irqlab.scenario.ScenarioException;
 
 /**
  * {@code e1000e}: QEMU's 82574 (8086:10d3) with 5 MSI-X vectors and one MSI without per-vector
@@ -24,7 +23,7 @@ final class E1000eType extends LinuxDeviceType {
   @Override
   public void checkDevice(DeviceSpec d, Scenario s) {
     if (d.hasIms()) {
-      throw new ScenarioException(d.loc(), "devices." + d.id(),
+      throw s.refuse(s.written(s.keyOf(d), "ims"),
           "an e1000e has msix, msi and behind (no ims)");
     }
   }

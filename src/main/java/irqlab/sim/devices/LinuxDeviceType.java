@@ -9,7 +9,6 @@ import irqlab.kernel.pci.PciDev;
 import irqlab.scenario.DeviceSpec;
 import irqlab.scenario.DriverSpec;
 import irqlab.scenario.Scenario;
-import irqlab.scenario.ScenarioException;
 
 /**
  * What the types driven by a model of a Linux driver share: their own driver only (vfio-pci is
@@ -48,11 +47,11 @@ abstract class LinuxDeviceType implements DeviceType {
   @Override
   public void checkDriver(DriverSpec d, DeviceSpec device, Scenario s) {
     if ("vfio".equals(d.driver())) {
-      throw new ScenarioException(d.loc(), "drivers." + d.device() + ".driver",
+      throw s.refuse(s.keyOf(d) + ".driver",
           "driver 'vfio' is modelled for nic devices only in this build");
     }
     if ("intx".equals(d.vectors().kind()) && device.behind() != null) {
-      throw new ScenarioException(d.loc(), "drivers." + d.device() + ".vectors.kind",
+      throw s.refuse(s.keyOf(d) + ".vectors.kind",
           "a device behind a VMD has no INTx line (the VMD routes MSI and MSI-X only); expected msix or msi");
     }
   }

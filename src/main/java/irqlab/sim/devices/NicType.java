@@ -9,7 +9,6 @@ import irqlab.kernel.pci.PciDev;
 import irqlab.scenario.DeviceSpec;
 import irqlab.scenario.DriverSpec;
 import irqlab.scenario.Scenario;
-import irqlab.scenario.ScenarioException;
 
 /**
  * irqlab's generic queue devices: {@code nic} (MSI-X and/or MSI, driven by the ixgbe-like
@@ -38,11 +37,11 @@ final class NicType implements DeviceType {
   @Override
   public void checkDevice(DeviceSpec d, Scenario s) {
     if (d.hasIms()) {
-      throw new ScenarioException(d.loc(), "devices." + d.id(),
+      throw s.refuse(s.written(s.keyOf(d), "ims"),
           "ims belongs to accelerators; a " + d.type() + " has msi, msix, queues and behind");
     }
     if (d.type().equals("legacy-msi") && (d.hasMsix() || (d.hasMsi() && d.msi().maskable()))) {
-      throw new ScenarioException(d.loc(), "devices." + d.id(),
+      throw s.refuse(s.written(s.keyOf(d), "msix", "msi.maskable"),
           "a legacy-msi device has plain MSI without per-vector masking and no MSI-X;"
               + " use a nic for msix or maskable msi");
     }
@@ -52,23 +51,23 @@ final class NicType implements DeviceType {
   public void checkDriver(DriverSpec d, DeviceSpec device, Scenario s) {
     String kind = d.vectors().kind();
     if (!kind.equals("msix") && !kind.equals("msi") && !kind.equals("intx")) {
-      throw new ScenarioException(d.loc(), "drivers." + d.device() + ".vectors.kind",
+      throw s.refuse(s.keyOf(d) + ".vectors.kind",
           "vector kind '" + kind + "' is not modelled for a " + device.type() + "; expected msix, msi or intx");
     }
     if (kind.equals("intx") && !s.machine().hasChipset()) {
-      throw new ScenarioException(d.loc(), "drivers." + d.device() + ".vectors.kind",
+      throw s.refuse(s.keyOf(d) + ".vectors.kind",
           "vector kind 'intx' needs a chipset that routes INTx to an IO-APIC; set machine.chipset to q35 or i440fx");
     }
     if (kind.equals("intx") && device.behind() != null) {
-      throw new ScenarioException(d.loc(), "drivers." + d.device() + ".vectors.kind",
+      throw s.refuse(s.keyOf(d) + ".vectors.kind",
           "a device behind a VMD has no INTx line (the VMD routes MSI and MSI-X only); expected msix or msi");
     }
     if ("vfio".equals(d.driver()) && device.behind() != null) {
-      throw new ScenarioException(d.loc(), "drivers." + d.device() + ".driver",
+      throw s.refuse(s.keyOf(d) + ".driver",
           "a device behind a VMD does DMA with the VMD's requester id and cannot be assigned with vfio");
     }
     if ("vfio".equals(d.driver()) && !device.type().equals("nic")) {
-      throw new ScenarioException(d.loc(), "drivers." + d.device() + ".driver",
+      throw s.refuse(s.keyOf(d) + ".driver",
           "driver 'vfio' is modelled for nic devices only in this build");
     }
   }

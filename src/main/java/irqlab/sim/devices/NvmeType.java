@@ -7,7 +7,6 @@ import irqlab.kernel.vmd.VmdDriver;
 import irqlab.scenario.DeviceSpec;
 import irqlab.scenario.DriverSpec;
 import irqlab.scenario.Scenario;
-import irqlab.scenario.ScenarioException;
 
 /**
  * {@code nvme}: QEMU's NVMe controller (1b36:0010) with {@code queues} I/O queue pairs and an
@@ -26,11 +25,11 @@ final class NvmeType extends LinuxDeviceType {
   @Override
   public void checkDevice(DeviceSpec d, Scenario s) {
     if (d.hasIms()) {
-      throw new ScenarioException(d.loc(), "devices." + d.id(),
+      throw s.refuse(s.written(s.keyOf(d), "ims"),
           "ims is not modelled for an nvme device by this build; an nvme has queues, msix, msi and behind");
     }
     if (d.queues() < 1) {
-      throw new ScenarioException(d.loc(), "devices." + d.id() + ".queues",
+      throw s.refuse(s.keyOf(d) + ".queues",
           "an nvme controller offers at least one I/O queue pair; expected queues from 1");
     }
   }
@@ -57,8 +56,8 @@ final class NvmeType extends LinuxDeviceType {
       }
 
       @Override
-      public void stuck(int q) {
-        dev.signalWithoutWork(q + 1);
+      protected int stuckQueue(int q) {
+        return q + 1;
       }
     };
   }

@@ -7,7 +7,6 @@ import irqlab.kernel.pci.PciDev;
 import irqlab.scenario.DeviceSpec;
 import irqlab.scenario.DriverSpec;
 import irqlab.scenario.Scenario;
-import irqlab.scenario.ScenarioException;
 
 /**
  * {@code virtio-net}: QEMU's virtio-net-pci with {@code queues} queue pairs and {@code msix:
@@ -26,15 +25,15 @@ final class VirtioNetType extends LinuxDeviceType {
   @Override
   public void checkDevice(DeviceSpec d, Scenario s) {
     if (d.hasIms() || d.hasMsi()) {
-      throw new ScenarioException(d.loc(), "devices." + d.id(),
+      throw s.refuse(s.written(s.keyOf(d), "ims", "msi"),
           "a virtio-net device has queues, msix and behind (no msi or ims)");
     }
     if (d.queues() < 1) {
-      throw new ScenarioException(d.loc(), "devices." + d.id() + ".queues",
+      throw s.refuse(s.keyOf(d) + ".queues",
           "a virtio-net device has at least one queue pair; expected queues from 1");
     }
     if (!d.hasMsix() && (!s.machine().hasChipset() || d.behind() != null)) {
-      throw new ScenarioException(d.loc(), "devices." + d.id(),
+      throw s.refuse(s.keyOf(d),
           d.behind() != null ? "a virtio-net device without msix signals INTx, which no VMD routes; give it msix"
               : "a virtio-net device without msix signals INTx, which needs machine.chipset q35 or i440fx");
     }
@@ -64,8 +63,8 @@ final class VirtioNetType extends LinuxDeviceType {
       }
 
       @Override
-      public void stuck(int pair) {
-        dev.signalWithoutWork(2 * pair);
+      protected int stuckQueue(int pair) {
+        return 2 * pair;
       }
 
       @Override

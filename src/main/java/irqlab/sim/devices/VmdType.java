@@ -9,7 +9,6 @@ import irqlab.scenario.Action;
 import irqlab.scenario.DeviceSpec;
 import irqlab.scenario.DriverSpec;
 import irqlab.scenario.Scenario;
-import irqlab.scenario.ScenarioException;
 
 /**
  * {@code vmd}: an Intel Volume Management Device with {@code msix: { table: N }} and optional
@@ -29,11 +28,11 @@ final class VmdType extends LinuxDeviceType {
   @Override
   public void checkDevice(DeviceSpec d, Scenario s) {
     if (d.hasMsi() || d.hasIms() || !d.hasMsix()) {
-      throw new ScenarioException(d.loc(), "devices." + d.id(),
+      throw s.refuse(s.written(s.keyOf(d), "msi", "ims"),
           "a vmd has msix (its vectors) and features; no msi or ims");
     }
     if (s.driverFor(d.id()).isEmpty()) {
-      throw new ScenarioException(d.loc(), "devices." + d.id(),
+      throw s.refuse(s.keyOf(d),
           "a vmd needs its driver, which creates its PCI domain and the devices behind it; add"
               + " '- device: " + d.id() + "' under drivers");
     }
@@ -43,7 +42,7 @@ final class VmdType extends LinuxDeviceType {
   public void checkDriver(DriverSpec d, DeviceSpec device, Scenario s) {
     super.checkDriver(d, device, s);
     if (d.vectors().max() != Integer.MAX_VALUE || d.vectors().kind() != null) {
-      throw new ScenarioException(d.loc(), "drivers." + d.device() + ".vectors",
+      throw s.refuse(s.keyOf(d) + ".vectors",
           "the vmd driver takes every MSI-X vector the device has; set the device's msix.table instead");
     }
   }

@@ -110,15 +110,68 @@ public final class RunRuntime implements Exec, AutoCloseable {
   private Actor current;
   private long now;
   private long eventsRun;
+  /** Interrupts the CPUs took, nested in events: work the event budget counts too. */
+  private long interruptsTaken;
   private int blockedCount;
   /** The thread allowed to run model code; hand-offs write it last (volatile: publishes state). */
   private volatile Thread holder;
   private boolean closed;
+  private RunBudget budget = RunBudget.UNLIMITED;
+  /** Told how far the run is every {@link #PROGRESS_EVERY} events. */
+  private Progress progress;
+  /** The event count at which the next budget or progress check is due. */
+  private long checkAt = Long.MAX_VALUE;
+
+  /** Events between two progress reports: about a tenth of a second of a busy run. */
+  public static final long PROGRESS_EVERY = 1 << 20;
+
+  /** Told of a long run's progress, on the model's thread: must not touch the model. */
+  @FunctionalInterface
+  public interface Progress {
+    void at(long eventsRun, long nowNs);
+  }
 
   public RunRuntime(long seed) {
     this.random = new SplittableRandom(seed);
     this.clock = newActor("clock", Actor.Kind.CLOCK, -1);
     this.current = clock;
+  }
+
+  /** Limits the work of the following {@link #runUntil} calls; see {@link BudgetExceeded}. */
+  public void setBudget(RunBudget b) {
+    this.budget = b;
+    rearm();
+  }
+
+  public void setProgress(Progress p) {
+    this.progress = p;
+    rearm();
+  }
+
+  private void rearm() {
+    long next = progress == null ? Long.MAX_VALUE : eventsRun + interruptsTaken + PROGRESS_EVERY;
+    checkAt = Math.min(budget.maxEvents(), next);
+  }
+
+  /**
+   * Due every {@link #checkAt} units of work: the event budget, then progress. Interrupts a CPU
+   * takes count as work too: a line that re-raises itself from its own EOI (a stuck level line
+   * whose handler claims it) never ends its event, and the budget must end it all the same.
+   */
+  private void checkpoint(long nextNs) {
+    if (eventsRun + interruptsTaken >= budget.maxEvents()) {
+      throw new BudgetExceeded(BudgetExceeded.Limit.EVENTS, budget.maxEvents(), eventsRun, interruptsTaken, now,
+          nextNs);
+    }
+    if (progress != null) {
+      progress.at(eventsRun, now);
+    }
+    rearm();
+  }
+
+  private BudgetExceeded timeBudget(long nextNs) {
+    return new BudgetExceeded(BudgetExceeded.Limit.TIME, budget.maxTimeNs(), eventsRun, interruptsTaken, now,
+        nextNs);
   }
 
   @Override
@@ -281,6 +334,9 @@ public final class RunRuntime implements Exec, AutoCloseable {
     current = cpuActors[cpu];
     try {
       do {
+        if (++interruptsTaken + eventsRun >= checkAt) {
+          checkpoint(now);
+        }
         cpus.takeInterrupt(cpu);
       } while (cpus.canTakeInterrupt(cpu));
     } finally {
@@ -318,7 +374,11 @@ public final class RunRuntime implements Exec, AutoCloseable {
       }
       EventQueue q = queue;
       Event e;
-      while ((e = q.peek()) != null && e.time() <= untilNs) {
+      long until = Math.min(untilNs, budget.maxTimeNs());
+      while ((e = q.peek()) != null && e.time() <= until) {
+        if (eventsRun + interruptsTaken >= checkAt) {
+          checkpoint(e.time());
+        }
         q.poll();
         now = e.time();
         Actor a = e.actor();
@@ -341,6 +401,10 @@ public final class RunRuntime implements Exec, AutoCloseable {
     } finally {
       retireIdleTasks();
       holder = null;
+    }
+    Event next = queue.peek();
+    if (next != null && next.time() <= untilNs && next.time() > budget.maxTimeNs()) {
+      throw timeBudget(next.time());
     }
     if (blockedCount != 0 && queue.isEmpty()) {
       throw deadlock();
@@ -386,6 +450,11 @@ public final class RunRuntime implements Exec, AutoCloseable {
 
   public long eventsRun() {
     return eventsRun;
+  }
+
+  /** Interrupts the CPUs took so far (nested in events). */
+  public long interruptsTaken() {
+    return interruptsTaken;
   }
 
   public List<Actor> actors() {
@@ -575,6 +644,12 @@ public final class RunRuntime implements Exec, AutoCloseable {
           }
           now = Math.max(now, deadline);
           return ready.getAsBoolean();
+        }
+        if (e.time() > budget.maxTimeNs()) {
+          throw timeBudget(e.time());
+        }
+        if (eventsRun + interruptsTaken >= checkAt) {
+          checkpoint(e.time());
         }
         queue.poll();
         Actor a = e.actor();

@@ -1,7 +1,7 @@
 IRQLAB.section("summary", function (d, el) {
   var X = IRQLAB;
   var p = X.el("p");
-  p.appendChild(X.el("span", { "class": d.ok ? "ok" : "bad", id: "verdict" }, d.ok ? "OK" : "FAILED"));
+  p.appendChild(X.el("span", { "class": d.ok ? "ok" : "bad", id: "verdict" }, d.verdict));
   p.appendChild(document.createTextNode("  scenario " + d.scenario + ", seed " + d.seed +
       (d.schedule ? ", schedule " + d.schedule : "") + ", " + d.cpus + (d.cpus === 1 ? " CPU" : " CPUs") +
       ", ended at " + X.time(d.end_ns) + ", " + d.events + (d.schedule ? " steps" : " events")));
