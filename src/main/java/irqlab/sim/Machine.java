@@ -99,6 +99,7 @@ public final class Machine {
     for (DeviceSpec d : scenario.devices()) {
       bindings.put(d.id(), built.get(d.id()));
     }
+    oracle.watchRouting(kernel, this::bindings);
   }
 
   /**
@@ -225,17 +226,22 @@ public final class Machine {
     long end = start + tr.forNs();
     for (int q : queues) {
       SplittableRandom rnd = trafficRandom.split();
+      long first = Math.max(exec.now(), start + Math.round(rnd.nextDouble() * meanGap));
       Event gen = new Event(actor) {
+        /** When this completion arrives, whenever the device gets to it. */
+        long arrival = first;
+
         @Override
         public void run() {
           b.work(q);
-          long next = exec.now() + Math.max(1, Math.round(-Math.log(1 - rnd.nextDouble()) * meanGap));
-          if (next < end) {
-            exec.schedule(this, next);
+          // Arrivals follow one another, not the device: in explore mode a busy device may get to
+          // one late, and the workload must not shrink because of that.
+          arrival += Math.max(1, Math.round(-Math.log(1 - rnd.nextDouble()) * meanGap));
+          if (arrival < end) {
+            exec.schedule(this, Math.max(exec.now(), arrival));
           }
         }
       };
-      long first = Math.max(exec.now(), start + Math.round(rnd.nextDouble() * meanGap));
       if (first < end) {
         exec.schedule(gen, first);
       }

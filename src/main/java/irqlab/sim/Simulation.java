@@ -175,6 +175,6 @@ public final class Simulation {
     }
     return new RunResult(m.scenario().name(), seed, n, m.exec().now(), events, irqs, devices,
         m.actionLog(), m.kernel().log().lines(), violations, failed, m.kernel().profile().name(),
-        List.copyOf(m.kernel().variants().enabled()), vmds, stopped);
+        List.copyOf(m.kernel().variants().enabled()), vmds, stopped, List.of());
   }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import irqlab.kernel.vmd.VmdIrq;
 import irqlab.scenario.Scenario;
 import irqlab.scenario.ScenarioParser;
-import irqlab.sim.explore.Explorer;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,15 +35,15 @@ class VmdVariantsTest {
 
   /** Finds a failing schedule of {@code s} with PCT, replays it twice, returns the violation. */
   private static Violation findAndReplay(Scenario s, int schedules) {
-    Exploration.Report rep = Exploration.explore(s, "pct-3", 1, schedules, 2, 1, i -> {});
+    Exploration.Report rep = ExploreTesting.explore(s, "delay", 1, schedules, 2, 1);
     assertThat(rep.failed()).as("failing schedules in %d", schedules).isPositive();
-    Explorer.Result first = rep.firstFailure();
-    Exploration.Replay a = Exploration.replay(s, first.id());
-    Exploration.Replay b = Exploration.replay(s, first.id());
+    Exploration.Outcome first = rep.firstFailure();
+    Exploration.Replay a = ExploreTesting.replay(s, first.id());
+    Exploration.Replay b = ExploreTesting.replay(s, first.id());
     assertThat(a.schedule().decisionLog()).isEqualTo(b.schedule().decisionLog());
     assertThat(a.result().violations()).isEqualTo(b.result().violations()).isNotEmpty();
     // The same schedule on the default design is clean.
-    Exploration.Replay good = Exploration.replay(scenario(null, null), first.id());
+    Exploration.Replay good = ExploreTesting.replay(scenario(null, null), first.id());
     assertThat(good.result().violations()).as("%s on 6.12", first.id()).isEmpty();
     return a.result().violations().get(0);
   }

@@ -63,10 +63,11 @@ public final class VmdDevice extends QueueDevice {
     return canBypass && (peekConfig16(VMCONFIG) & VMCONFIG_MSI_REMAP) != 0;
   }
 
-  private void childWrite(int requesterId, long address, int data) {
+  private void childWrite(int requesterId, long address, int data, int source) {
     if (bypassing()) {
       bypassed++;
-      bus.memoryWrite(requesterId(), address, data);
+      // As the VMD's requester: the child's entry number means nothing on the VMD's id.
+      bus.memoryWrite(requesterId(), address, data, -1);
       return;
     }
     int index = MsiMessage.destination(address);

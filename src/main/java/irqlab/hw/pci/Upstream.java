@@ -7,6 +7,9 @@ package irqlab.hw.pci;
  */
 @FunctionalInterface
 public interface Upstream {
-  /** A posted write of 32-bit {@code data} to {@code address} by {@code requesterId}. */
-  void memoryWrite(int requesterId, long address, int data);
+  /**
+   * A posted write of 32-bit {@code data} to {@code address} by {@code requesterId}, signalling
+   * the function's interrupt {@code source} (MSI-X entry or MSI vector; -1 when it is none).
+   */
+  void memoryWrite(int requesterId, long address, int data, int source);
 }
