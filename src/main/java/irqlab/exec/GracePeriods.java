@@ -114,9 +114,9 @@ final class GracePeriods {
    * one of its own sections it could never return (lockdep's complaint); here that is a model
    * error.
    */
-  void synchronize(Exec exec, String label) {
+  void synchronize(Exec exec, String label, Resource flavour) {
     exec.mightSleep(label);
-    exec.point(label);
+    exec.point(label, flavour, 0, Access.WRITE);
     if (inSection(exec.current())) {
       throw new ExecException(exec.current() + " calls " + label + " inside its own read-side section");
     }

@@ -12,6 +12,8 @@ package irqlab.exec;
 public final class Rcu {
   private final Exec exec;
   private final GracePeriods gp = new GracePeriods();
+  /** What its points touch: readers read it, synchronize_rcu writes it (they are ordered). */
+  private final Resource resource = new Resource("rcu");
 
   public Rcu(Exec exec) {
     this.exec = exec;
@@ -19,14 +21,14 @@ public final class Rcu {
 
   /** rcu_read_lock. */
   public void readLock() {
-    exec.point("rcu_read_lock");
+    exec.point("rcu_read_lock", resource, 0, Access.READ);
     gp.enter(exec.current());
   }
 
   /** rcu_read_unlock. */
   public void readUnlock() {
     gp.exit(exec.current());
-    exec.point("rcu_read_unlock");
+    exec.point("rcu_read_unlock", resource, 0, Access.READ);
   }
 
   /** A hard interrupt begins on the current actor (irq_enter): a read-side section, no point. */
@@ -51,9 +53,8 @@ public final class Rcu {
 
   /** synchronize_rcu: may sleep; returns once the sections running at the call have ended. */
   public void synchronize() {
-    gp.synchronize(exec, "synchronize_rcu");
+    gp.synchronize(exec, "synchronize_rcu", resource);
   }
-
 
   /** call_rcu / kfree_rcu: {@code callback} runs after a grace period. */
   public void call(Runnable callback) {

@@ -13,11 +13,14 @@ public final class Srcu {
   private final String name;
   private final String syncLabel;
   private final GracePeriods gp = new GracePeriods();
+  /** What its points touch: readers read it, synchronize_srcu writes it (they are ordered). */
+  private final Resource resource;
 
   public Srcu(Exec exec, String name) {
     this.exec = exec;
     this.name = name;
     this.syncLabel = "synchronize_srcu(" + name + ")";
+    this.resource = new Resource("srcu " + name);
   }
 
   public String name() {
@@ -26,7 +29,7 @@ public final class Srcu {
 
   /** srcu_read_lock: returns the index the unlock takes back. */
   public int readLock() {
-    exec.point("srcu_read_lock");
+    exec.point("srcu_read_lock", resource, 0, Access.READ);
     gp.enter(exec.current());
     return 0;
   }
@@ -34,7 +37,7 @@ public final class Srcu {
   /** srcu_read_unlock. */
   public void readUnlock(int idx) {
     gp.exit(exec.current());
-    exec.point("srcu_read_unlock");
+    exec.point("srcu_read_unlock", resource, 0, Access.READ);
   }
 
   /** Whether the current actor is inside a section of this srcu_struct. */
@@ -53,7 +56,7 @@ public final class Srcu {
    * here it is a model error.
    */
   public void synchronize() {
-    gp.synchronize(exec, syncLabel);
+    gp.synchronize(exec, syncLabel, resource);
   }
 
   /** call_srcu: {@code callback} runs after a grace period of this srcu_struct. */

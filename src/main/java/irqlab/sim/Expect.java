@@ -30,6 +30,11 @@ final class Expect {
     return failed;
   }
 
+  /** Whether a failed {@code expect.vmd} line bounds handler runs (idle-child-runs). */
+  static boolean countsHandlerRuns(String failed) {
+    return failed.startsWith("vmd ") && failed.contains(" idle-child-runs: ");
+  }
+
   /** The {@code expect.vmd} bounds against the run's VMDs. */
   static List<String> evaluateVmd(Expectations e, List<RunResult.VmdStat> vmds) {
     List<String> failed = new ArrayList<>();

@@ -401,12 +401,12 @@ public final class ChipFlow {
    * interrupt) and descriptors are freed after a grace period.
    */
   public int genericHandleIrq(int irq) {
-    k.exec().point("irq_to_desc");
+    k.exec().point("irq_to_desc", k.descs().sparseIrqs(), irq, irqlab.exec.Access.READ);
     IrqDesc desc = k.descs().get(irq);
     if (desc == null) {
       return -irqlab.kernel.Errno.EINVAL.number();
     }
-    k.exec().point("handle_irq_desc");
+    k.exec().point("handle_irq_desc", k.descs().descMemory(), irq, irqlab.exec.Access.READ);
     if (usedAfterFree(desc, "handle_irq_desc (generic_handle_irq(" + irq + "))")) {
       return 0;
     }

@@ -72,7 +72,7 @@ public final class IrqDesc {
   public RawSpinLock lock() {
     RawSpinLock l = lock;
     if (l == null) {
-      l = lock = new RawSpinLock(exec, "irq_desc(" + irq + ")");
+      l = lock = new RawSpinLock(exec, "irq_desc(" + irq + ")", "irq_desc");
     }
     return l;
   }

@@ -1,6 +1,8 @@
 package irqlab.kernel.irq;
 
+import irqlab.exec.Access;
 import irqlab.exec.Exec;
+import irqlab.exec.Resource;
 import irqlab.kernel.Errno;
 import irqlab.kernel.KernelException;
 import irqlab.kernel.cpu.CpuMask;
@@ -18,6 +20,8 @@ public final class IrqDescTable {
   public static final int MAX_SPARSE_IRQS = 1 << 21;
 
   private final Exec exec;
+  private final Resource sparseIrqs = new Resource("sparse_irqs", off -> off, off -> "irq " + off);
+  private final Resource descMemory = new Resource("irq_desc memory", off -> off, off -> "irq " + off);
   private final int dynamicLowerBound;
   private final BitSet allocated = new BitSet();
   private IrqDesc[] descs = new IrqDesc[256];
@@ -117,24 +121,41 @@ public final class IrqDescTable {
     this.release = r;
   }
 
-  /** irq_free_descs: out of the table now (irq_to_desc finds nothing); the memory goes by {@link Release}. */
+  /**
+   * irq_free_descs: out of the table first (delete_irq_desc: irq_to_desc finds nothing from then
+   * on), then the memory goes by {@link Release}. Each removal is a scheduling point that writes
+   * the number's slot of the table, which irq_to_desc reads.
+   */
   public void free(int from, int cnt) {
     for (int irq = from; irq < from + cnt; irq++) {
       IrqDesc d = get(irq);
       if (d == null) {
         throw new KernelException(Errno.EINVAL, "irq_free_descs: irq " + irq + " not allocated");
       }
+      if (exec != null) {
+        exec.point("irq_free_descs: delete_irq_desc", sparseIrqs, irq, Access.WRITE);
+      }
       onFree.accept(d);
+      descs[irq] = null;
+      allocated.clear(irq);
+      count--;
+      lowestFree = Math.min(lowestFree, irq);
       if (release != null) {
         release.release(d);
       } else {
         d.markFreed(new irqlab.kernel.Freed("-", exec == null ? 0 : exec.now(), "irq_free_descs"));
       }
-      descs[irq] = null;
-      allocated.clear(irq);
-      count--;
-      lowestFree = Math.min(lowestFree, irq);
     }
+  }
+
+  /** The table irq_to_desc reads (sparse_irqs), one unit per irq number: what its points name. */
+  public Resource sparseIrqs() {
+    return sparseIrqs;
+  }
+
+  /** The descriptors' memory, one unit per irq number: read by its users, written when freed. */
+  public Resource descMemory() {
+    return descMemory;
   }
 
   /** Marks {@code d}'s memory returned (free_desc's kfree, directly or from delayed_free_desc). */

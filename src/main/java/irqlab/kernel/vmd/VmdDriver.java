@@ -1,6 +1,8 @@
 package irqlab.kernel.vmd;
 
+import irqlab.exec.Access;
 import irqlab.exec.RawSpinLock;
+import irqlab.exec.Resource;
 import irqlab.hw.devices.VmdDevice;
 import irqlab.kernel.Errno;
 import irqlab.kernel.Freed;
@@ -64,6 +66,13 @@ public final class VmdDriver extends PciDriver {
   private MsiGlobalDomain global;
   private VmdMsiParent parent;
   private String summary = "";
+  /**
+   * What the interrupt path's points name: each vector's list head (irqs[i].irq_list) and each
+   * child's list entry (struct vmd_irq, one unit per child irq): walkers read them; list_add,
+   * list_del and kfree write the entry.
+   */
+  private Resource lists = new Resource("vmd irq_list");
+  private Resource entries = new Resource("struct vmd_irq");
 
   public VmdDriver(Kernel k, PciDev dev, String name, VmdModule module, boolean offsetFirstVector) {
     super(k, dev, name);
@@ -90,6 +99,8 @@ public final class VmdDriver extends PciDriver {
     enableDevice();
     instance = k.ida("vmd").alloc();
     vmdName = "vmd" + instance;
+    lists = new Resource(vmdName + " irq_list", off -> off, off -> "irqs[" + off + "]");
+    entries = new Resource(vmdName + " struct vmd_irq", off -> off, off -> "irq " + off);
     // VMD_FEAT_OFFSET_FIRST_VECTOR: vector 0 is for software triggering, not for children.
     firstVec = offsetFirstVector ? 1 : 0;
     try {
@@ -245,16 +256,16 @@ public final class VmdDriver extends PciDriver {
 
   /** list_for_each_entry_rcu with generic_handle_irq for each entry. */
   private void walk(VmdIrqList l) {
-    k.exec().point("vmd_irq: rcu_dereference(irq_list.next)");
+    k.exec().point("vmd_irq: rcu_dereference(irq_list.next)", lists, l.index, Access.READ);
     VmdIrq e = l.head.next;
     while (e != l.head) {
-      k.exec().point("vmd_irq: vmdirq->virq");
+      k.exec().point("vmd_irq: vmdirq->virq", entries, e.virq, Access.READ);
       if (usedAfterFree(l, e, "vmd_irq reading vmdirq->virq")) {
         return;
       }
       l.countCall();
       k.chipFlow().genericHandleIrq(e.virq);
-      k.exec().point("vmd_irq: vmdirq->node.next");
+      k.exec().point("vmd_irq: vmdirq->node.next", entries, e.virq, Access.READ);
       if (usedAfterFree(l, e, "list_for_each_entry_rcu reading vmdirq->node.next")) {
         return;
       }
@@ -284,6 +295,7 @@ public final class VmdDriver extends PciDriver {
         k.log().warn("WARNING: vmd_irq_enable: irq " + e.virq + " is enabled already");
         return;
       }
+      k.exec().point("vmd_irq_enable: list_add_tail_rcu", entries, e.virq, Access.WRITE);
       e.addTailRcu(e.irq.head);
       e.enabled = true;
     } finally {
@@ -298,6 +310,7 @@ public final class VmdDriver extends PciDriver {
     listLock.lock();
     try {
       if (e.enabled) {
+        k.exec().point("vmd_irq_disable: list_del_rcu", entries, e.virq, Access.WRITE);
         e.delRcu();
         e.enabled = false;
       }
@@ -370,6 +383,7 @@ public final class VmdDriver extends PciDriver {
       Freed f = Freed.now(k, "vmd_msi_free: kfree_rcu", chain);
       k.rcu().call(() -> e.freed = f);
     } else {
+      k.exec().point("vmd_msi_free: kfree(vmdirq)", entries, e.virq, Access.WRITE);
       e.freed = Freed.now(k, "vmd_msi_free: kfree", chain);
     }
   }

@@ -22,6 +22,7 @@ public final class VmdIrq implements MsiChipData {
   /** Who freed the entry (kfree or kfree_rcu in vmd_msi_free), null while valid. */
   Freed freed;
 
+
   VmdIrq(VmdIrqList irq, int virq, MsiDeviceDomain device) {
     this.irq = irq;
     this.virq = virq;
