@@ -338,7 +338,7 @@ public final class Kernel {
   private void releaseDesc(irqlab.kernel.irq.IrqDesc d) {
     boolean readersMayFollow = rcu.readers() > 0 || exec.exploring();
     if (variants.on(Variants.VMD_RCU_LIST_ONLY)) {
-      exec.point("free_desc: kfree(desc)", descs.descMemory(), d.irq(), irqlab.exec.Access.WRITE);
+      exec.point("free_desc: kfree(desc)", descs.descMemory(), IrqDescTable.memoryOffset(d), irqlab.exec.Access.WRITE);
       IrqDescTable.markFreed(d, Freed.now(this, "irq_free_descs, freed at once", readersMayFollow));
       return;
     }

@@ -406,7 +406,7 @@ public final class ChipFlow {
     if (desc == null) {
       return -irqlab.kernel.Errno.EINVAL.number();
     }
-    k.exec().point("handle_irq_desc", k.descs().descMemory(), irq, irqlab.exec.Access.READ);
+    k.exec().point("handle_irq_desc", k.descs().descMemory(), IrqDescTable.memoryOffset(desc), irqlab.exec.Access.READ);
     if (usedAfterFree(desc, "handle_irq_desc (generic_handle_irq(" + irq + "))")) {
       return 0;
     }

@@ -100,7 +100,8 @@ public final class VmdDriver extends PciDriver {
     instance = k.ida("vmd").alloc();
     vmdName = "vmd" + instance;
     lists = new Resource(vmdName + " irq_list", off -> off, off -> "irqs[" + off + "]");
-    entries = new Resource(vmdName + " struct vmd_irq", off -> off, off -> "irq " + off);
+    entries = new Resource(vmdName + " struct vmd_irq", off -> off & 0xffffffffL,
+        off -> "irq " + (off & 0xffffffffL) + ((off >>> 32) != 0 ? " (off the list)" : ""));
     // VMD_FEAT_OFFSET_FIRST_VECTOR: vector 0 is for software triggering, not for children.
     firstVec = offsetFirstVector ? 1 : 0;
     try {
@@ -259,13 +260,13 @@ public final class VmdDriver extends PciDriver {
     k.exec().point("vmd_irq: rcu_dereference(irq_list.next)", lists, l.index, Access.READ);
     VmdIrq e = l.head.next;
     while (e != l.head) {
-      k.exec().point("vmd_irq: vmdirq->virq", entries, e.virq, Access.READ);
+      k.exec().point("vmd_irq: vmdirq->virq", entries, e.offset(), Access.READ);
       if (usedAfterFree(l, e, "vmd_irq reading vmdirq->virq")) {
         return;
       }
       l.countCall();
       k.chipFlow().genericHandleIrq(e.virq);
-      k.exec().point("vmd_irq: vmdirq->node.next", entries, e.virq, Access.READ);
+      k.exec().point("vmd_irq: vmdirq->node.next", entries, e.offset(), Access.READ);
       if (usedAfterFree(l, e, "list_for_each_entry_rcu reading vmdirq->node.next")) {
         return;
       }
@@ -295,7 +296,7 @@ public final class VmdDriver extends PciDriver {
         k.log().warn("WARNING: vmd_irq_enable: irq " + e.virq + " is enabled already");
         return;
       }
-      k.exec().point("vmd_irq_enable: list_add_tail_rcu", entries, e.virq, Access.WRITE);
+      k.exec().point("vmd_irq_enable: list_add_tail_rcu", entries, e.offset(), Access.WRITE);
       e.addTailRcu(e.irq.head);
       e.enabled = true;
     } finally {
@@ -310,7 +311,7 @@ public final class VmdDriver extends PciDriver {
     listLock.lock();
     try {
       if (e.enabled) {
-        k.exec().point("vmd_irq_disable: list_del_rcu", entries, e.virq, Access.WRITE);
+        k.exec().point("vmd_irq_disable: list_del_rcu", entries, e.offset(), Access.WRITE);
         e.delRcu();
         e.enabled = false;
       }
@@ -383,7 +384,7 @@ public final class VmdDriver extends PciDriver {
       Freed f = Freed.now(k, "vmd_msi_free: kfree_rcu", chain);
       k.rcu().call(() -> e.freed = f);
     } else {
-      k.exec().point("vmd_msi_free: kfree(vmdirq)", entries, e.virq, Access.WRITE);
+      k.exec().point("vmd_msi_free: kfree(vmdirq)", entries, e.offset(), Access.WRITE);
       e.freed = Freed.now(k, "vmd_msi_free: kfree", chain);
     }
   }

@@ -22,6 +22,15 @@ public final class VmdIrq implements MsiChipData {
   /** Who freed the entry (kfree or kfree_rcu in vmd_msi_free), null while valid. */
   Freed freed;
 
+  /**
+   * The offset the entry's points name: the child irq (the conflict unit), with bit 32 set while
+   * the entry is off its list. A walker still standing on an entry another CPU unlinked is then a
+   * rare access to the delay strategy, not the thousandth read of a busy entry.
+   */
+  long offset() {
+    return virq | (enabled ? 0 : 1L << 32);
+  }
+
 
   VmdIrq(VmdIrqList irq, int virq, MsiDeviceDomain device) {
     this.irq = irq;
