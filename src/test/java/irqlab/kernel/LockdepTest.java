@@ -111,4 +111,19 @@ class LockdepTest {
     assertThat(reports).hasSize(1);
     assertThat(reports.get(0)).startsWith("v takes a while holding b");
   }
+
+  @Test
+  void everyDescriptorsLockIsOneClassWhateverItsName() {
+    // irq_desc_lock_class: one class for all descriptors, so the inversion between one child's
+    // lock and list_lock and another child's is still one cycle, reported once.
+    RawSpinLock list = new RawSpinLock(rt, "list_lock");
+    RawSpinLock d25 = new RawSpinLock(rt, "irq_desc(25)", "irq_desc");
+    RawSpinLock d26 = new RawSpinLock(rt, "irq_desc(26)", "irq_desc");
+    on("enable", 10, () -> nested(d25, list));
+    on("handler", 20, () -> nested(list, d26));
+    on("again", 30, () -> nested(list, d25));
+    rt.runToQuiescence();
+    assertThat(reports).singleElement().asString().startsWith("handler takes irq_desc while holding list_lock");
+    assertThat(d25.name()).isEqualTo("irq_desc(25)");
+  }
 }
