@@ -357,9 +357,7 @@ public final class ChipFlow {
       if (!irqMayRun(desc)) {
         return;
       }
-      desc.clearIstate(IrqsState.REPLAY | IrqsState.WAITING);
-      if (desc.action() == null || desc.data().is(IrqdState.IRQ_DISABLED)) {
-        desc.setIstate(IrqsState.PENDING);
+      if (!readyToHandle(desc)) {
         return;
       }
       desc.clearIstate(IrqsState.PENDING);
@@ -386,6 +384,19 @@ public final class ChipFlow {
     } finally {
       desc.lock().unlock();
     }
+  }
+
+  /**
+   * What handle_level_irq and handle_untracked_irq do before the actions: the line is no longer
+   * waiting or replayed; without an action, or disabled, it is marked pending and not handled.
+   */
+  private static boolean readyToHandle(IrqDesc desc) {
+    desc.clearIstate(IrqsState.REPLAY | IrqsState.WAITING);
+    if (desc.action() == null || desc.data().is(IrqdState.IRQ_DISABLED)) {
+      desc.setIstate(IrqsState.PENDING);
+      return false;
+    }
+    return true;
   }
 
   /** The flow handler handle_untracked_irq, as a demultiplexer installs it (with no name). */
@@ -422,9 +433,7 @@ public final class ChipFlow {
       if (!irqMayRun(desc)) {
         return;
       }
-      desc.clearIstate(IrqsState.REPLAY | IrqsState.WAITING);
-      if (desc.action() == null || desc.data().is(IrqdState.IRQ_DISABLED)) {
-        desc.setIstate(IrqsState.PENDING);
+      if (!readyToHandle(desc)) {
         return;
       }
       desc.countOn(k.smpProcessorId(), k.nrCpus());
