@@ -9,13 +9,21 @@ public final class RawSpinLock {
   private static final String LOCK = "raw_spin_lock";
   private static final String UNLOCK = "raw_spin_unlock";
   private final String name;
+  /** Its lockdep class: one for every lock of a kind (each irq_desc's lock is "irq_desc"). */
+  private final String lockClass;
   private final Exec exec;
   private final Resource resource;
   private Actor owner;
 
   public RawSpinLock(Exec exec, String name) {
+    this(exec, name, name);
+  }
+
+  /** A lock named {@code name} (as traces show it) of lockdep class {@code lockClass}. */
+  public RawSpinLock(Exec exec, String name, String lockClass) {
     this.exec = exec;
     this.name = name;
+    this.lockClass = lockClass;
     this.resource = new Resource(name);
   }
 
@@ -42,12 +50,20 @@ public final class RawSpinLock {
     }
     owner = me;
     me.enterAtomic();
+    LockWatch w = exec.lockWatch();
+    if (w != null) {
+      w.acquired(me, this, lockClass);
+    }
   }
 
   public void unlock() {
     Actor me = exec.current();
     if (owner != me) {
       throw new ExecException(me + " releases " + name + " held by " + owner);
+    }
+    LockWatch w = exec.lockWatch();
+    if (w != null) {
+      w.released(me, this);
     }
     owner = null;
     me.exitAtomic();

@@ -45,9 +45,11 @@ public final class Kernel {
   private final CpuMask possible;
   private final List<KernelObserver> observers = new ArrayList<>();
   private final KernelLog log;
+  private final Lockdep lockdep;
   private final Variants variants;
   private final KernelProfile profile;
   private final IrqDescTable descs;
+  private final irqlab.exec.Rcu rcu;
   private final IrqDomains domains;
   private final ChipFlow chipFlow;
   private final Manage manage;
@@ -106,7 +108,12 @@ public final class Kernel {
       cpuActors[i] = exec.newActor("cpu" + i, Actor.Kind.CPU, i);
     }
     this.log = new KernelLog(exec, observers);
+    // Every modelled lock reports to lockdep, as CONFIG_PROVE_LOCKING kernels do.
+    this.lockdep = new Lockdep(this);
+    exec.setLockWatch(lockdep);
     this.descs = new IrqDescTable(exec, GSI_TOP);
+    this.rcu = new irqlab.exec.Rcu(exec);
+    descs.setRelease(this::releaseDesc);
     descs.onFree(d -> {
       for (KernelObserver o : observers) {
         o.descFreed(d);
@@ -329,6 +336,27 @@ public final class Kernel {
 
   public IrqDescTable descs() {
     return descs;
+  }
+
+  /** The machine's RCU: hard interrupts are read-side sections; call_rcu, synchronize_rcu. */
+  public irqlab.exec.Rcu rcu() {
+    return rcu;
+  }
+
+  /**
+   * free_desc: the descriptor left the table; its memory goes after an RCU grace period
+   * (delayed_free_desc, 425a5072dcd1), or at once before that commit (vmd-rcu-list-only). Who
+   * freed it is kept for a later use's report; the call chain only where a reader could be late.
+   */
+  private void releaseDesc(irqlab.kernel.irq.IrqDesc d) {
+    boolean readersMayFollow = rcu.readers() > 0 || exec.exploring();
+    if (variants.on(Variants.VMD_RCU_LIST_ONLY)) {
+      exec.point("free_desc: kfree(desc)", descs.descMemory(), IrqDescTable.memoryOffset(d), irqlab.exec.Access.WRITE);
+      IrqDescTable.markFreed(d, Freed.now(this, "irq_free_descs, freed at once", readersMayFollow));
+      return;
+    }
+    Freed f = Freed.now(this, "irq_free_descs, delayed_free_desc after an RCU grace period", readersMayFollow);
+    rcu.call(() -> IrqDescTable.markFreed(d, f));
   }
 
   public IrqDomains domains() {

@@ -324,6 +324,15 @@ public final class Exploration {
     if (!m.scenario().expect().state().isEmpty()) {
       missed.addAll(ExpectState.evaluate(m));
     }
+    if (!m.scenario().expect().vmd().isEmpty()) {
+      // How the children are spread is the kernel's choice, not the schedule's: judged. Idle
+      // child runs count handler runs, which a schedule's timing changes: not judged.
+      for (String f : Expect.evaluateVmd(m.scenario().expect(), VmdStats.of(m))) {
+        if (!isUnjudged(f)) {
+          missed.add(f);
+        }
+      }
+    }
     if (!missed.isEmpty()) {
       kinds.add(EXPECTATION);
       if (detail == null) {
@@ -333,6 +342,11 @@ public final class Exploration {
     if (!kinds.isEmpty()) {
       throw new Judged(List.copyOf(kinds), detail, v);
     }
+  }
+
+  /** Whether explore leaves failed expectation {@code f} unjudged: it counts handler runs. */
+  static boolean isUnjudged(String f) {
+    return f.startsWith("delivered ") || f.startsWith("spurious ") || Expect.countsHandlerRuns(f);
   }
 
   /** The kinds of a failed schedule: unexpected violation kinds, "expectation", or "model-error". */
@@ -437,7 +451,7 @@ public final class Exploration {
     List<String> judged = new ArrayList<>();
     List<String> unjudged = new ArrayList<>();
     for (String f : full.failedExpectations()) {
-      (f.startsWith("delivered ") || f.startsWith("spurious ") ? unjudged : judged).add(f);
+      (isUnjudged(f) ? unjudged : judged).add(f);
     }
     if (o.kinds().contains(MODEL_ERROR)) {
       judged.add(MODEL_ERROR + ": " + o.detail());

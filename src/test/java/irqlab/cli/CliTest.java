@@ -62,10 +62,15 @@ class CliTest {
         name: vmd
         machine: { cpus: 2, remapping: intel }
         devices: [{ id: vmd0, type: vmd }]
+        drivers: [{ device: vmd0 }]
+        timeline:
+          - at: 1ms
+            unbind: { device: vmd0 }
         """);
     Cli c = Cli.run("run", p.toString());
     assertThat(c.rc()).isEqualTo(2);
-    assertThat(c.err().strip()).startsWith(p + ":3:29: devices[0].type: device type 'vmd' is not modelled")
+    assertThat(c.out()).isEmpty();
+    assertThat(c.err().strip()).startsWith(p + ":7:13: timeline[0].unbind: unbind of a vmd").contains("not modelled")
         .doesNotContain("\n");
   }
 

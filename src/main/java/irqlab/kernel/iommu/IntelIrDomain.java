@@ -246,8 +246,22 @@ public final class IntelIrDomain implements IrqDomainOps, MsiParent {
   /** The vector domain's info, passed on, and the requester ids the entry will accept. */
   @Override
   public Object allocInfo(MsiDevice dev) {
-    MsiSourceId.Verification sid = dev instanceof PciDev p ? MsiSourceId.of(p.function().requesterId()) : null;
+    MsiSourceId.Verification sid = dev instanceof PciDev p ? sourceId(p) : null;
     return new IrAllocInfo(vectorParent.allocInfo(dev), sid);
+  }
+
+  /**
+   * set_msi_sid: pci_for_each_dma_alias starts at pci_real_dma_dev, so a device behind a VMD in
+   * bypass mode is verified by the VMD's requester id (its alias is on another bus than it).
+   */
+  private static MsiSourceId.Verification sourceId(PciDev p) {
+    int rid = p.function().requesterId();
+    PciDev real = p.realDmaDev();
+    if (real == null) {
+      return MsiSourceId.of(rid);
+    }
+    int alias = real.function().requesterId();
+    return MsiSourceId.of(rid, java.util.List.of(new MsiSourceId.DmaAlias(alias >>> 8, alias)));
   }
 
   /**

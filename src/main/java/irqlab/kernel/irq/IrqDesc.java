@@ -37,7 +37,8 @@ public final class IrqDesc {
   // note_interrupt() bookkeeping (kernel/irq/spurious.c).
   /** note_interrupt's bookkeeping, made when a handler first goes unhandled (most lines never do). */
   private UnhandledStats unhandled;
-  private boolean freed;
+  /** Who returned the descriptor's memory, once it is freed; null while it is valid. */
+  private irqlab.kernel.Freed freed;
 
   public IrqDesc(int irq, IrqData.Factory dataFactory, RawSpinLock lock, CpuMask defaultAffinity) {
     this.irq = irq;
@@ -71,7 +72,7 @@ public final class IrqDesc {
   public RawSpinLock lock() {
     RawSpinLock l = lock;
     if (l == null) {
-      l = lock = new RawSpinLock(exec, "irq_desc(" + irq + ")");
+      l = lock = new RawSpinLock(exec, "irq_desc(" + irq + ")", "irq_desc");
     }
     return l;
   }
@@ -307,13 +308,21 @@ public final class IrqDesc {
     }
   }
 
-  /** Set once the descriptor is returned to the allocator; any later use is a use-after-free. */
+  /**
+   * Set once the descriptor's memory is returned (at irq_free_descs before 425a5072dcd1, after an
+   * RCU grace period since, delayed_free_desc); any later use is a use-after-free.
+   */
   public boolean freed() {
+    return freed != null;
+  }
+
+  /** Who freed the descriptor, or null while it is valid. */
+  public irqlab.kernel.Freed freedBy() {
     return freed;
   }
 
-  void markFreed() {
-    freed = true;
+  void markFreed(irqlab.kernel.Freed by) {
+    freed = by;
   }
 
   @Override

@@ -61,6 +61,7 @@ public final class CommonInterrupt implements CpuPort {
     }
     hw.setInterruptsEnabled(false);
     me.enterHardirq();
+    k.rcu().irqEnter(); // interrupts off: an RCU read-side section until the handler returns
     int saved = currentVector[cpu];
     currentVector[cpu] = vector;
     try {
@@ -83,6 +84,7 @@ public final class CommonInterrupt implements CpuPort {
       }
     } finally {
       currentVector[cpu] = saved;
+      k.rcu().irqExit();
       me.exitHardirq();
       hw.setInterruptsEnabled(true);
     }

@@ -17,8 +17,11 @@ import irqlab.scenario.Scenario;
 final class VirtioNetType extends LinuxDeviceType {
   /** virtio_net's initcall: after ahci and nvme in the irqdbg kernel, before the Intel NICs. */
   static final int INITCALL = 30;
-  /** virtio_pci's initcall: drivers/virtio links before drivers/nvme and drivers/ata. */
-  static final int BUS_INITCALL = 5;
+  /**
+   * virtio_pci's initcall: drivers/virtio links after drivers/pci (vmd, {@link VmdType#INITCALL})
+   * and before drivers/nvme and drivers/ata.
+   */
+  static final int BUS_INITCALL = 7;
 
   VirtioNetType() {
     super("virtio-net", INITCALL);
@@ -31,17 +34,18 @@ final class VirtioNetType extends LinuxDeviceType {
 
   @Override
   public void checkDevice(DeviceSpec d, Scenario s) {
-    if (d.behind() != null || d.hasIms() || d.hasMsi()) {
-      throw s.refuse(s.written(s.keyOf(d), "behind", "ims", "msi"),
-          "a virtio-net device has queues and msix (no msi, ims or behind)");
+    if (d.hasIms() || d.hasMsi()) {
+      throw s.refuse(s.written(s.keyOf(d), "ims", "msi"),
+          "a virtio-net device has queues, msix and behind (no msi or ims)");
     }
     if (d.queues() < 1) {
       throw s.refuse(s.keyOf(d) + ".queues",
           "a virtio-net device has at least one queue pair; expected queues from 1");
     }
-    if (!d.hasMsix() && !s.machine().hasChipset()) {
+    if (!d.hasMsix() && (!s.machine().hasChipset() || d.behind() != null)) {
       throw s.refuse(s.keyOf(d),
-          "a virtio-net device without msix signals INTx, which needs machine.chipset q35 or i440fx");
+          d.behind() != null ? "a virtio-net device without msix signals INTx, which no VMD routes; give it msix"
+              : "a virtio-net device without msix signals INTx, which needs machine.chipset q35 or i440fx");
     }
   }
 
@@ -50,6 +54,7 @@ final class VirtioNetType extends LinuxDeviceType {
     VirtioNetDevice dev = new VirtioNetDevice(ctx.exec(), ctx.bus(), Bdf.parse(d.bdf()), d.id(), d.queues(),
         d.hasMsix() ? d.msix().table() : 0);
     dev.setObserver(ctx.work());
+    dev.setClassCode(0x020000); // Ethernet controller
     PciDev pci = ctx.pciDev(dev);
     VirtioNetDriver driver = drv == null ? null
         : new VirtioNetDriver(ctx.kernel(), pci, d.id(), drv.vectors().max(), drv.vectors().kind());
