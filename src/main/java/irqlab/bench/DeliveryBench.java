@@ -73,11 +73,11 @@ public final class DeliveryBench {
 
     /**
      * 64 CPUs, 64 vectors at 500k/s each for 40 ms per run (about 1.28M interrupts a run), 10
-     * warm-up and 30 measured runs; heap: 16 NICs with 2048 vectors each on 256 CPUs (32768
+     * warm-up and 30 measured runs; heap: 16 NICs with 2048 vectors each on 255 CPUs (32768
      * interrupts). About 10 to 20 s in all.
      */
     public static Options defaults() {
-      return new Options(64, 64, 500_000, 40_000_000L, 10, 30, 1, 256, 16, 2048, true);
+      return new Options(64, 64, 500_000, 40_000_000L, 10, 30, 1, 255, 16, 2048, true);
     }
 
     /** Tiny sizes for tests: a few thousand interrupts and a small heap probe. */

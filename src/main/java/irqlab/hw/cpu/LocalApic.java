@@ -33,6 +33,14 @@ public final class LocalApic {
     return apicId;
   }
 
+  /**
+   * The logical x2APIC id (the read-only LDR in x2APIC mode, Intel SDM 10.12.10.2): the cluster
+   * (APIC id bits 19:4) in bits 31:16 and one bit for the APIC's place in it (bits 3:0).
+   */
+  public int x2apicLogicalId() {
+    return ((apicId >>> 4) << 16) | (1 << (apicId & 15));
+  }
+
   /** Where EOIs of level-triggered vectors are broadcast. */
   public void setEoiBroadcast(java.util.function.IntConsumer broadcast) {
     this.eoiBroadcast = broadcast;

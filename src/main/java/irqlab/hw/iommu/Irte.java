@@ -55,8 +55,16 @@ public record Irte(
    * redirection hint, edge, fixed, the vector and the xAPIC destination, with source validation.
    */
   public static Irte remapped(int vector, int apicId, int svt, int sq, int sid) {
-    return new Irte(true, false, false, true, false, DLM_FIXED, 0, false, vector & 0xff,
-        xapicDest(apicId), sid & 0xffff, sq & 3, svt & 3);
+    return remapped(vector, xapicDest(apicId), false, svt, sq, sid);
+  }
+
+  /**
+   * The same with the DST field {@code destField} as written (IRTE_DEST: an xAPIC id in bits
+   * 15:8, or a 32-bit x2APIC id) and the destination mode of the APIC driver.
+   */
+  public static Irte remapped(int vector, int destField, boolean logical, int svt, int sq, int sid) {
+    return new Irte(true, false, logical, true, false, DLM_FIXED, 0, false, vector & 0xff,
+        destField, sid & 0xffff, sq & 3, svt & 3);
   }
 
   /** The DST field for an xAPIC destination (IRTE_DEST: the APIC id shifted into bits 15:8). */
@@ -101,6 +109,22 @@ public record Irte(
   /** The xAPIC destination APIC id the entry names. */
   public int xapicDestination() {
     return (destId >>> 8) & 0xff;
+  }
+
+  /**
+   * The APIC id the entry delivers to: the xAPIC destination, or in extended interrupt mode the
+   * 32-bit destination, a logical x2APIC id (cluster in 31:16, one bit per APIC in 15:0; the
+   * lowest set bit when several are) when DM is set. -1 for an empty logical set.
+   */
+  public int apicId(boolean x2apicMode) {
+    if (!x2apicMode) {
+      return xapicDestination();
+    }
+    if (!destModeLogical) {
+      return destId;
+    }
+    int bits = destId & 0xffff;
+    return bits == 0 ? -1 : ((destId >>> 16) << 4) | Integer.numberOfTrailingZeros(bits);
   }
 
   public Irte withVectorAndDest(int newVector, int newDestId) {
