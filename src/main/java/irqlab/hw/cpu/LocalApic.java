@@ -10,9 +10,11 @@ package irqlab.hw.cpu;
  */
 public final class LocalApic {
   public static final int NR_VECTORS = 256;
-  private final long[] irr = new long[4];
-  private final long[] isr = new long[4];
-  private final long[] tmr = new long[4];
+  /** IRR, ISR and TMR, four words each, in one array: one object to load per message, not three. */
+  private final long[] regs = new long[12];
+  private static final int IRR = 0;
+  private static final int ISR = 4;
+  private static final int TMR = 8;
   /** Where the EOI of a level-triggered vector goes (the IO-APICs); null: nowhere. */
   private java.util.function.IntConsumer eoiBroadcast;
   /**
@@ -50,16 +52,16 @@ public final class LocalApic {
   public boolean accept(int vector, boolean level) {
     long bit = 1L << vector;
     if (level) {
-      tmr[vector >>> 6] |= bit;
+      regs[TMR + (vector >>> 6)] |= bit;
     } else {
-      tmr[vector >>> 6] &= ~bit;
+      regs[TMR + (vector >>> 6)] &= ~bit;
     }
     return accept(vector);
   }
 
   /** The TMR bit of {@code vector}: its last message was level-triggered. */
   public boolean levelTriggered(int vector) {
-    return (tmr[vector >>> 6] & (1L << vector)) != 0;
+    return (regs[TMR + (vector >>> 6)] & (1L << vector)) != 0;
   }
 
   /** Latches a message's vector; returns false when it merged into an already pending bit. */
@@ -67,11 +69,11 @@ public final class LocalApic {
     int w = vector >>> 6;
     long bit = 1L << vector;
     accepted++;
-    if ((irr[w] & bit) != 0) {
+    if ((regs[IRR + w] & bit) != 0) {
       merged++;
       return false;
     }
-    irr[w] |= bit;
+    regs[IRR + w] |= bit;
     if (vector > highIrr) {
       highIrr = vector;
     }
@@ -79,17 +81,18 @@ public final class LocalApic {
   }
 
   public boolean irrPending(int vector) {
-    return (irr[vector >>> 6] & (1L << vector)) != 0;
+    return (regs[IRR + (vector >>> 6)] & (1L << vector)) != 0;
   }
 
   public boolean inService(int vector) {
-    return (isr[vector >>> 6] & (1L << vector)) != 0;
+    return (regs[ISR + (vector >>> 6)] & (1L << vector)) != 0;
   }
 
-  private static int highest(long[] bits) {
+  private static int highest(long[] bits, int base) {
     for (int w = 3; w >= 0; w--) {
-      if (bits[w] != 0) {
-        return (w << 6) + 63 - Long.numberOfLeadingZeros(bits[w]);
+      long b = bits[base + w];
+      if (b != 0) {
+        return (w << 6) + 63 - Long.numberOfLeadingZeros(b);
       }
     }
     return -1;
@@ -119,9 +122,9 @@ public final class LocalApic {
       return -1;
     }
     int v = highIrr;
-    irr[v >>> 6] &= ~(1L << v);
-    isr[v >>> 6] |= 1L << v;
-    highIrr = highest(irr);
+    regs[IRR + (v >>> 6)] &= ~(1L << v);
+    regs[ISR + (v >>> 6)] |= 1L << v;
+    highIrr = highest(regs, IRR);
     if (v > highIsr) {
       highIsr = v;
     }
@@ -132,9 +135,9 @@ public final class LocalApic {
   public void eoi() {
     int v = highIsr;
     if (v >= 0) {
-      isr[v >>> 6] &= ~(1L << v);
-      highIsr = highest(isr);
-      if ((tmr[v >>> 6] & (1L << v)) != 0 && eoiBroadcast != null) {
+      regs[ISR + (v >>> 6)] &= ~(1L << v);
+      highIsr = highest(regs, ISR);
+      if ((regs[TMR + (v >>> 6)] & (1L << v)) != 0 && eoiBroadcast != null) {
         eoiBroadcast.accept(v);
       }
     }
@@ -142,17 +145,15 @@ public final class LocalApic {
 
   /** Drops a pending vector, as a CPU going offline with its APIC disabled does. */
   public void clearPending(int vector) {
-    irr[vector >>> 6] &= ~(1L << vector);
+    regs[IRR + (vector >>> 6)] &= ~(1L << vector);
     if (vector == highIrr) {
-      highIrr = highest(irr);
+      highIrr = highest(regs, IRR);
     }
   }
 
   /** INIT: the APIC returns to its power-up state, nothing pending and nothing in service. */
   public void init() {
-    java.util.Arrays.fill(irr, 0);
-    java.util.Arrays.fill(isr, 0);
-    java.util.Arrays.fill(tmr, 0);
+    java.util.Arrays.fill(regs, 0);
     highIrr = -1;
     highIsr = -1;
   }
