@@ -179,13 +179,16 @@ public final class AllocBench {
     }
   }
 
-  /** One machine with the accelerator probed (control interrupt, contexts, IMS domain, no IMS yet). */
-  private static final class Rig implements AutoCloseable {
+  /**
+   * One machine with the accelerator probed (control interrupt, contexts, IMS domain, no IMS yet);
+   * the JMH benchmark builds one per invocation.
+   */
+  public static final class Rig implements AutoCloseable {
     final RunRuntime rt = new RunRuntime(1);
     final Kernel k;
     final AcceleratorDriver driver;
 
-    Rig(int irqs, int cpus) {
+    public Rig(int irqs, int cpus) {
       List<Cpu> cs = new ArrayList<>();
       for (int i = 0; i < cpus; i++) {
         cs.add(new Cpu(i, i));
@@ -199,6 +202,14 @@ public final class AllocBench {
       PciIms ims = new PciIms(k, k.msiCore(), new ImsOnVector(k.msiParent()), k.msiParentDomain());
       driver = new AcceleratorDriver(k, pci, ims, mem, "acc0", 0, 0, AcceleratorDriver.AffinityPolicy.NONE, null);
       driver.probe(false);
+    }
+
+    /**
+     * Allocates {@code irqs} IMS interrupts, then requests and frees them {@code wave} at a time,
+     * untimed and unmeasured: the path the benchmark times. Returns the interrupts cycled.
+     */
+    public int allocRequestFree(int irqs, int wave) {
+      return cycle(this, irqs, wave, false).irqs();
     }
 
     @Override

@@ -21,8 +21,8 @@ import java.util.Locale;
  * requested interrupt.
  *
  * <p>The delivery machine has {@link Options#cpus} CPUs and {@link Options#vectors} NIC queues on
- * as many managed MSI-X vectors (NICs of at most 2,048, the MSI-X table limit), one per CPU when
- * they are equal, with traffic on all queues. One run builds the machine (untimed), then times
+ * as many MSI-X vectors (NICs of at most 2,048, the MSI-X table limit), managed ones when there are
+ * no more vectors than CPUs (one per CPU when they are equal), with traffic on all queues. One run builds the machine (untimed), then times
  * {@link RunRuntime#runToQuiescence}: every interrupt goes traffic event, device completion, MSI-X
  * message, remapping unit (when there is one), platform bus, local APIC, common_interrupt,
  * handle_edge_irq, the driver's handler and its register writes. Every run uses the same seed, so
@@ -151,7 +151,7 @@ public final class DeliveryBench {
       long perCpu = (vectors + (long) cpus - 1) / cpus;
       if (perCpu > VECTORS_PER_CPU) {
         return String.format(Locale.ROOT, "%,d vectors on %,d CPUs are %,d per CPU, but a CPU has %d for"
-            + " devices: the managed allocation fails with ENOSPC (at least %,d CPUs are needed)",
+            + " devices: the vector allocation fails with ENOSPC (at least %,d CPUs are needed)",
             vectors, cpus, perCpu, VECTORS_PER_CPU, (vectors + VECTORS_PER_CPU - 1) / VECTORS_PER_CPU);
       }
       if (effectiveRemapping().equals("intel") && vectors > irqlab.kernel.iommu.IntelIommu.INTR_REMAP_TABLE_ENTRIES) {
@@ -278,12 +278,22 @@ public final class DeliveryBench {
       b.append(String.format(Locale.ROOT, "  - { id: nic%d, type: nic, msix: { table: %d }, queues: %d }%n",
           i, n, n));
       drivers.append(String.format(Locale.ROOT,
-          "  - { device: nic%d, vectors: { min: 1, max: %d, kind: msix, affinity: managed } }%n", i, n));
+          "  - { device: nic%d, vectors: { min: %d, max: %d, kind: msix, affinity: %s } }%n", i, n, n,
+          affinity(o)));
       timeline.append(String.format(Locale.ROOT,
           "  - { at: 0ms, traffic: { device: nic%d, queues: all, rate: %d/s, for: %dns } }%n",
           i, o.ratePerQueue(), o.simulatedNs()));
     }
     return b.append(drivers).append(timeline).toString();
+  }
+
+  /**
+   * Managed affinity when every vector can have a CPU of its own (managed spreading gives a
+   * device at most as many vectors as there are CPUs, irq_calc_affinity_vectors); otherwise none,
+   * and the vector allocator spreads them over the CPUs with the most free vectors.
+   */
+  static String affinity(Options o) {
+    return o.vectors() <= o.cpus() ? "managed" : "none";
   }
 
   public static Scenario deliveryScenario(Options o) {

@@ -278,21 +278,25 @@ public final class InterruptRemappingUnit implements InterruptRemapper {
     if (Irte.reservedBitsSet(low, high, x2apic)) {
       return fault(IrFaultReason.ENTRY_RESERVED, requesterId, index, address, data, fpd);
     }
-    Irte e = Irte.decode(low, high);
-    if (!e.verifies(requesterId)) {
+    // The fields are read from the two quadwords as the unit reads them (the layout in Irte):
+    // no entry object per interrupt.
+    if (!Irte.verifies(high, requesterId)) {
       return fault(IrFaultReason.SOURCE_ID_MISMATCH, requesterId, index, address, data, fpd);
     }
-    if (e.deliveryMode() != Irte.DLM_FIXED && e.deliveryMode() != Irte.DLM_LOWEST_PRIORITY) {
-      bus.reportDropped(requesterId, address, data, "IRTE " + index + ": delivery mode " + e.deliveryMode()
+    int deliveryMode = (int) ((low >>> 5) & 7);
+    if (deliveryMode != Irte.DLM_FIXED && deliveryMode != Irte.DLM_LOWEST_PRIORITY) {
+      bus.reportDropped(requesterId, address, data, "IRTE " + index + ": delivery mode " + deliveryMode
           + " is not modelled");
       return BLOCKED;
     }
     translated++;
+    int vector = (int) ((low >>> 16) & 0xff);
+    int destId = (int) (low >>> 32);
     if (x2apic) {
       // Extended interrupt mode: DST is a 32-bit x2APIC id, logical when DM is set.
-      return InterruptRemapper.target(e.destId(), e.vector(), e.destModeLogical());
+      return InterruptRemapper.target(destId, vector, (low & 4) != 0);
     }
-    return InterruptRemapper.target(e.xapicDestination(), e.vector(), false);
+    return InterruptRemapper.target((destId >>> 8) & 0xff, vector, false);
   }
 
   private static long compatible(long address, int data) {

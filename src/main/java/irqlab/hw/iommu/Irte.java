@@ -155,11 +155,18 @@ public record Irte(
    * selects, SVT 2 wants the bus number between StartBus (SID 15:8) and EndBus (SID 7:0).
    */
   public boolean verifies(int requesterId) {
-    switch (svt) {
+    return verifies(high(), requesterId);
+  }
+
+  /** The same, read from the entry's high quadword (the unit's path: no entry object per request). */
+  public static boolean verifies(long high, int requesterId) {
+    int sid = (int) (high & 0xffff);
+    int sq = (int) ((high >>> 16) & 3);
+    switch ((int) ((high >>> 18) & 3)) {
       case SVT_NO_VERIFY:
         return true;
       case SVT_VERIFY_SID_SQ: {
-        int mask = SQ_MASKS[sq & 3];
+        int mask = SQ_MASKS[sq];
         return (sid & mask) == (requesterId & mask);
       }
       case SVT_VERIFY_BUS: {

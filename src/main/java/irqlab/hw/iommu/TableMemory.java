@@ -21,8 +21,19 @@ public final class TableMemory {
     this.exec = exec;
   }
 
+  /** The page last touched: the table of an interrupt burst spans a few pages, so most reads hit it. */
+  private long lastPage = -1;
+  private long[] lastWords;
+
   private long[] page(long pa) {
-    return pages.computeIfAbsent(pa >>> PAGE_SHIFT, p -> new long[QWORDS_PER_PAGE]);
+    long p = pa >>> PAGE_SHIFT;
+    if (p == lastPage) {
+      return lastWords;
+    }
+    long[] w = pages.computeIfAbsent(p, x -> new long[QWORDS_PER_PAGE]);
+    lastPage = p;
+    lastWords = w;
+    return w;
   }
 
   private static int slot(long pa) {

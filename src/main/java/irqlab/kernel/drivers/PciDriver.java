@@ -11,7 +11,6 @@ import irqlab.kernel.msi.MsiDesc;
 import irqlab.kernel.msi.MsiDeviceData;
 import irqlab.kernel.msi.MsiDeviceDomain;
 import irqlab.kernel.pci.PciDev;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,7 +31,12 @@ public abstract class PciDriver {
    * which holds what it takes to free it (irq, devId) and to make it again; one a timeline
    * free-irq took off its line stays here until requested again.
    */
-  private final List<IrqAction> requests = new ArrayList<>();
+  private final DriverRequests requests = new DriverRequests();
+  /**
+   * Requests a timeline free-irq took off their line and no request-irq put back: while there are
+   * none, a line holds at most one unshared request of the driver (__setup_irq refuses a second).
+   */
+  private int stale;
   /** Between a successful probe and remove. */
   protected boolean bound;
 
@@ -105,49 +109,53 @@ public abstract class PciDriver {
 
   /** The driver frees its own actions on {@code irq} (free_irq each) and forgets them. */
   protected final void freeIrqNumber(int irq) {
-    for (IrqAction r : List.copyOf(requests)) {
-      if (r.irq() == irq) {
-        if (installed(r)) {
-          k.manage().freeIrq(irq, r.devId());
-        }
-        requests.remove(r);
+    IrqDesc d = k.descs().get(irq);
+    IrqAction on = d == null ? null : d.action();
+    boolean unique = stale == 0 && on != null && on.next() == null && (on.flags() & IrqAction.IRQF_SHARED) == 0;
+    for (IrqAction r : requests.removeOn(irq, unique)) {
+      if (installed(r)) {
+        k.manage().freeIrq(irq, r.devId());
+      } else {
+        stale--;
       }
     }
   }
 
   /** free_irq of every action still installed, in request order, as a remove does. */
   protected final void freeAllRequested() {
-    for (IrqAction r : requests) {
+    for (IrqAction r : requests.all()) {
       if (installed(r)) {
         k.manage().freeIrq(r.irq(), r.devId());
       }
     }
     requests.clear();
+    stale = 0;
   }
 
   /** The same, last request first (drivers that tear queues down from the last one). */
   protected final void freeAllRequestedReverse() {
-    for (int i = requests.size() - 1; i >= 0; i--) {
-      IrqAction r = requests.get(i);
+    List<IrqAction> all = requests.all();
+    for (int i = all.size() - 1; i >= 0; i--) {
+      IrqAction r = all.get(i);
       if (installed(r)) {
         k.manage().freeIrq(r.irq(), r.devId());
       }
     }
     requests.clear();
+    stale = 0;
   }
 
   /** Forgets what was requested on {@code irq} (its vector is gone). */
   protected final void forget(int irq) {
-    requests.removeIf(r -> r.irq() == irq);
+    for (IrqAction r : requests.removeOn(irq, false)) {
+      if (!installed(r)) {
+        stale--;
+      }
+    }
   }
 
   private List<IrqAction> requestsOn(int irq) {
-    List<IrqAction> l = new ArrayList<>();
-    for (IrqAction r : requests) {
-      if (r.irq() == irq) {
-        l.add(r);
-      }
-    }
+    List<IrqAction> l = requests.on(irq);
     if (l.isEmpty()) {
       throw new KernelException(Errno.ENOENT, name + " requested nothing on irq " + irq);
     }
@@ -160,7 +168,11 @@ public abstract class PciDriver {
    */
   public void freeAction(int irq) {
     for (IrqAction r : requestsOn(irq)) {
+      boolean was = installed(r);
       k.manage().freeIrq(irq, r.devId());
+      if (was) {
+        stale++;
+      }
     }
   }
 
@@ -173,7 +185,8 @@ public abstract class PciDriver {
       }
       IrqAction again = k.manage().requestIrq(irq, r.handler(), r.flags(), r.name(), r.devId());
       if (!on) {
-        requests.set(requests.indexOf(r), again);
+        requests.replace(r, again);
+        stale--;
       }
     }
   }
