@@ -38,6 +38,10 @@ import java.util.Map;
  * @param remapping {@code remapping}: the delivery machine's interrupt remapping (none or intel)
  * @param allocBytesPerIrq {@code alloc_bytes_per_irq}: bytes the simulation thread allocated
  *     during the measured runs, per delivered interrupt
+ * @param cpuNsPerIrq {@code cpu_ns_per_irq_min/_median/_max}: the simulation thread's CPU time per
+ *     delivered interrupt, per run: on a shared machine the figure a neighbour's load moves least
+ * @param cpuRatioRuns {@code bare_loop_cpu_ratio_min/_median/_max}: {@code bare_loop_ratio} from the
+ *     thread's CPU time instead of wall time
  * @param deliveryHeapBytesPerIrq {@code delivery_heap_bytes_per_irq}: heap growth from probing the
  *     delivery machine's drivers, per allocated and requested interrupt; -1 when not measured
  * @param heapBytesPerIrq {@code heap_bytes_per_irq}: heap growth from probing the heap machine's
@@ -62,6 +66,8 @@ public record BenchResult(
     int vectors,
     String remapping,
     double allocBytesPerIrq,
+    DeliveryBench.Stats cpuNsPerIrq,
+    DeliveryBench.Stats cpuRatioRuns,
     double deliveryHeapBytesPerIrq,
     double heapBytesPerIrq,
     long irqsMeasured) {
@@ -85,6 +91,12 @@ public record BenchResult(
     m.put("bare_loop_ratio_min", round3(ratioRuns.min()));
     m.put("bare_loop_ratio_median", round3(ratioRuns.median()));
     m.put("bare_loop_ratio_max", round3(ratioRuns.max()));
+    m.put("cpu_ns_per_irq_min", round3(cpuNsPerIrq.min()));
+    m.put("cpu_ns_per_irq_median", round3(cpuNsPerIrq.median()));
+    m.put("cpu_ns_per_irq_max", round3(cpuNsPerIrq.max()));
+    m.put("bare_loop_cpu_ratio_min", round3(cpuRatioRuns.min()));
+    m.put("bare_loop_cpu_ratio_median", round3(cpuRatioRuns.median()));
+    m.put("bare_loop_cpu_ratio_max", round3(cpuRatioRuns.max()));
     m.put("delivered", delivered);
     m.put("wall_seconds", round6(wallSeconds));
     m.put("events", events);
@@ -120,12 +132,15 @@ public record BenchResult(
         irqPerSecondRuns.min(), irqPerSecondRuns.median(), irqPerSecondRuns.max()));
     b.append(String.format(Locale.ROOT, "  %,d delivered in %,d events over %d runs (after %d warm-up runs), %.3f s%n",
         delivered, events, runs, warmupRuns, wallSeconds));
-    b.append(String.format(Locale.ROOT, "  %.1f bytes allocated per delivered interrupt%n", allocBytesPerIrq));
+    b.append(String.format(Locale.ROOT, "  %.1f ns of CPU time per interrupt (runs: min %.1f, max %.1f); %.1f bytes allocated per"
+        + " delivered interrupt%n", cpuNsPerIrq.median(), cpuNsPerIrq.min(), cpuNsPerIrq.max(), allocBytesPerIrq));
     b.append(String.format(Locale.ROOT, "bare event loop: %,.0f queue ops/s (poll+add), %.3f s for the same %,d ops%n",
         bareOpsPerSecond, bareSeconds, events));
     b.append(String.format(Locale.ROOT, "  bare_loop_ratio %.2f (runs: min %.2f, median %.2f, max %.2f): an event of the"
         + " model takes %.2fx the time of a bare loop's; delivery runs at %.2f of the bare loop's speed%n",
         bareLoopRatio, ratioRuns.min(), ratioRuns.median(), ratioRuns.max(), bareLoopRatio, 1 / bareLoopRatio));
+    b.append(String.format(Locale.ROOT, "  in CPU time: %.2f (runs: min %.2f, max %.2f)%n", cpuRatioRuns.median(),
+        cpuRatioRuns.min(), cpuRatioRuns.max()));
     if (deliveryHeapBytesPerIrq >= 0) {
       b.append(String.format(Locale.ROOT, "heap: %.1f bytes per allocated and requested interrupt of this machine%n",
           deliveryHeapBytesPerIrq));

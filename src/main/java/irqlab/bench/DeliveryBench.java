@@ -12,6 +12,7 @@ import irqlab.sim.Simulation;
 import irqlab.sim.run.RunRuntime;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadMXBean;
 import java.lang.ref.Reference;
 import java.util.Locale;
 
@@ -166,7 +167,8 @@ public final class DeliveryBench {
   }
 
   /** One measured pair: a delivery run and the bare loop after it. */
-  record Sample(long delivered, long events, long nanos, long allocatedBytes, long bareNanos, long bareOps) {
+  record Sample(long delivered, long events, long nanos, long allocatedBytes, long bareNanos, long bareOps,
+      long cpuNanos, long bareCpuNanos) {
     double irqPerSecond() {
       return delivered / (Math.max(1, nanos) / 1e9);
     }
@@ -174,6 +176,15 @@ public final class DeliveryBench {
     /** Time per model event over time per bare-loop event. */
     double ratio() {
       return ((double) nanos / Math.max(1, events)) / ((double) Math.max(1, bareNanos) / Math.max(1, bareOps));
+    }
+
+    /** The same from the thread's CPU time: what a neighbour's load on a shared core does not move. */
+    double cpuRatio() {
+      return ((double) cpuNanos / Math.max(1, events)) / ((double) Math.max(1, bareCpuNanos) / Math.max(1, bareOps));
+    }
+
+    double cpuNanosPerIrq() {
+      return (double) cpuNanos / Math.max(1, delivered);
     }
   }
 
@@ -221,9 +232,13 @@ public final class DeliveryBench {
     }
     double[] rates = new double[runs.length];
     double[] ratios = new double[runs.length];
+    double[] cpuRatios = new double[runs.length];
+    double[] cpuNs = new double[runs.length];
     for (int i = 0; i < runs.length; i++) {
       rates[i] = runs[i].irqPerSecond();
       ratios[i] = runs[i].ratio();
+      cpuRatios[i] = runs[i].cpuRatio();
+      cpuNs[i] = runs[i].cpuNanosPerIrq();
     }
     double wall = Math.max(1, nanos) / 1e9;
     double bareWall = Math.max(1, bareNanos) / 1e9;
@@ -243,7 +258,8 @@ public final class DeliveryBench {
     double ratio = (wall / Math.max(1, events)) / (bareWall / Math.max(1, bareOps));
     return new BenchResult(delivered / wall, Stats.of(rates), ratio, Stats.of(ratios), delivered, wall, events,
         bareOps / bareWall, bareWall, runs.length, warmupRuns, o.cpus(), o.vectors(), o.effectiveRemapping(),
-        (double) allocated / Math.max(1, delivered), deliveryHeap, heapPerIrq, irqs);
+        (double) allocated / Math.max(1, delivered), Stats.of(cpuNs), Stats.of(cpuRatios), deliveryHeap, heapPerIrq,
+        irqs);
   }
 
   /** Minimum, median and maximum of a few measurements. */
@@ -304,13 +320,18 @@ public final class DeliveryBench {
   static Sample sample(Scenario s, long seed, int width, long ratePerQueue) {
     Machine m = Simulation.build(s, seed);
     RunRuntime rt = (RunRuntime) m.exec();
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long a0 = allocatedBytes();
+    long c0 = threads.getCurrentThreadCpuTime();
     long t0 = System.nanoTime();
     rt.runToQuiescence();
     long t1 = System.nanoTime();
+    long c1 = threads.getCurrentThreadCpuTime();
     long a1 = allocatedBytes();
+    long bc0 = threads.getCurrentThreadCpuTime();
     long[] b = bareLoop(width, rt.eventsRun(), ratePerQueue);
-    return new Sample(delivered(m), rt.eventsRun(), t1 - t0, Math.max(0, a1 - a0), b[0], b[1]);
+    long bc1 = threads.getCurrentThreadCpuTime();
+    return new Sample(delivered(m), rt.eventsRun(), t1 - t0, Math.max(0, a1 - a0), b[0], b[1], c1 - c0, bc1 - bc0);
   }
 
   /** Bytes this thread has allocated so far (HotSpot's per-thread counter), or 0 without one. */
