@@ -8,19 +8,23 @@ package irqlab.exec;
 public final class RawSpinLock {
   private static final String LOCK = "raw_spin_lock";
   private static final String UNLOCK = "raw_spin_unlock";
-  private final String name;
   private final Exec exec;
   private final Resource resource;
   private Actor owner;
 
   public RawSpinLock(Exec exec, String name) {
     this.exec = exec;
-    this.name = name;
+    this.resource = new Resource(name);
+  }
+
+  /** A lock whose name is made when first asked for (one per irq descriptor). */
+  public RawSpinLock(Exec exec, java.util.function.Supplier<String> name) {
+    this.exec = exec;
     this.resource = new Resource(name);
   }
 
   public String name() {
-    return name;
+    return resource.name();
   }
 
   public Actor owner() {
@@ -35,10 +39,10 @@ public final class RawSpinLock {
     exec.point(LOCK, resource, 0, Access.SYNC);
     Actor me = exec.current();
     if (owner == me) {
-      throw new ExecException("recursive acquisition of " + name + " by " + me);
+      throw new ExecException("recursive acquisition of " + name() + " by " + me);
     }
     if (owner != null) {
-      exec.waitUntil(name, () -> owner == null);
+      exec.waitUntil(name(), () -> owner == null);
     }
     owner = me;
     me.enterAtomic();
@@ -47,7 +51,7 @@ public final class RawSpinLock {
   public void unlock() {
     Actor me = exec.current();
     if (owner != me) {
-      throw new ExecException(me + " releases " + name + " held by " + owner);
+      throw new ExecException(me + " releases " + name() + " held by " + owner);
     }
     owner = null;
     me.exitAtomic();

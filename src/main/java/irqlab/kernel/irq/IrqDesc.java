@@ -77,7 +77,8 @@ public final class IrqDesc {
   public RawSpinLock lock() {
     RawSpinLock l = lock;
     if (l == null) {
-      l = lock = new RawSpinLock(exec, "irq_desc(" + irq + ")");
+      int n = irq;
+      l = lock = new RawSpinLock(exec, () -> "irq_desc(" + n + ")");
     }
     return l;
   }
