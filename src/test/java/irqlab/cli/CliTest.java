@@ -163,7 +163,7 @@ class CliTest {
     String id = replayLine.replaceFirst(".* --schedule (\\S+).*", "$1");
     Cli r = Cli.run("replay", "msix-affinity-race-unmasked", "--schedule", id);
     assertThat(r.rc()).isEqualTo(1);
-    assertThat(r.out()).contains("No irq handler for vector");
+    assertThat(r.out()).containsPattern("No irq handler for [0-9]+\\.[0-9]+");
     Cli again = Cli.run("replay", "msix-affinity-race-unmasked", "--schedule", id);
     assertThat(again.out()).isEqualTo(r.out());
     assertThat(Cli.run("explore", "msix-affinity-race", "--schedules", "100").rc()).isZero();
