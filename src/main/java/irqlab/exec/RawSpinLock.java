@@ -8,7 +8,6 @@ package irqlab.exec;
 public final class RawSpinLock {
   private static final String LOCK = "raw_spin_lock";
   private static final String UNLOCK = "raw_spin_unlock";
-  private final String name;
   /** Its lockdep class: one for every lock of a kind (each irq_desc's lock is "irq_desc"). */
   private final String lockClass;
   private final Exec exec;
@@ -22,13 +21,22 @@ public final class RawSpinLock {
   /** A lock named {@code name} (as traces show it) of lockdep class {@code lockClass}. */
   public RawSpinLock(Exec exec, String name, String lockClass) {
     this.exec = exec;
-    this.name = name;
+    this.lockClass = lockClass;
+    this.resource = new Resource(name);
+  }
+
+  /**
+   * A lock of lockdep class {@code lockClass} whose name is made when first asked for (one per
+   * irq descriptor: most are never named).
+   */
+  public RawSpinLock(Exec exec, java.util.function.Supplier<String> name, String lockClass) {
+    this.exec = exec;
     this.lockClass = lockClass;
     this.resource = new Resource(name);
   }
 
   public String name() {
-    return name;
+    return resource.name();
   }
 
   public Actor owner() {
@@ -43,10 +51,10 @@ public final class RawSpinLock {
     exec.point(LOCK, resource, 0, Access.SYNC);
     Actor me = exec.current();
     if (owner == me) {
-      throw new ExecException("recursive acquisition of " + name + " by " + me);
+      throw new ExecException("recursive acquisition of " + name() + " by " + me);
     }
     if (owner != null) {
-      exec.waitUntil(name, () -> owner == null);
+      exec.waitUntil(name(), () -> owner == null);
     }
     owner = me;
     me.enterAtomic();
@@ -59,7 +67,7 @@ public final class RawSpinLock {
   public void unlock() {
     Actor me = exec.current();
     if (owner != me) {
-      throw new ExecException(me + " releases " + name + " held by " + owner);
+      throw new ExecException(me + " releases " + name() + " held by " + owner);
     }
     LockWatch w = exec.lockWatch();
     if (w != null) {

@@ -100,11 +100,6 @@ final class ScenarioReader {
         cpusNode
             .asScalar("a number of cpus")
             .intValue(1, CpuMask.MAX_CPUS, "a number of cpus from 1 to " + CpuMask.MAX_CPUS);
-    if (cpus > MachineSpec.MAX_XAPIC_CPUS) {
-      throw cpusNode.error(
-          cpus + " CPUs need APIC ids above 255, that is x2APIC, which this build does not model"
-              + " yet; expected 1 to " + MachineSpec.MAX_XAPIC_CPUS);
-    }
 
     String remapping = "none";
     Loc remappingLoc = m.loc();
@@ -112,6 +107,16 @@ final class ScenarioReader {
     if (r != null) {
       remapping = oneOf(r, MachineSpec.REMAPPINGS, "interrupt remapping");
       remappingLoc = r.loc();
+    }
+    if (cpus > MachineSpec.MAX_XAPIC_CPUS && remapping.equals("none")) {
+      // try_to_enable_x2apic (arch/x86/kernel/apic/apic.c) on bare metal without remapping in
+      // x2APIC mode: x2APIC stays off, and CPUs whose APIC id xAPIC cannot address never boot.
+      throw cpusNode.error(cpus + " CPUs need APIC ids above 0xfe, that is x2APIC, and Linux"
+          + " enables x2APIC only with interrupt remapping (without it: \"x2apic: IRQ remapping"
+          + " doesn't support X2APIC mode\", then \"CPU " + MachineSpec.MAX_XAPIC_CPUS
+          + " has invalid APIC ID " + Integer.toHexString(MachineSpec.MAX_XAPIC_CPUS)
+          + ". Aborting bringup\"); expected machine.remapping: intel, or 1 to "
+          + MachineSpec.MAX_XAPIC_CPUS + " CPUs");
     }
 
     List<String> variants = new ArrayList<>();

@@ -1131,7 +1131,7 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
       }
     }
     if (sb.length() > 0) {
-      failure = new ExecException("deadlock at step " + steps + ", t=" + now + ": " + sb);
+      failure = new DeadlockException("deadlock at step " + steps + ", t=" + now + ": " + sb);
     }
   }
 

@@ -150,7 +150,7 @@ class BrowserReportTest {
     Path yaml = tmp.resolve("wide.yaml");
     Files.writeString(yaml, """
         name: wide
-        machine: { cpus: 256 }
+        machine: { cpus: 256, remapping: intel }
         devices: [ { id: nic0, type: nic, msix: { table: 64 }, queues: 64 } ]
         drivers: [ { device: nic0, vectors: { min: 1, max: 64, kind: msix, affinity: managed } } ]
         timeline:
