@@ -5,34 +5,58 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import irqlab.scenario.BuiltinScenarios;
 import irqlab.scenario.Scenario;
 import irqlab.sim.Exploration;
+import irqlab.sim.explore.Carriers;
+import irqlab.sim.explore.ScheduleId;
+import irqlab.sim.explore.Strategies;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * How fast the explorer runs schedules of a small race scenario: schedules and scheduling points
- * per second on one job. Wall-clock time is the measurement here, never part of model output.
+ * How fast the explorer runs schedules, with the default strategy on one job: of {@code
+ * msix-affinity-race} (a tiny race) and of a 20 ms steady-traffic race scenario. Each is warmed up
+ * for a fixed wall-clock time first (so the figure is the runtime's, not the JIT compiler's), then
+ * timed for a fixed time. Wall-clock and process CPU time are the measurements here, never part of
+ * model output.
  */
 public final class ExploreBench {
   private ExploreBench() {}
 
-  /** The measured rate. */
-  public record Result(String scenario, int schedules, long steps, double seconds) {
-    public double schedulesPerSecond() {
-      return schedules / seconds;
+  /** One scenario's rate. */
+  public record Rate(String scenario, long schedules, long steps, double wallSeconds, double cpuSeconds) {
+    public double perSecond() {
+      return schedules / wallSeconds;
     }
 
-    public double stepsPerSecond() {
-      return steps / seconds;
+    public double perCpuSecond() {
+      return cpuSeconds <= 0 ? 0 : schedules / cpuSeconds;
     }
+  }
 
+  /** The rates, with the JVM and thread mode they were measured on. */
+  public record Result(String strategy, String jvm, String threads, double warmupSeconds, List<Rate> rates) {
     public String toJson() {
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("scenario", scenario);
-      m.put("schedules", schedules);
-      m.put("steps", steps);
-      m.put("wall_seconds", seconds);
-      m.put("schedules_per_second", schedulesPerSecond());
-      m.put("steps_per_second", stepsPerSecond());
+      m.put("strategy", strategy);
+      m.put("jvm", jvm);
+      m.put("threads", threads);
+      m.put("warmup_seconds", warmupSeconds);
+      List<Map<String, Object>> rs = new ArrayList<>();
+      for (Rate r : rates) {
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("scenario", r.scenario());
+        x.put("schedules", r.schedules());
+        x.put("steps", r.steps());
+        x.put("wall_seconds", r.wallSeconds());
+        x.put("cpu_seconds", r.cpuSeconds());
+        x.put("schedules_per_second", r.perSecond());
+        x.put("schedules_per_cpu_second", r.perCpuSecond());
+        x.put("steps_per_second", r.steps() / r.wallSeconds());
+        rs.add(x);
+      }
+      m.put("rates", rs);
       try {
         return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m) + "\n";
       } catch (Exception e) {
@@ -41,17 +65,59 @@ public final class ExploreBench {
     }
 
     public String toText() {
-      return String.format("explore %s: %d schedules, %d scheduling steps in %.2f s: %.0f schedules/s, %.0f steps/s%n",
-          scenario, schedules, steps, seconds, schedulesPerSecond(), stepsPerSecond());
+      StringBuilder sb = new StringBuilder(String.format("explore with %s on %s, %s threads (warm-up %.0f s each):%n",
+          strategy, jvm, threads, warmupSeconds));
+      for (Rate r : rates) {
+        sb.append(String.format("  %-22s %7d schedules in %5.2f s: %7.0f schedules/s (%7.0f per CPU-second of the"
+            + " process), %9.0f steps/s%n", r.scenario(), r.schedules(), r.wallSeconds(), r.perSecond(),
+            r.perCpuSecond(), r.steps() / r.wallSeconds()));
+      }
+      return sb.toString();
     }
   }
 
-  public static Result run(String scenarioName, int schedules) {
-    Scenario s = BuiltinScenarios.load(scenarioName);
-    Exploration.explore(s, "random", 99, Math.min(50, schedules), 1, 0, i -> {}); // warm-up
-    long t0 = System.nanoTime();
-    Exploration.Report rep = Exploration.explore(s, "random", 1, schedules, 1, Integer.MAX_VALUE, i -> {});
-    double secs = (System.nanoTime() - t0) / 1e9;
-    return new Result(scenarioName, schedules, rep.steps(), secs);
+  /** Warms up and times the default strategy on both scenarios. */
+  public static Result run(double warmupSeconds, double measureSeconds) {
+    List<Rate> rates = new ArrayList<>();
+    Carriers.Mode mode = Carriers.Mode.auto();
+    rates.add(rate("msix-affinity-race", BuiltinScenarios.load("msix-affinity-race"), warmupSeconds, measureSeconds));
+    Scenario race = RaceScenarios.load(RaceScenarios.BENCH);
+    rates.add(rate(race.name(), race, warmupSeconds, measureSeconds));
+    return new Result(Strategies.DEFAULT, "JDK " + Runtime.version().feature(), mode.name().toLowerCase(java.util.Locale.ROOT),
+        warmupSeconds, rates);
+  }
+
+  static Rate rate(String name, Scenario s, double warmupSeconds, double measureSeconds) {
+    long bound = Exploration.stepBound(s);
+    try (Carriers carriers = new Carriers()) {
+      loop(s, 99, bound, carriers, warmupSeconds);
+      long cpu0 = processCpuNanos();
+      long t0 = System.nanoTime();
+      long[] r = loop(s, 1, bound, carriers, measureSeconds);
+      double wall = (System.nanoTime() - t0) / 1e9;
+      double cpu = (processCpuNanos() - cpu0) / 1e9;
+      return new Rate(name, r[0], r[1], wall, cpu);
+    }
+  }
+
+  /** Runs schedules of {@code seed} for {@code seconds}; returns {schedules, steps}. */
+  private static long[] loop(Scenario s, long seed, long bound, Carriers carriers, double seconds) {
+    long end = System.nanoTime() + (long) (seconds * 1e9);
+    long n = 0;
+    long steps = 0;
+    do {
+      Exploration.Outcome o = Exploration.run(s, new ScheduleId(Strategies.DEFAULT, seed, (int) n), bound, carriers);
+      steps += o.steps();
+      n++;
+    } while (System.nanoTime() < end);
+    return new long[] {n, steps};
+  }
+
+  private static long processCpuNanos() {
+    java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+      return sun.getProcessCpuTime();
+    }
+    return -1;
   }
 }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       ShowCommand.class,
       ExploreCommand.class,
       ReplayCommand.class,
+      SoakCommand.class,
       ScenariosCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

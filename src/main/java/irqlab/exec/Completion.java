@@ -16,6 +16,7 @@ public final class Completion {
   private final Exec exec;
   private final String name;
   private final String sleepLabel;
+  private final Resource resource;
   private final ArrayDeque<Actor> waiters = new ArrayDeque<>(2);
   private int done;
 
@@ -23,6 +24,7 @@ public final class Completion {
     this.exec = exec;
     this.name = name;
     this.sleepLabel = "wait_for_completion(" + name + ")";
+    this.resource = new Resource("completion " + name);
   }
 
   public String name() {
@@ -31,7 +33,7 @@ public final class Completion {
 
   /** complete: releases one waiter, or the next wait to come. */
   public void complete() {
-    exec.point("complete");
+    exec.point("complete", resource, 0, Access.SYNC);
     if (done != ALL) {
       done++;
     }
@@ -39,7 +41,7 @@ public final class Completion {
 
   /** complete_all: releases every waiter, present and future, until {@link #reinit}. */
   public void completeAll() {
-    exec.point("complete_all");
+    exec.point("complete_all", resource, 0, Access.SYNC);
     done = ALL;
   }
 
@@ -55,7 +57,7 @@ public final class Completion {
 
   /** try_wait_for_completion: consumes a done event without sleeping; false when there is none. */
   public boolean tryWaitForCompletion() {
-    exec.point("try_wait_for_completion");
+    exec.point("try_wait_for_completion", resource, 0, Access.SYNC);
     if (done == 0) {
       return false;
     }
@@ -74,7 +76,7 @@ public final class Completion {
    */
   public boolean waitForCompletionTimeout(long timeoutNs) {
     exec.mightSleep(sleepLabel);
-    exec.point("wait_for_completion");
+    exec.point("wait_for_completion", resource, 0, Access.SYNC);
     Actor me = exec.current();
     if (done == 0 || !waiters.isEmpty()) {
       waiters.add(me);

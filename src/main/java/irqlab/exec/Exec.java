@@ -15,6 +15,21 @@ public interface Exec {
   /** A scheduling point: a hardware access, a lock operation, or an explicit point. */
   void point(String label);
 
+  /**
+   * A scheduling point before an access of kind {@code access} to {@code offset} of {@code
+   * resource}: what lets the explorer tell racing steps from commuting ones, and traces say what
+   * was touched. Run mode ignores it, like every point.
+   */
+  default void point(String label, Resource resource, long offset, Access access) {
+    point(label);
+  }
+
+  /**
+   * The value the access after the current actor's latest point read or wrote, for traces only.
+   * Never changes what runs; run mode ignores it.
+   */
+  default void traceValue(long value) {}
+
   /** The actor executing now. */
   Actor current();
 

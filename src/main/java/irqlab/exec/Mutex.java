@@ -17,6 +17,7 @@ public final class Mutex {
   private final Exec exec;
   private final String name;
   private final String sleepLabel;
+  private final Resource resource;
   private final ArrayDeque<Actor> waiters = new ArrayDeque<>(2);
   private Actor owner;
 
@@ -24,6 +25,7 @@ public final class Mutex {
     this.exec = exec;
     this.name = name;
     this.sleepLabel = "mutex_lock(" + name + ")";
+    this.resource = new Resource("mutex " + name);
   }
 
   public String name() {
@@ -46,7 +48,7 @@ public final class Mutex {
   /** mutex_lock: may sleep; locking a mutex one already owns is a bug (a self-deadlock). */
   public void lock() {
     exec.mightSleep(sleepLabel);
-    exec.point(LOCK);
+    exec.point(LOCK, resource, 0, Access.SYNC);
     Actor me = exec.current();
     if (owner == me) {
       throw new ExecException("recursive mutex_lock of " + name + " by " + me);
@@ -66,7 +68,7 @@ public final class Mutex {
 
   /** mutex_trylock: never sleeps; true when the caller now owns the mutex. */
   public boolean tryLock() {
-    exec.point(LOCK);
+    exec.point(LOCK, resource, 0, Access.SYNC);
     if (owner != null || !waiters.isEmpty()) {
       return false;
     }
@@ -81,7 +83,7 @@ public final class Mutex {
       throw new ExecException(me + " unlocks mutex " + name + " owned by " + owner);
     }
     owner = waiters.poll();
-    exec.point(UNLOCK);
+    exec.point(UNLOCK, resource, 0, Access.SYNC);
   }
 
   @Override

@@ -10,11 +10,13 @@ public final class RawSpinLock {
   private static final String UNLOCK = "raw_spin_unlock";
   private final String name;
   private final Exec exec;
+  private final Resource resource;
   private Actor owner;
 
   public RawSpinLock(Exec exec, String name) {
     this.exec = exec;
     this.name = name;
+    this.resource = new Resource(name);
   }
 
   public String name() {
@@ -30,7 +32,7 @@ public final class RawSpinLock {
   }
 
   public void lock() {
-    exec.point(LOCK);
+    exec.point(LOCK, resource, 0, Access.SYNC);
     Actor me = exec.current();
     if (owner == me) {
       throw new ExecException("recursive acquisition of " + name + " by " + me);
@@ -49,6 +51,6 @@ public final class RawSpinLock {
     }
     owner = null;
     me.exitAtomic();
-    exec.point(UNLOCK);
+    exec.point(UNLOCK, resource, 0, Access.SYNC);
   }
 }

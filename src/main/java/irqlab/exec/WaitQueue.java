@@ -12,11 +12,13 @@ public final class WaitQueue {
   private final Exec exec;
   private final String name;
   private final String sleepLabel;
+  private final Resource resource;
 
   public WaitQueue(Exec exec, String name) {
     this.exec = exec;
     this.name = name;
     this.sleepLabel = "wait_event(" + name + ")";
+    this.resource = new Resource("waitqueue " + name);
   }
 
   public String name() {
@@ -39,7 +41,7 @@ public final class WaitQueue {
 
   /** wake_up: a scheduling point; waiters see the new state when their conditions are re-checked. */
   public void wakeUp() {
-    exec.point("wake_up");
+    exec.point("wake_up", resource, 0, Access.SYNC);
   }
 
   @Override

@@ -5,6 +5,15 @@ public interface MessageObserver {
   /** A message reached CPU {@code cpu}'s APIC as {@code vector}. */
   default void delivered(int requesterId, long address, int data, int cpu, int vector) {}
 
+  /**
+   * As {@link #delivered(int, long, int, int, int)}, knowing which of the function's interrupts
+   * the device signalled: {@code source} is the MSI-X entry or the vector of the MSI block, -1 when
+   * unknown (a spoofed write, an IMS slot, the remapping unit's own fault event).
+   */
+  default void delivered(int requesterId, long address, int data, int cpu, int vector, int source) {
+    delivered(requesterId, address, data, cpu, vector);
+  }
+
   /** A message was dropped: no APIC has the destination, or the address is not an interrupt. */
   default void dropped(int requesterId, long address, int data, String why) {}
 

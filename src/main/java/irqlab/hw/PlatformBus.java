@@ -32,6 +32,15 @@ public final class PlatformBus {
 
   /** A posted memory write of 32-bit {@code data} to {@code address} by {@code requesterId}. */
   public void memoryWrite(int requesterId, long address, int data) {
+    memoryWrite(requesterId, address, data, -1);
+  }
+
+  /**
+   * As {@link #memoryWrite(int, long, int)}, by a function signalling its interrupt {@code
+   * source} (MSI-X entry or MSI vector; -1 when it is not one), so observers can tell a message
+   * that reached another interrupt's vector.
+   */
+  public void memoryWrite(int requesterId, long address, int data, int source) {
     messages++;
     if (!MsiMessage.isInterruptAddress(address)) {
       for (MessageObserver o : observerArray) {
@@ -41,17 +50,17 @@ public final class PlatformBus {
     }
     InterruptRemapper r = remapper;
     if (r != null) {
-      remapped(r, requesterId, address, data);
+      remapped(r, requesterId, address, data, source);
       return;
     }
-    deliver(requesterId, address, data, MsiMessage.destination(address), MsiMessage.vector(data));
+    deliver(requesterId, address, data, MsiMessage.destination(address), MsiMessage.vector(data), source);
   }
 
   /** Kept out of memoryWrite so that the path without a remapping unit stays small. */
-  private void remapped(InterruptRemapper r, int requesterId, long address, int data) {
+  private void remapped(InterruptRemapper r, int requesterId, long address, int data, int source) {
     int t = r.remap(requesterId, address, data);
     if (t != InterruptRemapper.BLOCKED) {
-      deliver(requesterId, address, data, (t >>> 8) & 0xff, t & 0xff);
+      deliver(requesterId, address, data, (t >>> 8) & 0xff, t & 0xff, source);
     }
   }
 
@@ -67,7 +76,7 @@ public final class PlatformBus {
       }
       return;
     }
-    deliver(requesterId, address, data, MsiMessage.destination(address), MsiMessage.vector(data));
+    deliver(requesterId, address, data, MsiMessage.destination(address), MsiMessage.vector(data), -1);
   }
 
   /** The remapping unit reports a request it blocked (after recording the fault). */
@@ -113,13 +122,14 @@ public final class PlatformBus {
       }
       int t = r.remap(sourceId, address, 0);
       if (t != InterruptRemapper.BLOCKED) {
-        deliver(sourceId, address, 0, (t >>> 8) & 0xff, t & 0xff, false);
+        deliver(sourceId, address, 0, (t >>> 8) & 0xff, t & 0xff, -1, false);
       }
       return;
     }
     int dest = (int) ((rte >>> 56) & 0xff);
     int vector = (int) (rte & 0xff);
-    deliver(sourceId, MsiMessage.ADDRESS_BASE | ((long) dest << 12), vector, dest, vector, (rte & (1L << 15)) != 0);
+    deliver(sourceId, MsiMessage.ADDRESS_BASE | ((long) dest << 12), vector, dest, vector, -1,
+        (rte & (1L << 15)) != 0);
   }
 
   /** Broadcasts every CPU's EOIs of level-triggered vectors to {@code sink} (the IO-APIC). */
@@ -131,11 +141,11 @@ public final class PlatformBus {
     }
   }
 
-  private void deliver(int requesterId, long address, int data, int dest, int vector) {
-    deliver(requesterId, address, data, dest, vector, false);
+  private void deliver(int requesterId, long address, int data, int dest, int vector, int source) {
+    deliver(requesterId, address, data, dest, vector, source, false);
   }
 
-  private void deliver(int requesterId, long address, int data, int dest, int vector, boolean level) {
+  private void deliver(int requesterId, long address, int data, int dest, int vector, int source, boolean level) {
     Cpu cpu = byApicId[dest];
     if (cpu == null || !cpu.online()) {
       for (MessageObserver o : observerArray) {
@@ -145,7 +155,7 @@ public final class PlatformBus {
     }
     cpu.apic().accept(vector, level);
     for (MessageObserver o : observerArray) {
-      o.delivered(requesterId, address, data, cpu.index(), vector);
+      o.delivered(requesterId, address, data, cpu.index(), vector, source);
     }
     exec.interruptRaised(cpu.index());
   }

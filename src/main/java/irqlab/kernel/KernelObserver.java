@@ -28,6 +28,9 @@ public interface KernelObserver {
 
   default void printk(KernelLog.Line line) {}
 
+  /** The kernel raised {@code vector} on {@code cpu} by IPI (a retrigger or a resend). */
+  default void vectorRaised(int cpu, int vector) {}
+
   /** irq_free_descs is about to free {@code desc}: its counts are still there. */
   default void descFreed(IrqDesc desc) {}
 }

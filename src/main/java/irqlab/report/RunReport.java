@@ -104,6 +104,12 @@ public final class RunReport {
         sb.append("  ").append(f).append('\n');
       }
     }
+    if (!r.unjudgedExpectations().isEmpty()) {
+      sb.append("  not judged for an explored schedule (handler-run counts follow its timing):\n");
+      for (String f : r.unjudgedExpectations()) {
+        sb.append("    ").append(f).append('\n');
+      }
+    }
     sb.append("\nResult: ").append(r.verdict());
     if (r.stopped() != null) {
       sb.append(": ").append(stopped(r)).append("; the run is unfinished and not judged");
@@ -383,6 +389,10 @@ public final class RunReport {
     }
     ArrayNode failed = o.putArray("failed_expectations");
     r.failedExpectations().forEach(failed::add);
+    if (!r.unjudgedExpectations().isEmpty()) {
+      ArrayNode unjudged = o.putArray("unjudged_expectations");
+      r.unjudgedExpectations().forEach(unjudged::add);
+    }
     if (r.stopped() == null) {
       o.putNull("stopped");
     } else {

@@ -86,6 +86,7 @@ public final class Machine {
       DeviceType type = DeviceTypes.get(d.type());
       bindings.put(d.id(), type.build(d, scenario.driverFor(d.id()).orElse(null), ctx));
     }
+    oracle.watchRouting(kernel, this::bindings);
   }
 
   /**
@@ -212,17 +213,22 @@ public final class Machine {
     long end = start + tr.forNs();
     for (int q : queues) {
       SplittableRandom rnd = trafficRandom.split();
+      long first = Math.max(exec.now(), start + Math.round(rnd.nextDouble() * meanGap));
       Event gen = new Event(actor) {
+        /** When this completion arrives, whenever the device gets to it. */
+        long arrival = first;
+
         @Override
         public void run() {
           b.work(q);
-          long next = exec.now() + Math.max(1, Math.round(-Math.log(1 - rnd.nextDouble()) * meanGap));
-          if (next < end) {
-            exec.schedule(this, next);
+          // Arrivals follow one another, not the device: in explore mode a busy device may get to
+          // one late, and the workload must not shrink because of that.
+          arrival += Math.max(1, Math.round(-Math.log(1 - rnd.nextDouble()) * meanGap));
+          if (arrival < end) {
+            exec.schedule(this, Math.max(exec.now(), arrival));
           }
         }
       };
-      long first = Math.max(exec.now(), start + Math.round(rnd.nextDouble() * meanGap));
       if (first < end) {
         exec.schedule(gen, first);
       }

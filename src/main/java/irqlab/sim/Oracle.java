@@ -26,6 +26,12 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
   private long messagesDropped;
   private final StormWatch storms = new StormWatch();
   private final SpoofWatch spoofs = new SpoofWatch();
+  /** Set by {@link #watchRouting}: where messages should land. */
+  private Kernel kernel;
+  private java.util.function.Supplier<List<Binding>> bindings;
+  private Binding[] byRequester = new Binding[0];
+  /** Per line, the first of its messages that went astray and was not made good yet. */
+  private final java.util.Map<IrqDesc, Violation> misrouted = new java.util.LinkedHashMap<>();
   private final java.util.Set<String> reportedMismatches = new java.util.HashSet<>();
   /** Completions a device could not signal at all (MSI-X and MSI off), per device, per queue. */
   private final java.util.Map<QueueDevice, long[]> notSignalled = new java.util.IdentityHashMap<>();
@@ -34,8 +40,17 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
     this.exec = exec;
   }
 
+  private java.util.function.Consumer<Violation> listener = v -> {};
+
   private void add(String kind, String detail) {
-    violations.add(new Violation(kind, exec.now(), detail));
+    Violation v = new Violation(kind, exec.now(), detail);
+    violations.add(v);
+    listener.accept(v);
+  }
+
+  /** Tells {@code l} of each violation as it is found (traces draw it where it happened). */
+  void setListener(java.util.function.Consumer<Violation> l) {
+    this.listener = l;
   }
 
   public List<Violation> violations() {
@@ -97,6 +112,67 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
     storms.contained(desc);
   }
 
+  /**
+   * Checks from now on that a device's message reaches the interrupt it signalled: the MSI-X entry
+   * or MSI vector the device sent must be the irq bound to the vector it arrived on. A message
+   * that lands elsewhere (torn between two writes of an update, or sent to a vector the kernel
+   * reused) is lost for its interrupt unless the kernel raises that interrupt again (x86's
+   * msi_set_affinity detour accepts a spurious interrupt on another line and retriggers the right
+   * one); one that is never made good is reported as misrouted at quiescence.
+   */
+  void watchRouting(Kernel k, java.util.function.Supplier<List<Binding>> all) {
+    this.kernel = k;
+    this.bindings = all;
+  }
+
+  @Override
+  public void delivered(int requesterId, long address, int data, int cpu, int vector, int source) {
+    delivered(requesterId, address, data, cpu, vector);
+    if (source < 0 || kernel == null || spoofs.active()) {
+      return;
+    }
+    Object target = kernel.vectorDomain().vectorIrq(cpu, vector);
+    if (target == null) {
+      return; // common_interrupt reports it: no-handler
+    }
+    Binding b = bindingOf(requesterId);
+    IrqDesc expected = b == null ? null : b.irqOfEntry(source);
+    if (expected == null || expected == target) {
+      return;
+    }
+    String where = target instanceof IrqDesc owner
+        ? "bound to irq " + owner.irq() + (owner.action() == null ? "" : " (" + owner.action().name() + ")")
+        : "marked for a retrigger";
+    misrouted.putIfAbsent(expected, new Violation(Violation.MISROUTED, exec.now(), b.id() + " signalled "
+        + b.name(source) + " (irq " + expected.irq() + ") with " + String.format("address 0x%x data 0x%x", address, data)
+        + ", which reached vector " + vector + " on CPU " + cpu + ", " + where + ", and irq " + expected.irq()
+        + " was not raised again"));
+  }
+
+  /** A retrigger or resend of a line makes good every message of it that went astray before. */
+  @Override
+  public void vectorRaised(int cpu, int vector) {
+    if (!misrouted.isEmpty() && kernel.vectorDomain().vectorIrq(cpu, vector) instanceof IrqDesc d) {
+      misrouted.remove(d);
+    }
+  }
+
+  private Binding bindingOf(int rid) {
+    if (rid < byRequester.length && byRequester[rid] != null) {
+      return byRequester[rid];
+    }
+    for (Binding b : bindings.get()) {
+      if (b.device().requesterId() == rid && b.driver() != null) {
+        if (rid >= byRequester.length) {
+          byRequester = java.util.Arrays.copyOf(byRequester, rid + 1);
+        }
+        byRequester[rid] = b;
+        return b;
+      }
+    }
+    return null;
+  }
+
   @Override
   public void delivered(int requesterId, long address, int data, int cpu, int vector) {
     messagesDelivered++;
@@ -145,6 +221,8 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
    * {@link Binding#checkQuiescent}), then the vector accounting.
    */
   public void checkQuiescent(Kernel k, List<Binding> bindings) {
+    violations.addAll(misrouted.values());
+    misrouted.clear();
     for (Binding b : bindings) {
       b.checkQuiescent(this);
     }

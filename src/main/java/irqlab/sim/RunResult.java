@@ -6,7 +6,9 @@ import java.util.List;
 /**
  * What a run produced: per-interrupt and per-device counts, the action log, the kernel log, the
  * oracle's violations and the expectations that failed, and the kernel version and variants it
- * ran. Everything in it is deterministic for a scenario and seed.
+ * ran. Everything in it is deterministic for a scenario and seed. {@code unjudgedExpectations}:
+ * for a replayed explore schedule, the {@code delivered} and {@code spurious} expectations it
+ * missed, which explore mode does not judge (see {@link Exploration}); empty for a run.
  */
 public record RunResult(
     String scenario,
@@ -22,7 +24,8 @@ public record RunResult(
     List<String> failedExpectations,
     String kernel,
     List<String> variants,
-    Stop stopped) {
+    Stop stopped,
+    List<String> unjudgedExpectations) {
 
   /** A result of the default kernel (6.12) without variants, of a run that ended. */
   public RunResult(String scenario, long seed, int cpus, long endNs, long events, List<IrqStat> irqs,
@@ -38,6 +41,14 @@ public record RunResult(
       List<String> failedExpectations, String kernel, List<String> variants) {
     this(scenario, seed, cpus, endNs, events, irqs, devices, actions, dmesg, violations, failedExpectations,
         kernel, variants, null);
+  }
+
+  /** A run's result: every expectation judged ({@code stopped}: null when the run ended). */
+  public RunResult(String scenario, long seed, int cpus, long endNs, long events, List<IrqStat> irqs,
+      List<DeviceStat> devices, List<String> actions, List<KernelLog.Line> dmesg, List<Violation> violations,
+      List<String> failedExpectations, String kernel, List<String> variants, Stop stopped) {
+    this(scenario, seed, cpus, endNs, events, irqs, devices, actions, dmesg, violations, failedExpectations,
+        kernel, variants, stopped, List.of());
   }
 
   /**
@@ -81,6 +92,12 @@ public record RunResult(
   /** One device's work and message counts. */
   public record DeviceStat(String id, String bdf, long completed, long outstanding, long messagesSent,
       long messagesHeldPending) {}
+
+  /** The same result judged as explore mode judges a schedule: {@code failed} counts, {@code unjudged} does not. */
+  public RunResult judgedAs(List<String> failed, List<String> unjudged) {
+    return new RunResult(scenario, seed, cpus, endNs, events, irqs, devices, actions, dmesg, violations,
+        List.copyOf(failed), kernel, variants, stopped, List.copyOf(unjudged));
+  }
 
   /**
    * True when the run ended and met its expectations. Violations count against it unless the

@@ -102,10 +102,19 @@ final class StuckLine extends Event {
     if (pauseWhileQuiet && before != Outcome.SENT && dev.stuckOutcome(queue) == before) {
       paused = before;
       dev.device().watchRouting(routingChanged);
-      exec.schedule(this, time(total - 1));
+      exec.schedule(this, due(total - 1));
       return;
     }
-    exec.schedule(this, time(fired));
+    exec.schedule(this, due(fired));
+  }
+
+  /**
+   * When to queue signal {@code k}: its time, or now when that has passed. In run mode it never
+   * has; in explore mode a device may get to a signal up to the explorer's lag late, and the next
+   * one then follows at once, as a traffic arrival does.
+   */
+  private long due(long k) {
+    return Math.max(exec.now(), time(k));
   }
 
   /** Accounts the signals due before {@code t} as the paused line would have made them. */

@@ -159,8 +159,8 @@ class CliTest {
   void exploreFindsTheVariantAndReplayReproducesIt() {
     Cli e = Cli.run("explore", "msix-affinity-race-unmasked", "--schedules", "100", "--jobs", "2");
     assertThat(e.rc()).isEqualTo(1);
-    String replayLine = e.out().lines().filter(l -> l.startsWith("replay the first with:")).findFirst().orElseThrow();
-    String id = replayLine.substring(replayLine.lastIndexOf(' ') + 1);
+    String replayLine = e.out().lines().filter(l -> l.startsWith("replay it with:")).findFirst().orElseThrow();
+    String id = replayLine.replaceFirst(".* --schedule (\\S+).*", "$1");
     Cli r = Cli.run("replay", "msix-affinity-race-unmasked", "--schedule", id);
     assertThat(r.rc()).isEqualTo(1);
     assertThat(r.out()).contains("No irq handler for vector");

@@ -50,8 +50,14 @@ class DeterminismTest {
 
   /** Runs irqlab's main in a fresh JVM ({@code java}) and returns what it printed. */
   static String runJvm(Path java, String... args) throws IOException, InterruptedException {
+    return runJvm(java, List.of(), args);
+  }
+
+  /** The same with options for the JVM ({@code -Dname=value}) before the main class. */
+  static String runJvm(Path java, List<String> jvmOptions, String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(java.toString());
+    cmd.addAll(jvmOptions);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("irqlab.cli.Main");
@@ -61,7 +67,7 @@ class DeterminismTest {
     try (InputStream in = p.getInputStream()) {
       in.transferTo(out);
     }
-    assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
     return out.toString(StandardCharsets.UTF_8);
   }
 }

@@ -30,6 +30,7 @@ class ExitStatusTest {
 
   private static String[] args(String line) {
     return line.replace("GREEDY", greedy.toString()).replace("BAD", tmp.resolve("bad.yaml").toString())
+        .replace("MISSING", tmp.resolve("missing.json").toString())
         .split(" ");
   }
 
@@ -51,6 +52,20 @@ class ExitStatusTest {
       "replay msix-affinity-race --schedule pct-3-180:1:0 | 0",
       "replay msix-affinity-race --schedule nonsense | 2",
       "replay BAD --schedule pct-3-180:1:0 | 2",
+      "explore msix-affinity-race --schedules 20 --shard 2/2 | 0",
+      "explore msix-affinity-race --strategy exhaustive --preemptions 1 | 0",
+      "explore msix-affinity-race --shard 3/2 | 2",
+      "explore msix-affinity-race --strategy nothing | 2",
+      "explore msix-affinity-race --time nonsense | 2",
+      "explore --merge MISSING | 2",
+      "replay msix-affinity-race --schedule delay:01:2 | 2",
+      "replay msix-affinity-race --schedule pct-3:1:55 | 2",
+      "soak kunit-cpuhotplug msix-affinity-race --schedules 3 | 0",
+      "soak torn-msi | 2",
+      "soak --schedules 0 | 2",
+      "soak --strategy nothing | 2",
+      "soak --time nonsense | 2",
+      "soak extra | 2",
       "scenarios | 0",
       "scenarios --print storm | 0",
       "scenarios --print no-such | 2",
@@ -76,8 +91,8 @@ class ExitStatusTest {
   void exploreFindingAFailureAndItsReplayExitOne() {
     Cli e = Cli.run("explore", "msix-affinity-race-unmasked", "--schedules", "100");
     assertThat(e.rc()).isEqualTo(1);
-    String id = e.out().lines().filter(l -> l.startsWith("replay the first with:")).findFirst().orElseThrow()
-        .replaceAll(".* --schedule ", "");
+    String id = e.out().lines().filter(l -> l.startsWith("replay it with:")).findFirst().orElseThrow()
+        .replaceAll(".* --schedule ", "").replace(" --trace", "");
     Cli r = Cli.run("replay", "msix-affinity-race-unmasked", "--schedule", id);
     assertThat(r.rc()).isEqualTo(1);
   }

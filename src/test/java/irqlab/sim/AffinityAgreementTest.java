@@ -172,8 +172,8 @@ class AffinityAgreementTest {
   @Test
   void exploreFindsNoDisagreementInTheFixedModel() {
     var s = ScenarioParser.parse("t.yaml", FREE_SET_REQUEST);
-    Exploration.Report pct = Exploration.explore(s, "pct-3", 1, 200, 2, 1, i -> {});
-    Exploration.Report rnd = Exploration.explore(s, "random", 1, 200, 2, 1, i -> {});
+    Exploration.Report pct = ExploreTesting.explore(s, "delay", 1, 200, 2, 1);
+    Exploration.Report rnd = ExploreTesting.explore(s, "random", 1, 200, 2, 1);
     assertThat(pct.failed()).as("%s", pct.firstFailure()).isZero();
     assertThat(rnd.failed()).as("%s", rnd.firstFailure()).isZero();
   }

@@ -8,7 +8,6 @@ import irqlab.hw.ims.QueueContexts;
 import irqlab.hw.ims.QueueMemory;
 import irqlab.scenario.BuiltinScenarios;
 import irqlab.scenario.Scenario;
-import irqlab.sim.explore.Explorer;
 import irqlab.sim.explore.ScheduleId;
 import java.lang.reflect.Proxy;
 import java.util.List;
@@ -19,8 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Explore mode on the IMS scenarios finds no model errors (livelocks, accesses after a reset). */
 class ImsExploreTest {
 
-  private static String describe(Explorer.Result r) {
-    return r == null ? "" : r.id() + " (" + r.steps() + " steps): " + r.failure();
+  private static String describe(Exploration.Outcome r) {
+    return r == null ? "" : r.id() + " (" + r.steps() + " steps): " + r.detail();
   }
 
   // The explore runtime lets time pass over a device's started step (by design, see
@@ -33,8 +32,8 @@ class ImsExploreTest {
   void exploringTheDefaultReportsNoModelError(String name) {
     Scenario s = BuiltinScenarios.load(name);
     int n = 30;
-    Exploration.Report pct = Exploration.explore(s, "pct-3", 1, n, 2, 3, i -> {});
-    assertThat(pct.kinds()).as("%s", pct.failures().stream().map(ImsExploreTest::describe).toList())
+    Exploration.Report pct = ExploreTesting.explore(s, "delay", 1, n, 2, 3);
+    assertThat(ExploreTesting.kinds(pct)).as("%s", pct.failures().stream().map(ImsExploreTest::describe).toList())
         .doesNotContain("model-error");
   }
 
@@ -49,7 +48,7 @@ class ImsExploreTest {
   void replayOfTheResetOvertakingACommandPasses() {
     Scenario s = BuiltinScenarios.load("ims-cpu-offline");
     for (String id : List.of("pct-3-297:1:13")) {
-      Exploration.Replay r = Exploration.replay(s, ScheduleId.parse(id));
+      Exploration.Replay r = Exploration.replay(s, ScheduleId.parse(id), 0, false);
       assertThat(r.schedule().failure()).as(id).isNull();
     }
   }
@@ -58,13 +57,21 @@ class ImsExploreTest {
   @Test
   void aResetAbortsTheContextOperationInFlight() {
     Runnable[] atPoint = new Runnable[1];
+    irqlab.exec.Actor engine = new irqlab.exec.Actor(1, "acc0-engine", irqlab.exec.Actor.Kind.DEVICE, -1);
     int[] points = new int[1];
     Exec exec = (Exec) Proxy.newProxyInstance(Exec.class.getClassLoader(), new Class<?>[] {Exec.class},
         (p, m, args) -> {
           if (m.getName().equals("point")) {
-            if (++points[0] == 2 && atPoint[0] != null) {
+            // The third point of an operation: after the context cache's lock, before its second access.
+            if (++points[0] == 3 && atPoint[0] != null) {
               atPoint[0].run();
             }
+            return null;
+          }
+          if (m.getName().equals("current")) {
+            return engine;
+          }
+          if (m.getName().equals("traceValue")) {
             return null;
           }
           if (m.getName().equals("exploring")) {

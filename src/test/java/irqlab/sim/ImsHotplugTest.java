@@ -156,9 +156,21 @@ class ImsHotplugTest {
 
   @Test
   void exploringTheDefaultFindsNothing() {
-    Exploration.Report pct = Exploration.explore(good, "pct-3", 1, 100, 2, 1, i -> {});
-    Exploration.Report rnd = Exploration.explore(good, "random", 1, 60, 2, 1, i -> {});
+    Exploration.Report pct = ExploreTesting.explore(good, "pct-3", 1, 100, 2, 1);
+    Exploration.Report rnd = ExploreTesting.explore(good, "random", 1, 60, 2, 1);
     assertThat(pct.failed()).as("%s", pct.firstFailure()).isZero();
     assertThat(rnd.failed()).as("%s", rnd.firstFailure()).isZero();
+  }
+
+  /**
+   * The soak's finding, fixed in ImsQueueChip.sync: a hard interrupt unmasked the queue (in the
+   * shadow) while bus_sync_unlock waited for the device's mask command, and sync then recorded the
+   * new shadow as what the device had been told; the device kept the queue masked, its completions
+   * never signalled (lost-interrupt in 8 of 100 schedules, first delay:1:7).
+   */
+  @Test
+  void aMaskChangedWhileTheDeviceExecutesACommandStillReachesIt() {
+    Exploration.Report delay = ExploreTesting.explore(good, "delay", 1, 200, 2, 1);
+    assertThat(delay.failed()).as("%s", delay.firstFailure()).isZero();
   }
 }

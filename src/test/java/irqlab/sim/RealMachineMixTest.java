@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * timeline task reaches it, however long the probes took).
  */
 class RealMachineMixTest {
-  private static final String MIX = "name: mix\nmachine: { cpus: 4, remapping: REMAP, chipset: q35 }\ndevices:\n"
+  private static final String MIX = "name: mix\nmachine: { cpus: 4, remapping: REMAP, chipset: q35, kernel: { variants: [VARIANTS] } }\ndevices:\n"
       + "  - { id: net0, bdf: \"0000:00:01.0\", type: virtio-net, queues: 2, msix: { table: 6 } }\n"
       + "  - { id: nvme0, bdf: \"0000:00:02.0\", type: nvme, queues: 4 }\n"
       + "  - { id: nic1, bdf: \"0000:00:03.0\", type: e1000e }\n"
@@ -36,8 +36,22 @@ class RealMachineMixTest {
       + "  - at: 6ms\n    cpu-online: 2\n"
       + "  - at: 7ms\n    cpu-online: 3\n";
 
+  /**
+   * Without remapping the AHCI's non-maskable MSI is moved by a direct write on 6.12 as shipped (a
+   * race the explorer finds: race-q35-ahci-move of the race set), so that machine is explored with
+   * the msi-nomask-detour design; with remapping, as shipped.
+   */
+  private static Scenario explored(String remapping, String rate) {
+    return mix(remapping, rate, remapping.equals("none") ? "msi-nomask-detour" : "");
+  }
+
   private static Scenario mix(String remapping, String rate) {
-    return ScenarioParser.parse("mix.yaml", MIX.replace("REMAP", remapping).replace("RATE", rate));
+    return mix(remapping, rate, "");
+  }
+
+  private static Scenario mix(String remapping, String rate, String variants) {
+    return ScenarioParser.parse("mix.yaml", MIX.replace("REMAP", remapping).replace("RATE", rate)
+        .replace("VARIANTS", variants));
   }
 
   @ParameterizedTest
@@ -56,10 +70,10 @@ class RealMachineMixTest {
   @ParameterizedTest
   @ValueSource(strings = {"none", "intel"})
   void exploresCleanWithTheTrafficFlowing(String remapping) {
-    Scenario s = mix(remapping, "2k/s");
+    Scenario s = explored(remapping, "2k/s");
     TestMachines.exploresClean(s, 5, 12);
     for (int i = 0; i < 3; i++) {
-      Exploration.Replay r = Exploration.replay(s, new ScheduleId("random", 5, i));
+      Exploration.Replay r = ExploreTesting.replay(s, new ScheduleId("random", 5, i));
       for (RunResult.DeviceStat d : r.result().devices()) {
         assertThat(d.completed()).as("random:5:%d %s", i, d.id()).isGreaterThan(0);
       }

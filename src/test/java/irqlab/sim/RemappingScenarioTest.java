@@ -148,8 +148,8 @@ class RemappingScenarioTest {
           violations: none
         """;
     Scenario s = ScenarioParser.parse("ir-race.yaml", yaml);
-    Exploration.Report pct = Exploration.explore(s, "pct-3", 1, 200, 2, 1, i -> {});
-    Exploration.Report rnd = Exploration.explore(s, "random", 1, 200, 2, 1, i -> {});
+    Exploration.Report pct = ExploreTesting.explore(s, "delay", 1, 200, 2, 1);
+    Exploration.Report rnd = ExploreTesting.explore(s, "random", 1, 200, 2, 1);
     assertThat(pct.failed()).as("%s", pct.firstFailure()).isZero();
     assertThat(rnd.failed()).as("%s", rnd.firstFailure()).isZero();
   }

@@ -32,10 +32,10 @@ public final class TestMachines {
     rt(m).runUntil(m.exec().now());
   }
 
-  /** Explores {@code n} schedules of {@code s} with a random walk and with PCT: none may fail. */
+  /** Explores {@code n} schedules of {@code s} with the default strategy, a random walk and PCT: none may fail. */
   public static void exploresClean(irqlab.scenario.Scenario s, long seed, int n) {
-    for (String strategy : new String[] {"random", "pct-3"}) {
-      Exploration.Report rep = Exploration.explore(s, strategy, seed, n, 2, 1, i -> {});
+    for (String strategy : new String[] {irqlab.sim.explore.Strategies.DEFAULT, "random", "pct-3"}) {
+      Exploration.Report rep = ExploreTesting.explore(s, strategy, seed, n, 2, 1);
       org.assertj.core.api.Assertions.assertThat(rep.failed()).as("%s: %s", strategy, rep.firstFailure()).isZero();
     }
   }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import irqlab.report.RunReport;
 import irqlab.scenario.BuiltinScenarios;
 import irqlab.scenario.Scenario;
-import irqlab.sim.explore.Explorer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -67,19 +66,19 @@ class TornMsiOfflineTest {
   }
 
   private void exploreFindsTheLostInterruptAndReplaysIt(Scenario bad) {
-    Exploration.Report rep = Exploration.explore(bad, "pct-3", 1, 1000, 2, 1000, i -> {});
+    Exploration.Report rep = ExploreTesting.explore(bad, "delay", 1, 400, 2, 400);
     assertThat(rep.failed()).isPositive();
-    assertThat(rep.kinds()).contains(Violation.NO_HANDLER, Violation.LOST_INTERRUPT)
+    assertThat(ExploreTesting.kinds(rep)).contains(Violation.NO_HANDLER, Violation.LOST_INTERRUPT)
         .isSubsetOf(Violation.NO_HANDLER, Violation.LOST_INTERRUPT);
     // The stall: a schedule whose torn message took the work with it.
-    Explorer.Result stall = rep.failures().stream()
-        .filter(f -> Exploration.kindsOf(f.failure()).contains(Violation.LOST_INTERRUPT))
+    Exploration.Outcome stall = rep.failures().stream()
+        .filter(f -> f.kinds().contains(Violation.LOST_INTERRUPT))
         .findFirst().orElseThrow();
 
-    Exploration.Replay a = Exploration.replay(bad, stall.id());
-    Exploration.Replay b = Exploration.replay(bad, stall.id());
-    assertThat(a.schedule().decisionLog()).isEqualTo(stall.decisionLog())
-        .isEqualTo(b.schedule().decisionLog());
+    Exploration.Replay a = ExploreTesting.replay(bad, stall.id());
+    Exploration.Replay b = ExploreTesting.replay(bad, stall.id());
+    assertThat(a.outcome()).isEqualTo(stall);
+    assertThat(a.schedule().decisionLog()).isEqualTo(b.schedule().decisionLog());
     assertThat(RunReport.text(a.result())).isEqualTo(RunReport.text(b.result()));
     assertThat(RunReport.json(a.result())).isEqualTo(RunReport.json(b.result()));
 
@@ -102,8 +101,8 @@ class TornMsiOfflineTest {
 
   @Test
   void theDetourTheChangelogIntendsSurvivesTheSameExploration() {
-    Exploration.Report pct = Exploration.explore(good, "pct-3", 1, 1000, 2, 1, i -> {});
-    Exploration.Report rnd = Exploration.explore(good, "random", 1, 500, 2, 1, i -> {});
+    Exploration.Report pct = ExploreTesting.explore(good, "delay", 1, 1000, 2, 1);
+    Exploration.Report rnd = ExploreTesting.explore(good, "random", 1, 300, 2, 1);
     assertThat(pct.failed()).as("%s", pct.firstFailure()).isZero();
     assertThat(rnd.failed()).as("%s", rnd.firstFailure()).isZero();
   }

@@ -217,10 +217,13 @@ class VfioGrowTest {
 
   @Test
   void exploreFindsNothingInTheDefaultAndOnlyLostInterruptsInTheVariant() {
-    Exploration.Report ok = Exploration.explore(good, "pct-3", 1, 300, 2, 1, i -> {});
+    Exploration.Report ok = ExploreTesting.explore(good, "delay", 1, 300, 2, 1);
     assertThat(ok.failed()).as("%s", ok.failures()).isZero();
-    Exploration.Report lossy = Exploration.explore(bad, "pct-3", 1, 300, 2, 5, i -> {});
-    assertThat(lossy.failed()).isPositive();
-    assertThat(lossy.kinds()).containsExactly(Violation.LOST_INTERRUPT);
+    // The variant expects lost-interrupt: a schedule passes when it shows that and nothing else.
+    // Some do; in others the re-enable's window swallows nothing (kind "expectation"), or its
+    // free-and-reallocate interleaves with traffic and shows more.
+    Exploration.Report lossy = ExploreTesting.explore(bad, "delay", 1, 300, 2, 5);
+    assertThat(lossy.failed()).as("%s", lossy.failures()).isLessThan(300);
+    assertThat(ExploreTesting.kinds(lossy)).contains(Exploration.EXPECTATION);
   }
 }

@@ -1,5 +1,7 @@
 package irqlab.hw.cpu;
 
+import irqlab.exec.Resource;
+
 /**
  * The interrupt-accepting half of an x86 local APIC. A fixed-mode message sets the vector's IRR
  * bit (a second message for a vector already in IRR merges into it, as on real hardware); the
@@ -22,11 +24,18 @@ public final class LocalApic {
   private int highIrr = -1;
   private int highIsr = -1;
   private final int apicId;
+  /** The APIC as something steps touch: messages and IPIs set IRR, the CPU acks and EOIs. */
+  private final Resource resource;
   private long accepted;
   private long merged;
 
   public LocalApic(int apicId) {
     this.apicId = apicId;
+    this.resource = new Resource("apic" + apicId);
+  }
+
+  public Resource resource() {
+    return resource;
   }
 
   public int apicId() {

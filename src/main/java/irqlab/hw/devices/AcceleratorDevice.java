@@ -96,10 +96,10 @@ public final class AcceleratorDevice extends QueueDevice {
   private int done;
   private int[] staging = new int[5];
   private long imsSent;
-  // The queue whose message the completion path (the device's work) and the command engine are
-  // sending: two actors, which may interleave at the bus accesses in between.
-  private int completingQueue = -1;
-  private int commandQueue = -1;
+  private int signallingQueue = -1;
+  private irqlab.exec.Actor signallingActor;
+  /** The queue the command engine works on, when it sends (a resend on unmask or startup). */
+  private int engineQueue = -1;
 
   public AcceleratorDevice(Exec exec, PlatformBus bus, Bdf bdf, String id, int queues, int msixTable,
       Store store, int imsSlots, int cacheEntries, QueueMemory memory) {
@@ -164,9 +164,11 @@ public final class AcceleratorDevice extends QueueDevice {
 
   private void sendIms(long address, int data) {
     imsSent++;
-    int queue = exec.current() == engine ? commandQueue : completingQueue;
-    if (queue >= 0) {
-      observer.imsMessage(this, queue, address, data);
+    // A message is a queue's only when the actor working on that queue sends it: an unmask by a
+    // CPU meanwhile sends another slot's held message.
+    int q = exec.current() == engine ? engineQueue : exec.current() == signallingActor ? signallingQueue : -1;
+    if (q >= 0) {
+      observer.imsMessage(this, q, address, data);
     }
     bus.memoryWrite(requesterId(), address, data);
   }
@@ -182,7 +184,8 @@ public final class AcceleratorDevice extends QueueDevice {
     exec.point("device completion");
     completedTotal[queue]++;
     workObserver.completed(this, queue);
-    completingQueue = queue;
+    signallingQueue = queue;
+    signallingActor = exec.current();
     try {
       if (store == Store.HOST_MEMORY) {
         contexts.complete(queue);
@@ -200,7 +203,8 @@ public final class AcceleratorDevice extends QueueDevice {
     } catch (QueueContexts.Aborted e) {
       // A reset overtook the completion: the device drops it, nothing reaches memory.
     } finally {
-      completingQueue = -1;
+      signallingQueue = -1;
+      signallingActor = null;
     }
   }
 
@@ -251,7 +255,7 @@ public final class AcceleratorDevice extends QueueDevice {
     }
     int q = c[2];
     if (store == Store.HOST_MEMORY && contexts.base() != 0 && q >= 0 && q < queueCount) {
-      commandQueue = q;
+      engineQueue = q;
       try {
         switch (c[1]) {
           case CMD_SET_MSG -> contexts.setMessage(q, c[3], c[4], c[5]);
@@ -266,7 +270,7 @@ public final class AcceleratorDevice extends QueueDevice {
         // reported every submitted command complete; nothing more is done or signalled for it.
         return;
       } finally {
-        commandQueue = -1;
+        engineQueue = -1;
       }
     }
     done = c[0];

@@ -1,6 +1,8 @@
 package irqlab.hw.devices;
 
+import irqlab.exec.Access;
 import irqlab.exec.Exec;
+import irqlab.exec.Resource;
 import irqlab.hw.PlatformBus;
 import irqlab.hw.pci.Bdf;
 import irqlab.hw.pci.MsiShape;
@@ -72,7 +74,9 @@ public class QueueDevice extends PciFunction {
     if (!running) {
       return;
     }
+    exec.point("device completion", barResource(DEVICE_BAR), queueRegister(queue, REG_COMPLETIONS), Access.WRITE);
     completions[queue]++;
+    exec.traceValue(completions[queue]);
     completedTotal[queue]++;
     observer.completed(this, queue);
     if (signals(queue) && !signal(ivar[queue] & 0xffff)) {
@@ -143,6 +147,28 @@ public class QueueDevice extends PciFunction {
 
   public boolean running() {
     return running;
+  }
+
+  /** BAR 2: one conflict unit per queue's registers, one for the global ones. */
+  @Override
+  protected Resource newBarResource(int bar) {
+    if (bar != DEVICE_BAR) {
+      return super.newBarResource(bar);
+    }
+    return new Resource(id + " regs", off -> off < QUEUE_BASE ? 0 : 1 + (off - QUEUE_BASE) / QUEUE_STRIDE, off -> {
+      if (off == REG_NUM_QUEUES) {
+        return "num_queues";
+      }
+      if (off == REG_CONTROL) {
+        return "control";
+      }
+      if (off < QUEUE_BASE) {
+        return String.format("0x%x", off);
+      }
+      long q = (off - QUEUE_BASE) / QUEUE_STRIDE;
+      long r = (off - QUEUE_BASE) % QUEUE_STRIDE;
+      return "q" + q + (r == REG_IVAR ? ".ivar" : r == REG_COMPLETIONS ? ".completions" : String.format("+0x%x", r));
+    });
   }
 
   /**

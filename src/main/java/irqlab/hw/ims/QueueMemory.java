@@ -1,6 +1,8 @@
 package irqlab.hw.ims;
 
+import irqlab.exec.Access;
 import irqlab.exec.Exec;
+import irqlab.exec.Resource;
 import java.util.Arrays;
 import java.util.function.LongSupplier;
 
@@ -15,16 +17,19 @@ public final class QueueMemory {
   private static final int ALIGN = 64;
 
   private final Exec exec;
+  /** One conflict unit per 64-byte line: a queue context. */
+  private final Resource resource = new Resource("host memory", 6, off -> String.format("0x%x", off));
   private int[] words = new int[0];
   private long top = BASE;
 
   public QueueMemory(Exec exec) {
     this.exec = exec;
   }
-  Exec exec() {
+
+  /** The execution environment its accesses are scheduling points of. */
+  public Exec exec() {
     return exec;
   }
-
 
   /** A zeroed region of {@code bytes}, cache-line aligned; returns its address. */
   public long allocate(long bytes) {
@@ -51,25 +56,28 @@ public final class QueueMemory {
 
   /** A CPU load. */
   public int read32(long address) {
-    exec.point("mem read");
-    return words[index(address)];
+    exec.point("mem read", resource, address, Access.READ);
+    int v = words[index(address)];
+    exec.traceValue(v & 0xffffffffL);
+    return v;
   }
 
   /** A CPU store. */
   public void write32(long address, int value) {
-    exec.point("mem write");
+    exec.point("mem write", resource, address, Access.WRITE);
+    exec.traceValue(value & 0xffffffffL);
     words[index(address)] = value;
   }
 
   /** A device's DMA read. */
   public int dmaRead32(long address) {
-    exec.point("dma read");
+    exec.point("dma read", resource, address, Access.READ);
     return words[index(address)];
   }
 
   /** A device's DMA write. */
   public void dmaWrite32(long address, int value) {
-    exec.point("dma write");
+    exec.point("dma write", resource, address, Access.WRITE);
     words[index(address)] = value;
   }
 
@@ -78,13 +86,13 @@ public final class QueueMemory {
    * point: an agent that may be reset meanwhile can drop the access by throwing instead.
    */
   public int dmaRead32(LongSupplier address) {
-    exec.point("dma read");
+    exec.point("dma read", resource, Resource.ANY_OFFSET, Access.READ);
     return words[index(address.getAsLong())];
   }
 
   /** A DMA write whose address is resolved after its scheduling point, as {@link #dmaRead32(LongSupplier)}. */
   public void dmaWrite32(LongSupplier address, int value) {
-    exec.point("dma write");
+    exec.point("dma write", resource, Resource.ANY_OFFSET, Access.WRITE);
     words[index(address.getAsLong())] = value;
   }
 

@@ -1,6 +1,8 @@
 package irqlab.hw.iommu;
 
+import irqlab.exec.Access;
 import irqlab.exec.Exec;
+import irqlab.exec.Resource;
 import irqlab.hw.InterruptRemapper;
 import irqlab.hw.MsiMessage;
 import irqlab.hw.PlatformBus;
@@ -57,6 +59,7 @@ public final class InterruptRemappingUnit implements InterruptRemapper {
   public static final int OWN_SOURCE_ID = 0;
 
   private final Exec exec;
+  private final Resource registers = new Resource("dmar0 regs", 2, off -> String.format("0x%02x", off));
   private final PlatformBus bus;
   private final TableMemory memory;
   private final int faultRecordOffset;
@@ -98,22 +101,28 @@ public final class InterruptRemappingUnit implements InterruptRemapper {
   // ---- register accessors used by the kernel: each is a scheduling point ----
 
   public int mmioRead32(int off) {
-    exec.point("mmio read");
-    return (int) read(off, 4);
+    exec.point("mmio read", registers, off, Access.READ);
+    int v = (int) read(off, 4);
+    exec.traceValue(v & 0xffffffffL);
+    return v;
   }
 
   public long mmioRead64(int off) {
-    exec.point("mmio read");
-    return read(off, 8);
+    exec.point("mmio read", registers, off, Access.READ);
+    long v = read(off, 8);
+    exec.traceValue(v);
+    return v;
   }
 
   public void mmioWrite32(int off, int value) {
-    exec.point("mmio write");
+    exec.point("mmio write", registers, off, Access.WRITE);
+    exec.traceValue(value & 0xffffffffL);
     write(off, value & 0xffffffffL, 4);
   }
 
   public void mmioWrite64(int off, long value) {
-    exec.point("mmio write");
+    exec.point("mmio write", registers, off, Access.WRITE);
+    exec.traceValue(value);
     write(off, value, 8);
   }
 

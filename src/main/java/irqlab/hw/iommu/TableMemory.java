@@ -1,6 +1,8 @@
 package irqlab.hw.iommu;
 
+import irqlab.exec.Access;
 import irqlab.exec.Exec;
+import irqlab.exec.Resource;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -16,6 +18,8 @@ public final class TableMemory {
 
   private final Exec exec;
   private final Map<Long, long[]> pages = new HashMap<>();
+  /** One conflict unit per 16-byte table entry (an IRTE). */
+  private final Resource resource = new Resource("remapping table memory", 4, off -> String.format("0x%x", off));
 
   public TableMemory(Exec exec) {
     this.exec = exec;
@@ -34,14 +38,17 @@ public final class TableMemory {
 
   /** A CPU store of one quadword (WRITE_ONCE). */
   public void write64(long pa, long value) {
-    exec.point("memory write");
+    exec.point("memory write", resource, pa, Access.WRITE);
+    exec.traceValue(value);
     page(pa)[slot(pa)] = value;
   }
 
   /** A CPU load. */
   public long read64(long pa) {
-    exec.point("memory read");
-    return page(pa)[slot(pa)];
+    exec.point("memory read", resource, pa, Access.READ);
+    long v = page(pa)[slot(pa)];
+    exec.traceValue(v);
+    return v;
   }
 
   /** The unit's read while it handles a request. */

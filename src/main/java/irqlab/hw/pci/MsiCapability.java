@@ -38,7 +38,8 @@ public final class MsiCapability {
   /** Where the function's memory writes go. */
   @FunctionalInterface
   interface Sender {
-    void send(long address, int data);
+    /** Sends the message of vector {@code vector} of the block. */
+    void send(long address, int data, int vector);
   }
 
   private final ConfigSpace config;
@@ -95,6 +96,32 @@ public final class MsiCapability {
   /** Whether config offset {@code off} lies in this capability. */
   boolean covers(int off) {
     return off >= base && off < base + shape.length();
+  }
+
+  /** The register at {@code rel} bytes into the capability, for traces (".addr_lo"). */
+  String registerName(int rel) {
+    if (rel < FLAGS) {
+      return ".header";
+    }
+    if (rel < ADDRESS_LO) {
+      return ".control";
+    }
+    if (rel == ADDRESS_LO) {
+      return ".addr_lo";
+    }
+    if (shape.address64() && rel == ADDRESS_HI) {
+      return ".addr_hi";
+    }
+    if (rel == dataOffset()) {
+      return ".data";
+    }
+    if (shape.perVectorMask() && rel == maskOffset()) {
+      return ".mask";
+    }
+    if (shape.perVectorMask() && rel == pendingOffset()) {
+      return ".pending";
+    }
+    return String.format("+0x%x", rel);
   }
 
   /**
@@ -200,6 +227,6 @@ public final class MsiCapability {
   /** The function puts the vector number in the low log2(n) bits of the data it was given. */
   private void send(int v) {
     int n = enabledVectors();
-    sender.send(address(), (data() & ~(n - 1)) | v);
+    sender.send(address(), (data() & ~(n - 1)) | v, v);
   }
 }

@@ -1,6 +1,8 @@
 package irqlab.hw.pci;
 
+import irqlab.exec.Access;
 import irqlab.exec.Exec;
+import irqlab.exec.Resource;
 import irqlab.hw.PlatformBus;
 
 /**
@@ -24,6 +26,11 @@ public class PciFunction {
   private final long[] pba;
   private final int pbaOffset;
   private final MsiCapability msi;
+  /** Config space: the MSI capability is one conflict unit (the device reads it whole), else dwords. */
+  private final Resource configResource;
+  /** BAR 0: the MSI-X table, one unit per entry, then the PBA. */
+  private final Resource msixResource;
+  private final Resource[] barResources = new Resource[6];
   private long messagesSent;
   private long messagesHeldPending;
   private Runnable[] routingWatches = new Runnable[0];
@@ -67,6 +74,53 @@ public class PciFunction {
     } else {
       msi = null;
     }
+    this.configResource = new Resource(bdf + " config",
+        off -> msi != null && msi.covers((int) off) ? MSI_CAP_OFFSET : off >>> 2, this::configName);
+    this.msixResource = new Resource(bdf + " msix", this::msixUnit, this::msixName);
+  }
+
+  private String configName(long off) {
+    if (msi != null && msi.covers((int) off)) {
+      return "msi" + msi.registerName((int) off - MSI_CAP_OFFSET);
+    }
+    if (msixTableSize > 0 && off == MSIX_CAP_OFFSET + MsixCapability.FLAGS) {
+      return "msix.control";
+    }
+    return String.format("cfg[0x%02x]", off);
+  }
+
+  private long msixUnit(long off) {
+    return off < (long) msixTableSize * MsixCapability.ENTRY_SIZE ? off >>> 4 : (1L << 32) + ((off - pbaOffset) >>> 3);
+  }
+
+  private String msixName(long off) {
+    if (off < (long) msixTableSize * MsixCapability.ENTRY_SIZE) {
+      String[] words = {"addr_lo", "addr_hi", "data", "ctrl"};
+      return "msix[" + (off >>> 4) + "]." + words[(int) (off >>> 2) & 3];
+    }
+    return "pba[" + ((off - pbaOffset) >>> 3) + "]";
+  }
+
+  /** The resource of BAR {@code bar}'s registers: the MSI-X table for BAR 0, else the device's. */
+  public final Resource barResource(int bar) {
+    if (bar == MSIX_BAR) {
+      return msixResource;
+    }
+    Resource r = barResources[bar];
+    if (r == null) {
+      r = barResources[bar] = newBarResource(bar);
+    }
+    return r;
+  }
+
+  /** The config space resource (the MSI capability is one unit of it). */
+  public final Resource configResource() {
+    return configResource;
+  }
+
+  /** A device BAR's resource; devices override to name their registers and units. */
+  protected Resource newBarResource(int bar) {
+    return new Resource(bdf + " bar" + bar, 2, null);
   }
 
   /**
@@ -98,22 +152,29 @@ public class PciFunction {
   // ---- accessors used by the kernel: every one is a scheduling point ----
 
   public int configRead16(int off) {
-    exec.point("cfg read");
-    return config.read16(off);
+    exec.point("cfg read", configResource, off, Access.READ);
+    int v = config.read16(off);
+    exec.traceValue(v);
+    return v;
   }
 
   public int configRead32(int off) {
-    exec.point("cfg read");
-    return config.read32(off);
+    exec.point("cfg read", configResource, off, Access.READ);
+    int v = config.read32(off);
+    exec.traceValue(v & 0xffffffffL);
+    return v;
   }
 
   public int configRead8(int off) {
-    exec.point("cfg read");
-    return config.read8(off);
+    exec.point("cfg read", configResource, off, Access.READ);
+    int v = config.read8(off);
+    exec.traceValue(v);
+    return v;
   }
 
   public void configWrite16(int off, int value) {
-    exec.point("cfg write");
+    exec.point("cfg write", configResource, off, Access.WRITE);
+    exec.traceValue(value & 0xffff);
     if (msi != null && msi.covers(off)) {
       msi.write(off, 2, value);
       routingChanged();
@@ -131,7 +192,8 @@ public class PciFunction {
 
   /** A 32-bit config write: one access, so address and data words of MSI change separately. */
   public void configWrite32(int off, int value) {
-    exec.point("cfg write");
+    exec.point("cfg write", configResource, off, Access.WRITE);
+    exec.traceValue(value & 0xffffffffL);
     if (msi != null && msi.covers(off)) {
       msi.write(off, 4, value);
       routingChanged();
@@ -141,15 +203,15 @@ public class PciFunction {
   }
 
   public int mmioRead32(int bar, int off) {
-    exec.point("mmio read");
-    if (bar == MSIX_BAR) {
-      return msixBarRead(off);
-    }
-    return deviceRegisterRead(bar, off);
+    exec.point("mmio read", barResource(bar), off, Access.READ);
+    int v = bar == MSIX_BAR ? msixBarRead(off) : deviceRegisterRead(bar, off);
+    exec.traceValue(v & 0xffffffffL);
+    return v;
   }
 
   public void mmioWrite32(int bar, int off, int value) {
-    exec.point("mmio write");
+    exec.point("mmio write", barResource(bar), off, Access.WRITE);
+    exec.traceValue(value & 0xffffffffL);
     if (bar == MSIX_BAR) {
       msixBarWrite(off, value);
     } else {
@@ -245,7 +307,7 @@ public class PciFunction {
    * message goes out on unmask. Returns false when MSI-X is off and nothing can be signalled.
    */
   public boolean signalMsix(int entry) {
-    exec.point("device signal");
+    exec.point("device signal", msixResource, (long) entry * MsixCapability.ENTRY_SIZE, Access.READ);
     if (entry >= msixTableSize || !msixEnabled()) {
       return false;
     }
@@ -326,7 +388,7 @@ public class PciFunction {
     if (msi == null || msixEnabled()) {
       return signalMsix(n);
     }
-    exec.point("device signal");
+    exec.point("device signal", configResource, MSI_CAP_OFFSET, Access.READ);
     switch (msi.signal(n)) {
       case HELD -> messagesHeldPending++;
       case OFF -> {
@@ -392,16 +454,16 @@ public class PciFunction {
     return n < msixTableSize && pbaPending(n);
   }
 
-  private void sendMessage(long address, int data) {
+  private void sendMessage(long address, int data, int vector) {
     messagesSent++;
-    bus.memoryWrite(requesterId(), address, data);
+    bus.memoryWrite(requesterId(), address, data, vector);
   }
 
   private void send(int entry) {
     messagesSent++;
     int base = entry * 4;
     long address = (msixTable[base] & 0xffffffffL) | ((long) msixTable[base + 1] << 32);
-    bus.memoryWrite(requesterId(), address, msixTable[base + 2]);
+    bus.memoryWrite(requesterId(), address, msixTable[base + 2], entry);
   }
 
   /** Function-level reset: MSI-X off, entries masked, pending bits gone. */

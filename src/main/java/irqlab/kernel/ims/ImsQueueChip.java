@@ -190,10 +190,14 @@ public final class ImsQueueChip extends IrqChip implements PciIms.DescPreparer {
         s.devMasked = s.masked || !s.started;
         return;
       }
+      // Each command waits for the device, and meanwhile a hard interrupt may change the shadow
+      // (and queue the slot for the work item): what the device was told is what was sent, not
+      // what the shadow says after the wait.
       if (s.started != s.devStarted) {
         if (s.started) {
-          device.startup(s.queue, s.msg);
-          s.devMsg = s.msg;
+          MsiMsg m = s.msg;
+          device.startup(s.queue, m);
+          s.devMsg = m;
           s.devMasked = false;
         } else {
           device.teardown(s.queue);
@@ -206,16 +210,18 @@ public final class ImsQueueChip extends IrqChip implements PciIms.DescPreparer {
         return;
       }
       if (!Objects.equals(s.msg, s.devMsg)) {
-        device.setMessage(s.queue, s.msg);
-        s.devMsg = s.msg;
+        MsiMsg m = s.msg;
+        device.setMessage(s.queue, m);
+        s.devMsg = m;
       }
-      if (s.masked != s.devMasked) {
-        if (s.masked) {
+      boolean masked = s.masked;
+      if (masked != s.devMasked) {
+        if (masked) {
           device.mask(s.queue);
         } else {
           device.unmask(s.queue);
         }
-        s.devMasked = s.masked;
+        s.devMasked = masked;
       }
     } catch (KernelException e) {
       if (e.errno() == Errno.ENODEV) {

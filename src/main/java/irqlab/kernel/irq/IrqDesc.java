@@ -71,7 +71,7 @@ public final class IrqDesc {
   public RawSpinLock lock() {
     RawSpinLock l = lock;
     if (l == null) {
-      l = lock = new RawSpinLock(exec, "irq_desc");
+      l = lock = new RawSpinLock(exec, "irq_desc(" + irq + ")");
     }
     return l;
   }

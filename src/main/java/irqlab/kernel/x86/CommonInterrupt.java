@@ -1,5 +1,6 @@
 package irqlab.kernel.x86;
 
+import irqlab.exec.Access;
 import irqlab.exec.Actor;
 import irqlab.exec.CpuPort;
 import irqlab.hw.cpu.Cpu;
@@ -18,25 +19,42 @@ public final class CommonInterrupt implements CpuPort {
   /** The vector each CPU is handling (what the kernel reads back from orig_ax). */
   private final int[] currentVector;
   private final long[] noHandler;
+  /** The CPUs by number: the explorer asks about them at nearly every step. */
+  private final Cpu[] hw;
 
   public CommonInterrupt(Kernel k, VectorDomain vectors) {
     this.k = k;
     this.vectors = vectors;
     this.currentVector = new int[k.nrCpus()];
     this.noHandler = new long[k.nrCpus()];
+    this.hw = new Cpu[k.nrCpus()];
+    for (int c = 0; c < hw.length; c++) {
+      hw[c] = k.cpu(c);
+    }
   }
 
   @Override
   public boolean canTakeInterrupt(int cpu) {
-    return k.cpu(cpu).canTakeInterrupt();
+    return hw[cpu].canTakeInterrupt();
+  }
+
+  @Override
+  public boolean interruptsEnabled(int cpu) {
+    return hw[cpu].interruptsEnabled();
   }
 
   @Override
   public void takeInterrupt(int cpu) {
     Cpu hw = k.cpu(cpu);
     Actor me = k.current();
-    k.exec().point("interrupt entry");
+    k.exec().point("interrupt entry", hw.apic().resource(), 0, Access.WRITE);
+    // The CPU accepts the interrupt at the instruction boundary it reaches now: if another CPU
+    // turned its interrupts off meanwhile (a stopper), it takes nothing.
+    if (!hw.interruptsEnabled()) {
+      return;
+    }
     int vector = hw.apic().acknowledge();
+    k.exec().traceValue(vector);
     if (vector < 0) {
       return;
     }
@@ -73,14 +91,16 @@ public final class CommonInterrupt implements CpuPort {
 
   /** apic_eoi: the EOI register write. */
   public void apicEoi(int cpu) {
-    k.exec().point("apic EOI");
+    k.exec().point("apic EOI", k.cpu(cpu).apic().resource(), 0, Access.WRITE);
     k.cpu(cpu).apic().eoi();
   }
 
   /** lapic_vector_set_in_irr: an APIC IRR register read. */
   public boolean apicIrrPending(int cpu, int vector) {
-    k.exec().point("apic_read IRR");
-    return k.cpu(cpu).apic().irrPending(vector);
+    k.exec().point("apic_read IRR", k.cpu(cpu).apic().resource(), 0, Access.READ);
+    boolean pending = k.cpu(cpu).apic().irrPending(vector);
+    k.exec().traceValue(pending ? 1 : 0);
+    return pending;
   }
 
   /** apic_read(APIC_TMR + ...): whether {@code vector} arrived level-triggered on this CPU. */

@@ -555,8 +555,12 @@ public final class VectorDomain implements IrqDomainOps {
 
   /** __apic_send_IPI: the ICR write that latches {@code vector} in the target's IRR. */
   void sendIpi(int cpu, int vector) {
-    k.exec().point("apic ICR write");
+    k.exec().point("apic ICR write", k.cpu(cpu).apic().resource(), 0, irqlab.exec.Access.WRITE);
+    k.exec().traceValue(vector);
     k.cpu(cpu).apic().accept(vector);
+    for (irqlab.kernel.KernelObserver o : k.observers()) {
+      o.vectorRaised(cpu, vector);
+    }
     k.exec().interruptRaised(cpu);
   }
 

@@ -1,5 +1,6 @@
 package irqlab.sim.explore;
 
+import irqlab.exec.Access;
 import irqlab.exec.Actor;
 import irqlab.exec.CpuPort;
 import irqlab.exec.Event;
@@ -7,6 +8,7 @@ import irqlab.exec.EventQueue;
 import irqlab.exec.Exec;
 import irqlab.exec.ExecException;
 import irqlab.exec.MightSleep;
+import irqlab.exec.Resource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,21 +19,27 @@ import java.util.function.BooleanSupplier;
 import java.util.random.RandomGenerator;
 
 /**
- * The race-finding runtime. Every actor runs on its own platform thread, but only the holder of
- * the baton executes model code; at every scheduling point the holder asks the {@link Strategy}
- * who runs next among the enabled actors and hands the baton over. The decision logic runs in the
- * thread that reaches the point, so there is no controller thread and a hand-off is one unpark.
+ * The race-finding runtime. Only one actor executes model code at a time; at every scheduling
+ * point the {@link Strategy} picks who takes the next step among the enabled actors. An actor
+ * mid-work keeps its stack on a thread of a {@link Carriers} pool; an idle actor has none, so
+ * when one actor's work ends and an idle one is picked, the same thread runs it: a schedule pays
+ * for a thread hand-off only when a strategy preempts work in progress.
  *
  * <p>Semantics match {@link irqlab.sim.run.RunRuntime} except that points may switch actors:
  *
  * <ul>
- *   <li>The clock (actor 0) is a choice whenever an event is due and either it is due now or no
- *       idle actor is ready to start work: choosing it pops the next event, advances time and
- *       puts the event in its actor's mailbox. So an event starts at its own time, while started
- *       work may be overtaken by later events. Events of {@code CLOCK}-kind actors run inline and
- *       atomically, as in run mode.
- *   <li>An idle actor with mail runs its next event. An idle CPU actor whose {@link CpuPort} says
- *       it can take an interrupt takes one per turn; a CPU actor suspended in its own code takes
+ *   <li>The clock (actor 0) is a choice whenever an event is due and either it is due now or it
+ *       is due no more than {@link #MAX_LAG_NS} after the oldest work that could go on but waits
+ *       for its turn (an actor preempted mid-work, an event in a mailbox, an interrupt a CPU has
+ *       not taken yet): choosing it pops the next event, advances time and puts the event in its
+ *       actor's mailbox. So any actor may be slow, by up to that lag, and a device's next
+ *       completion can land between two writes of a preempted CPU. A timer (a clock-owned event:
+ *       a timeout, the end of a sleep) is released only when no idle actor has due work it has not
+ *       started, so a wait never times out on work that merely has not begun. Events of {@code
+ *       CLOCK}-kind actors run inline and atomically, as in run mode.
+ *   <li>An idle actor with mail runs its next event (a CPU's own timer work only while the CPU has
+ *       interrupts on). An idle CPU actor whose {@link CpuPort} says it can take an interrupt takes
+ *       one per turn; a CPU actor suspended in its own code takes
  *       it when resumed, nested on that code, and then yields again.
  *   <li>A {@code TASK} bound to a CPU cannot run while that CPU's actor is inside {@code
  *       takeInterrupt} (hard irqs run with IF off and do not nest), nor while another actor
@@ -46,12 +54,22 @@ import java.util.random.RandomGenerator;
  * <p>Code run from the thread that calls {@link #runUntil} (scenario setup) is outside any actor:
  * its points cost nothing and its waits behave as in run mode. Failures of the model (an actor
  * throwing, a deadlock, the step bound) stop the schedule and are thrown from {@code runUntil};
- * the runtime is then dead except for {@link #close()}, which unwinds all actor threads.
+ * the runtime is then dead except for {@link #close()}, which unwinds all work in progress.
  */
 public final class ExploreRuntime implements Exec, AutoCloseable {
   public static final long DEFAULT_MAX_STEPS = 1_000_000;
-  /** Prefix of actor thread names, so leaks are easy to spot in a thread dump. */
-  public static final String THREAD_PREFIX = "explore/";
+  /**
+   * How far virtual time may run ahead of work that waits for its turn: 100 us, an inter-arrival
+   * gap of traffic at 10k/s, so a device's next completion can land in a window between two writes
+   * of a preempted CPU, yet a scenario keeps its shape (interrupts a CPU has not taken yet hold
+   * time back, so delivery does not drift far from run mode's) and timeouts of a millisecond or
+   * more never fire on work that merely waits. Measured (README, "Explore mode"): 10 us finds the
+   * races of the user-style set far less often (1 in 100 schedules of race-msi-offline), 500 us lets
+   * CPUs fall behind far enough to merge dozens of interrupts and to miss a storm's 100,000th.
+   */
+  public static final long MAX_LAG_NS = 100_000;
+  /** Prefix of carrier thread names, so leaks are easy to spot in a thread dump. */
+  public static final String THREAD_PREFIX = Carriers.THREAD_PREFIX;
 
   private enum State {
     IDLE,
@@ -62,15 +80,42 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
 
   private static final class Worker {
     final Actor actor;
+    final int id;
+    /** The actor's kind and CPU, copied: enabledness asks for them at nearly every step. */
+    final boolean isCpu;
+    final boolean isTask;
+    final boolean isDevice;
+    final int cpu;
     final ArrayDeque<Event> mailbox = new ArrayDeque<>();
-    Thread thread;
     State state = State.IDLE;
     String label;
+    Resource resource;
+    long unit;
+    boolean unitKnown;
+    long offset;
+    Access access;
     BooleanSupplier ready;
     boolean inIrq;
+    /** The thread holding this actor's work in progress; null while idle. */
+    Carriers.Carrier carrier;
+    long steps;
+    /** Set when the actor arrives at a point or a wait: the next decision is its first about it. */
+    boolean fresh;
+    /**
+     * When the work in progress was due: its event's time, the raise of the interrupt it takes,
+     * or the moment a wait of it ended. A device's work holds time back from it.
+     */
+    long dueAt;
+    /** Virtual time of the actor's latest step. A CPU's or task's work holds time back from it. */
+    long steppedAt;
 
     Worker(Actor actor) {
       this.actor = actor;
+      this.id = actor.id();
+      this.isCpu = actor.kind() == Actor.Kind.CPU;
+      this.isTask = actor.kind() == Actor.Kind.TASK;
+      this.isDevice = actor.kind() == Actor.Kind.DEVICE;
+      this.cpu = actor.cpu();
     }
 
     boolean midWork() {
@@ -78,7 +123,7 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     }
   }
 
-  /** Unwinds an actor thread when the runtime closes; an Error so model catch blocks miss it. */
+  /** Unwinds an actor's work when the runtime closes; an Error so model catch blocks miss it. */
   private static final class Abort extends Error {
     private static final long serialVersionUID = 1L;
 
@@ -94,28 +139,48 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
   private final SplittableRandom random;
   private final Strategy strategy;
   private final long maxSteps;
+  private final Carriers carriers;
+  private final boolean ownsCarriers;
   private final List<Worker> workers = new ArrayList<>();
-  private final List<Actor> enabled = new ArrayList<>();
-  /** Stands for the thread that called runUntil; the baton goes back to it when the run stops. */
-  private final Worker driver = new Worker(null);
+  private Worker[] byId = new Worker[8];
+  private final Carriers.Carrier driver = Carriers.forCurrentThread();
   private final Actor clock;
+  private final View view = new View();
   private Worker[] cpuWorkers = new Worker[0];
-  private int[] atomicHolders = new int[0];
+  /**
+   * Per actor id: idle, not a CPU, and no mail, so it cannot run before the clock gives it some.
+   * Kept up to date where those change, so that most enabledness checks read one array slot.
+   */
+  private boolean[] quiet = new boolean[8];
+  /** Per actor id: the decision its enabledness was computed for, and the result. */
+  private long[] enabledEpoch = new long[8];
+  private boolean[] enabledValue = new boolean[8];
+  /** Per CPU, when an interrupt it has not taken yet was raised; NONE when it has none. */
+  private long[] raisedAt = new long[0];
+  private static final long NONE = Long.MIN_VALUE;
+  /** Per CPU, the workers bound to it: who may hold it in an atomic section. */
+  private Worker[][] onCpu = new Worker[0][];
+  private long horizonEpoch = -1;
+  private long horizon;
+  private int horizonHolder = -1;
   private CpuPort cpus;
   private MightSleep mightSleep;
+  private StepObserver observer;
+  private final List<Resource> resources = new ArrayList<>();
 
-  private volatile Worker baton = driver;
   private volatile boolean shutdown;
   private volatile boolean stopRequested;
   /** The worker executing model code; null for the driver and for inline clock events. */
   private Worker running;
   private Actor current;
-  private Actor previous;
+  private int previous;
   private long now;
   private long limit;
   private long steps;
+  private long epoch;
   private long eventsRun;
-  private int[] log = new int[256];
+  private long switches;
+  private int[] log;
   private RuntimeException failure;
   private boolean closed;
 
@@ -124,6 +189,14 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
   }
 
   public ExploreRuntime(long seed, Strategy strategy, long maxSteps) {
+    this(seed, strategy, maxSteps, null);
+  }
+
+  /**
+   * A runtime for one schedule. {@code carriers} is the thread pool to run actors on, shared by
+   * the schedules of one job; null: a private pool, closed with the runtime.
+   */
+  public ExploreRuntime(long seed, Strategy strategy, long maxSteps, Carriers carriers) {
     if (maxSteps < 1) {
       throw new IllegalArgumentException("maxSteps must be positive");
     }
@@ -131,18 +204,31 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     this.random = new SplittableRandom(seed);
     this.strategy = strategy;
     this.maxSteps = maxSteps;
+    this.ownsCarriers = carriers == null;
+    this.carriers = carriers == null ? new Carriers() : carriers;
     this.clock = newActor("clock", Actor.Kind.CLOCK, -1);
     this.current = clock;
-    this.previous = clock;
   }
 
-  /** The runtime of schedule {@code id}: its seed for the model, its strategy for the choices. */
+  /**
+   * The runtime of schedule {@code id}: its seed for the model, its strategy for the choices, its
+   * decisions recorded.
+   */
   public static ExploreRuntime forSchedule(ScheduleId id) {
-    return new ExploreRuntime(id.seed(), Strategies.forId(id));
+    return new ExploreRuntime(id.seed(), Strategies.forId(id)).recordDecisions();
   }
 
-  public static ExploreRuntime forSchedule(ScheduleId id, long maxSteps) {
-    return new ExploreRuntime(id.seed(), Strategies.forId(id), maxSteps);
+  /** Keeps the actor chosen at every step, for {@link #decisionIds()} and {@link #decisionLog()}. */
+  public ExploreRuntime recordDecisions() {
+    if (log == null) {
+      log = new int[256];
+    }
+    return this;
+  }
+
+  /** Tells {@code o} of every step, value and clock release (traces, equivalence hashes). */
+  public void setObserver(StepObserver o) {
+    this.observer = o;
   }
 
   // ---- Exec ----
@@ -154,17 +240,49 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
 
   @Override
   public void point(String label) {
+    pointAt(label, null, 0, null);
+  }
+
+  @Override
+  public void point(String label, Resource resource, long offset, Access access) {
+    pointAt(label, resource, offset, access);
+  }
+
+  private void pointAt(String label, Resource resource, long offset, Access access) {
     Worker w = running;
     if (w == null) {
       return; // outside any actor nothing else may run, as in run mode
     }
     enter(w);
     w.label = label;
+    w.resource = resource;
+    w.offset = offset;
+    w.access = access;
+    if (resource != null) {
+      number(resource);
+      w.unitKnown = false; // computed when a strategy asks (most steps never need it)
+    }
+    w.fresh = true;
     do {
       w.state = State.SUSPENDED;
       yieldFrom(w);
       w.state = State.RUNNING;
     } while (tookInterrupt(w));
+  }
+
+  @Override
+  public void traceValue(long value) {
+    StepObserver o = observer;
+    if (o != null && running != null) {
+      o.value(running.actor, value);
+    }
+  }
+
+  private void number(Resource r) {
+    if (r.key(this) < 0) {
+      r.assignKey(this, resources.size());
+      resources.add(r);
+    }
   }
 
   @Override
@@ -179,8 +297,8 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     }
     Worker w = workerOf(event.actor());
     // Like EventQueue.add, rescheduling moves an event, including one released but not yet run.
-    if (!w.mailbox.isEmpty()) {
-      w.mailbox.remove(event);
+    if (!w.mailbox.isEmpty() && w.mailbox.remove(event)) {
+      updateQuiet(w);
     }
     queue.add(event, atNs);
   }
@@ -191,7 +309,11 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
       return true;
     }
     Worker w = workerOf(event.actor());
-    return !w.mailbox.isEmpty() && w.mailbox.remove(event);
+    if (!w.mailbox.isEmpty() && w.mailbox.remove(event)) {
+      updateQuiet(w);
+      return true;
+    }
+    return false;
   }
 
   @Override
@@ -205,16 +327,24 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     }
     enter(w);
     while (true) {
-      w.label = why;
-      w.ready = ready;
-      w.state = State.WAITING;
-      yieldFrom(w);
-      w.state = State.RUNNING;
-      w.ready = null;
+      waitStep(w, why, ready);
       if (!tookInterrupt(w) && ready.getAsBoolean()) {
         return;
       }
     }
+  }
+
+  private void waitStep(Worker w, String why, BooleanSupplier ready) {
+    w.label = why;
+    w.resource = null;
+    w.access = null;
+    w.ready = ready;
+    w.state = State.WAITING;
+    w.fresh = true;
+    yieldFrom(w);
+    w.state = State.RUNNING;
+    w.ready = null;
+    w.dueAt = now; // the wait is over: what follows is due now
   }
 
   @Override
@@ -242,12 +372,7 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     BooleanSupplier readyOrLate = () -> late[0] || ready.getAsBoolean();
     try {
       while (true) {
-        w.label = why;
-        w.ready = readyOrLate;
-        w.state = State.WAITING;
-        yieldFrom(w);
-        w.state = State.RUNNING;
-        w.ready = null;
+        waitStep(w, why, readyOrLate);
         if (tookInterrupt(w)) {
           continue;
         }
@@ -290,7 +415,11 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
 
   @Override
   public void interruptRaised(int cpu) {
-    // Enabledness is recomputed at every decision, so the CPU's actor becomes a choice by itself.
+    // Enabledness is recomputed at every decision, so the CPU's actor becomes a choice by itself;
+    // the time bounds how long it may leave the interrupt untaken.
+    if (cpu < raisedAt.length && raisedAt[cpu] == NONE) {
+      raisedAt[cpu] = now;
+    }
   }
 
   @Override
@@ -303,8 +432,25 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     Actor a = new Actor(workers.size(), name, kind, cpu);
     Worker w = new Worker(a);
     workers.add(w);
-    if (cpu >= atomicHolders.length) {
-      atomicHolders = Arrays.copyOf(atomicHolders, cpu + 1);
+    if (w.id >= byId.length) {
+      byId = Arrays.copyOf(byId, byId.length * 2);
+      quiet = Arrays.copyOf(quiet, byId.length);
+      int old = enabledEpoch.length;
+      enabledEpoch = Arrays.copyOf(enabledEpoch, byId.length);
+      Arrays.fill(enabledEpoch, old, enabledEpoch.length, -1);
+      enabledValue = Arrays.copyOf(enabledValue, byId.length);
+    }
+    byId[w.id] = w;
+    enabledEpoch[w.id] = -1;
+    updateQuiet(w);
+    if (cpu >= 0) {
+      if (cpu >= onCpu.length) {
+        int old = onCpu.length;
+        onCpu = Arrays.copyOf(onCpu, cpu + 1);
+        Arrays.fill(onCpu, old, cpu + 1, new Worker[0]);
+      }
+      onCpu[cpu] = Arrays.copyOf(onCpu[cpu], onCpu[cpu].length + 1);
+      onCpu[cpu][onCpu[cpu].length - 1] = w;
     }
     if (kind == Actor.Kind.CPU) {
       if (cpu < 0) {
@@ -312,6 +458,9 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
       }
       if (cpu >= cpuWorkers.length) {
         cpuWorkers = Arrays.copyOf(cpuWorkers, cpu + 1);
+        int old = raisedAt.length;
+        raisedAt = Arrays.copyOf(raisedAt, cpu + 1);
+        Arrays.fill(raisedAt, old, cpu + 1, NONE);
       }
       cpuWorkers[cpu] = w;
     }
@@ -339,7 +488,7 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     if (closed) {
       throw new IllegalStateException("explore runtime is closed");
     }
-    if (baton != driver || isActorThread()) {
+    if (running != null || isActorThread()) {
       throw new IllegalStateException("runUntil must be called from outside the model");
     }
     if (failure != null) {
@@ -347,7 +496,12 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     }
     driver.thread = Thread.currentThread();
     limit = untilNs;
-    handOff(driver, decide());
+    Worker next = decide(null);
+    if (next != null) {
+      switchFromDriver(next);
+    }
+    running = null;
+    current = clock;
     if (stopRequested) {
       Thread.currentThread().interrupt();
     }
@@ -364,7 +518,7 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     runUntil(Long.MAX_VALUE);
   }
 
-  /** Terminates every actor thread, unwinding those suspended mid-work. Idempotent. */
+  /** Unwinds all work in progress and gives the threads back to the pool. Idempotent. */
   @Override
   public void close() {
     if (closed) {
@@ -373,28 +527,28 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     if (isActorThread()) {
       throw new IllegalStateException("close must be called from outside the model");
     }
+    driver.thread = Thread.currentThread();
     closed = true;
     shutdown = true;
     List<String> stuck = new ArrayList<>();
     for (Worker w : workers) {
-      Thread t = w.thread;
-      if (t == null) {
+      if (w.carrier == null) {
         continue;
       }
-      // One thread unwinds at a time, so finally blocks in model code still run alone.
+      // One activation unwinds at a time, so finally blocks in model code still run alone.
       running = w;
       current = w.actor;
-      baton = w;
-      LockSupport.unpark(t);
-      if (!join(t)) {
-        stuck.add(t.getName());
+      if (!transferFromDriver(w.carrier, 10_000_000_000L)) {
+        stuck.add(w.actor.name());
       }
     }
     running = null;
     current = clock;
-    baton = driver;
+    if (ownsCarriers) {
+      carriers.close();
+    }
     if (!stuck.isEmpty()) {
-      throw new IllegalStateException("actor threads did not terminate: " + stuck);
+      throw new IllegalStateException("actor work did not unwind: " + stuck);
     }
   }
 
@@ -417,6 +571,11 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     return eventsRun;
   }
 
+  /** Thread hand-offs so far: preempted work resumed, or work started on another thread. */
+  public long switches() {
+    return switches;
+  }
+
   public boolean idle() {
     return queue.isEmpty();
   }
@@ -437,13 +596,20 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     return cpuWorkers[cpu].actor;
   }
 
-  /** The id of the actor chosen at each step. */
+  /** The resources numbered so far, by number. */
+  public List<Resource> resources() {
+    return List.copyOf(resources);
+  }
+
+  /** The id of the actor chosen at each step ({@link #recordDecisions()} must be on). */
   public int[] decisionIds() {
+    requireLog();
     return Arrays.copyOf(log, (int) steps);
   }
 
   /** The name of the actor chosen at each step. */
   public List<String> decisions() {
+    requireLog();
     List<String> names = new ArrayList<>((int) steps);
     for (int i = 0; i < steps; i++) {
       names.add(workers.get(log[i]).actor.name());
@@ -453,6 +619,9 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
 
   /** The decisions as actor ids, runs compressed: {@code 0 2*3 1} is clock, 2, 2, 2, 1. */
   public String decisionLog() {
+    if (log == null) {
+      return "";
+    }
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < steps; ) {
       int id = log[i];
@@ -472,170 +641,238 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     return sb.toString();
   }
 
-  // ---- the baton ----
-
-  /** Decides who runs next and passes the baton; returns when the caller holds it again. */
-  private void yieldFrom(Worker w) {
-    handOff(w, decide());
+  private void requireLog() {
+    if (log == null) {
+      throw new IllegalStateException("decisions are recorded only after recordDecisions()");
+    }
   }
 
-  private void handOff(Worker from, Worker to) {
-    if (to == from) {
+  // ---- threads ----
+
+  private void yieldFrom(Worker w) {
+    Worker next = decide(w);
+    if (next == w) {
       return;
     }
-    running = to == driver ? null : to;
-    current = to == driver ? clock : to.actor;
-    Thread t = to.thread;
-    if (t == null) {
-      t = new Thread(() -> workerMain(to), THREAD_PREFIX + to.actor.name());
-      t.setDaemon(true);
-      to.thread = t;
-      baton = to;
-      t.start();
-    } else {
-      baton = to; // volatile write: publishes all model state to the next holder
-      LockSupport.unpark(t);
-    }
-    awaitBaton(from);
-  }
-
-  private void awaitBaton(Worker w) {
-    while (baton != w) {
-      LockSupport.park(this);
-      if (w == driver && Thread.interrupted()) {
-        // Ask the holder to stop at its next decision; the driver re-asserts the interrupt.
-        stopRequested = true;
-      }
-    }
-    if (shutdown && w != driver) {
+    Carriers.Carrier to = next == null ? driver : carrierFor(next);
+    running = next;
+    current = next == null ? clock : next.actor;
+    switches++;
+    Carriers.transfer(w.carrier, to);
+    // The baton is back: model state is as the last holder left it.
+    if (shutdown) {
       throw ABORT;
     }
   }
 
-  private void workerMain(Worker w) {
+  /** The thread to run {@code w} on: its own when mid-work, else a pooled one given its work. */
+  private Carriers.Carrier carrierFor(Worker w) {
+    if (w.carrier != null) {
+      return w.carrier;
+    }
+    Carriers.Carrier c = carriers.acquire();
+    c.rt = this;
+    c.work = w;
+    w.carrier = c;
+    return c;
+  }
+
+  private void switchFromDriver(Worker next) {
+    running = next;
+    current = next.actor;
+    transferFromDriver(carrierFor(next), Long.MAX_VALUE);
+  }
+
+  /**
+   * The driver passes the baton and waits for it; an interrupt asks the holder to stop at its
+   * next decision. Returns false when {@code timeoutNs} passed first (a close that cannot unwind).
+   */
+  private boolean transferFromDriver(Carriers.Carrier to, long timeoutNs) {
+    driver.go = false;
+    to.go = true;
+    LockSupport.unpark(to.thread);
+    long deadline = System.nanoTime() + Math.min(timeoutNs, Long.MAX_VALUE / 2);
+    while (!driver.go) {
+      if (timeoutNs == Long.MAX_VALUE) {
+        LockSupport.park(this);
+      } else {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        LockSupport.parkNanos(this, left);
+      }
+      if (Thread.interrupted()) {
+        stopRequested = true;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Runs on carrier {@code c}: its assigned work, then, while the strategy keeps picking idle
+   * actors, their work on the same thread. Returns the carrier to pass the baton to.
+   */
+  Carriers.Carrier runChain(Carriers.Carrier c) {
+    Worker w = (Worker) c.work;
+    while (true) {
+      runWork(w);
+      w.carrier = null;
+      w.state = State.IDLE;
+      w.label = null;
+      w.resource = null;
+      updateQuiet(w);
+      if (shutdown) {
+        running = null;
+        current = clock;
+        return driver;
+      }
+      Worker next = failure != null ? null : decide(null);
+      if (next == null) {
+        running = null;
+        current = clock;
+        return driver;
+      }
+      running = next;
+      current = next.actor;
+      if (next.carrier != null) {
+        switches++;
+        return next.carrier;
+      }
+      next.carrier = c;
+      w = next;
+    }
+  }
+
+  private void runWork(Worker w) {
+    w.state = State.RUNNING;
+    quiet[w.id] = false;
+    if (w.isCpu) {
+      // If it takes an interrupt, that is the work, due since it was raised.
+      w.dueAt = raisedAt[w.cpu] != NONE ? raisedAt[w.cpu] : now;
+    }
     try {
-      awaitBaton(w);
-      while (true) {
-        w.state = State.RUNNING;
-        try {
-          // A CPU takes a deliverable interrupt before it starts new work.
-          if (!tookInterrupt(w)) {
-            Event e = w.mailbox.poll();
-            if (e == null) {
-              throw new IllegalStateException("chosen with nothing to do");
-            }
-            eventsRun++;
-            e.run();
-          }
-        } catch (Abort a) {
-          throw a;
-        } catch (Throwable t) {
-          if (shutdown) {
-            // Model code unwinding for close() replaced the Abort (say an unlock in a finally
-            // threw): the thread must still end instead of handing the baton on.
-            throw ABORT;
-          }
-          fail(w.actor, t);
+      // A CPU takes a deliverable interrupt before it starts new work.
+      if (!tookInterrupt(w)) {
+        Event e = w.mailbox.poll();
+        if (e == null) {
+          throw new IllegalStateException("chosen with nothing to do");
         }
-        if (shutdown) {
-          throw ABORT; // model code swallowed the Abort
-        }
-        w.state = State.IDLE;
-        w.label = null;
-        handOff(w, failure != null ? driver : decide());
+        eventsRun++;
+        w.dueAt = e.time();
+        e.run();
       }
     } catch (Abort a) {
-      // closed: the thread ends
+      // closed: the work is unwound
     } catch (Throwable t) {
       if (!shutdown) {
         fail(w.actor, t);
-        w.state = State.IDLE;
-        running = null;
-        current = clock;
-        baton = driver;
-        LockSupport.unpark(driver.thread);
       }
     }
   }
 
   private boolean tookInterrupt(Worker w) {
-    if (w.actor.kind() != Actor.Kind.CPU || w.inIrq || cpus == null) {
+    if (!w.isCpu || w.inIrq || cpus == null) {
       return false;
     }
-    int cpu = w.actor.cpu();
+    int cpu = w.cpu;
     if (!cpus.canTakeInterrupt(cpu)) {
       return false;
     }
     w.inIrq = true;
+    raisedAt[cpu] = NONE; // an interrupt raised from now on is a new one to bound
+    StepObserver o = observer;
+    if (o != null) {
+      o.interruptEntry(w.actor);
+    }
     try {
       cpus.takeInterrupt(cpu);
     } finally {
       w.inIrq = false;
+      if (o != null && !shutdown) {
+        o.interruptExit(w.actor);
+      }
     }
     return true;
   }
 
   // ---- decisions ----
 
-  /** Takes steps until an actor is chosen; the driver when the run must stop. */
-  private Worker decide() {
+  /**
+   * Takes steps until an actor is chosen: {@code at} itself when it should go on, another worker,
+   * or null when the run must stop (nothing can run, a failure, the step bound).
+   */
+  private Worker decide(Worker at) {
     while (true) {
       if (failure != null) {
-        return driver;
+        return null;
       }
       if (stopRequested) {
         failure = new ExecException("schedule interrupted at step " + steps);
-        return driver;
+        return null;
       }
-      List<Actor> choices = enabledActors();
+      epoch++;
+      view.at = at == null ? -1 : at.id;
+      view.arrived = at != null && at.fresh;
+      if (at != null) {
+        at.fresh = false;
+      }
+      int id;
+      try {
+        id = strategy.pick(view);
+      } catch (Abort a) {
+        throw a;
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = new ExecException("strategy " + strategy.name() + " failed: " + e);
+          failure.initCause(e);
+        }
+        return null;
+      }
       if (failure != null) {
-        return driver;
+        return null; // a condition or canTakeInterrupt threw while the strategy looked
       }
-      if (choices.isEmpty()) {
+      if (id < 0) {
         if (queue.isEmpty()) {
           checkDeadlock();
         }
-        return driver;
+        return null;
+      }
+      if (id >= workers.size() || !view.enabled(id)) {
+        failure = new ExecException("strategy " + strategy.name() + " picked actor " + id + ", which cannot run");
+        return null;
       }
       if (steps >= maxSteps) {
-        Worker w = running;
         failure =
-            new ExecException(
+            new StepBoundException(
                 "step bound exceeded: "
                     + maxSteps
                     + " steps at t="
                     + now
-                    + (w == null ? "" : ", " + w.actor + " at '" + w.label + "'"));
-        return driver;
+                    + (at == null ? "" : ", " + at.actor + " at '" + at.label + "'"));
+        return null;
       }
-      int i;
-      try {
-        i = strategy.pick(steps, choices, previous);
-      } catch (RuntimeException e) {
-        failure = new ExecException("strategy " + strategy.name() + " failed: " + e);
-        failure.initCause(e);
-        return driver;
+      Worker w = byId[id];
+      if (log != null) {
+        if (steps == log.length) {
+          log = Arrays.copyOf(log, log.length * 2);
+        }
+        log[(int) steps] = id;
       }
-      if (i < 0 || i >= choices.size()) {
-        failure = new ExecException("strategy " + strategy.name() + " picked " + i + " of " + choices);
-        return driver;
+      steps++;
+      w.steps++;
+      w.steppedAt = now;
+      previous = id;
+      StepObserver o = observer;
+      if (o != null && id != 0) {
+        o.step(steps - 1, w.actor, w.state == State.IDLE ? null : w.label, w.resource, w.offset, w.access, now);
       }
-      Actor a = choices.get(i);
-      record(a.id());
-      previous = a;
-      if (a == clock) {
+      if (id == 0) {
         tick();
         continue;
       }
-      return workers.get(a.id());
+      return w;
     }
-  }
-
-  private void record(int id) {
-    if (steps == log.length) {
-      log = Arrays.copyOf(log, log.length * 2);
-    }
-    log[(int) steps++] = id;
   }
 
   /** The clock's step: release the next event to its actor. */
@@ -645,8 +882,14 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
       now = e.time();
     }
     Actor owner = e.actor();
+    StepObserver o = observer;
     if (owner.kind() != Actor.Kind.CLOCK) {
-      workerOf(owner).mailbox.add(e);
+      Worker w = workerOf(owner);
+      w.mailbox.add(e);
+      quiet[w.id] = false;
+      if (o != null) {
+        o.released(steps - 1, owner, now);
+      }
       return;
     }
     // Clock-owned events have no thread to run on; run them atomically, as run mode does.
@@ -667,90 +910,180 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     }
   }
 
-  private List<Actor> enabledActors() {
-    enabled.clear();
-    Arrays.fill(atomicHolders, 0);
-    for (Worker w : workers) {
-      int cpu = w.actor.cpu();
-      if (cpu >= 0 && w.midWork() && w.actor.atomicDepth() > 0) {
-        atomicHolders[cpu]++;
+  private boolean isEnabled(Worker w) {
+    if (w.id == 0) {
+      Event next = queue.peek();
+      if (next == null || next.time() > limit) {
+        return false;
       }
-    }
-    boolean startable = false;
-    for (Worker w : workers) {
-      if (w.actor.kind() != Actor.Kind.CLOCK && isEnabled(w)) {
-        enabled.add(w.actor);
-        startable |= w.state == State.IDLE;
+      // A timer (a timeout, a sleep's end) never overtakes work due before it that has not
+      // started: a wait must not time out on a device that merely has not got to its work yet.
+      if (next.actor().kind() == Actor.Kind.CLOCK && idleWorkDueBefore(next.time())) {
+        return false;
       }
-      if (failure != null) {
-        return enabled;
-      }
+      return next.time() <= now || next.time() <= horizon();
     }
-    // Time moves on only when no actor is ready to start due work: otherwise a later event (a
-    // timeout) could overtake an earlier one that has not even begun. Started work can still be
-    // overtaken, which is how a slow or preempted actor is modelled.
-    Event next = queue.peek();
-    if (next != null && next.time() <= limit && (next.time() <= now || !startable)) {
-      enabled.add(0, clock);
+    State st = w.state;
+    if (st == State.IDLE) {
+      return canTake(w) || (!w.mailbox.isEmpty() && !excluded(w) && cpuWorkAllowed(w));
     }
-    return enabled;
+    if (st == State.SUSPENDED) {
+      return !excluded(w);
+    }
+    if (st == State.WAITING) {
+      return canTake(w) || (!excluded(w) && ready(w));
+    }
+    return false; // the decider itself never reaches here in RUNNING
   }
 
-  private boolean isEnabled(Worker w) {
-    switch (w.state) {
-      case IDLE:
-        return canTake(w) || (!w.mailbox.isEmpty() && !excluded(w));
-      case SUSPENDED:
-        return !excluded(w);
-      case WAITING:
-        return canTake(w) || (!excluded(w) && ready(w));
-      default:
-        return false; // the decider itself never reaches here in RUNNING
+  /**
+   * How far time may advance: {@link #MAX_LAG_NS} past the oldest work that could go on now but
+   * waits for its turn. A device's work in progress counts from when it was due (hardware is
+   * prompt: a command due in 250 ns is done well within a driver's 1 ms timeout); a CPU's or a
+   * task's from its latest step (kernel code may be preempted, and stretched, step after step:
+   * that is how a window between two writes grows long enough for a device's next completion).
+   * A task kept from its work only by an interrupt on its CPU holds time back too (that CPU must
+   * finish first). Blocked and sleeping actors do not hold time back, so timeouts fall due.
+   */
+  private long horizon() {
+    if (horizonEpoch == epoch) {
+      return horizon;
     }
+    long oldest = Long.MAX_VALUE;
+    int who = -1;
+    for (int i = 1; i < workers.size(); i++) {
+      Worker w = byId[i];
+      long since;
+      if (w.midWork()) {
+        since = w.isDevice ? w.dueAt : w.steppedAt;
+      } else if (w.state != State.IDLE) {
+        continue;
+      } else if (w.isCpu && raisedAt[w.cpu] != NONE) {
+        since = raisedAt[w.cpu];
+      } else if (!w.mailbox.isEmpty()) {
+        since = w.mailbox.peek().time();
+      } else {
+        continue;
+      }
+      int holder = view.enabled(i) ? i : interruptingCpu(w);
+      if (since < oldest && holder >= 0) {
+        oldest = since;
+        who = holder;
+      }
+    }
+    horizonEpoch = epoch;
+    horizonHolder = who;
+    horizon = oldest == Long.MAX_VALUE ? Long.MAX_VALUE : oldest + MAX_LAG_NS;
+    return horizon;
+  }
+
+  /**
+   * The CPU whose interrupt keeps task {@code w} from work it could otherwise go on with (the
+   * interrupt must end first), or -1 (also when that CPU cannot run either). Such a task holds time back like an enabled one: a task on a
+   * CPU that takes interrupt after interrupt still gets its turn, as the CPU time between them
+   * gives it one on a real machine.
+   */
+  private int interruptingCpu(Worker w) {
+    Actor a = w.actor;
+    int cpu = a.cpu();
+    if (a.kind() != Actor.Kind.TASK || cpu < 0 || cpu >= cpuWorkers.length || cpuWorkers[cpu] == null
+        || !cpuWorkers[cpu].inIrq) {
+      return -1;
+    }
+    boolean couldRun = switch (w.state) {
+      case SUSPENDED -> true;
+      case IDLE -> !w.mailbox.isEmpty() && cpuWorkAllowed(w);
+      case WAITING -> ready(w);
+      default -> false;
+    };
+    int c = cpuWorkers[cpu].id;
+    return couldRun && view.enabled(c) ? c : -1;
+  }
+
+  /** Whether an idle actor has work due before {@code t} that it has not started. */
+  private boolean idleWorkDueBefore(long t) {
+    for (int i = 1; i < workers.size(); i++) {
+      Worker w = byId[i];
+      if (w.state != State.IDLE) {
+        continue;
+      }
+      boolean due = (!w.mailbox.isEmpty() && w.mailbox.peek().time() < t)
+          || (w.isCpu && raisedAt[w.cpu] != NONE && raisedAt[w.cpu] < t);
+      if (due && view.enabled(i)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The actor whose waiting work keeps the clock from releasing a due event now, or -1. */
+  private int clockHolder() {
+    if (view.enabled(0)) {
+      return -1;
+    }
+    Event next = queue.peek();
+    if (next == null || next.time() > limit || next.time() <= now) {
+      return -1;
+    }
+    horizon();
+    return horizonHolder;
+  }
+
+  /** Recomputes {@link #quiet} for {@code w} after its state or its mailbox changed. */
+  private void updateQuiet(Worker w) {
+    quiet[w.id] = w.id != 0 && w.state == State.IDLE && !w.isCpu && w.mailbox.isEmpty();
   }
 
   /** A TASK preempted by its CPU's interrupt, or by an atomic section on its CPU, cannot run. */
   private boolean excluded(Worker w) {
-    Actor a = w.actor;
-    int cpu = a.cpu();
-    if (a.kind() != Actor.Kind.TASK || cpu < 0) {
+    int cpu = w.cpu;
+    if (!w.isTask || cpu < 0) {
       return false;
     }
     if (cpu < cpuWorkers.length && cpuWorkers[cpu] != null && cpuWorkers[cpu].inIrq) {
       return true;
     }
-    int own = w.midWork() && a.atomicDepth() > 0 ? 1 : 0;
-    return atomicHolders[cpu] > own;
+    // Another actor on the CPU mid-work in an atomic section: a few workers per CPU to look at.
+    for (Worker o : onCpu[cpu]) {
+      if (o != w && o.midWork() && o.actor.atomicDepth() > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A CPU's own timer work runs in interrupt context: only while the CPU has interrupts on. */
+  private boolean cpuWorkAllowed(Worker w) {
+    return !w.isCpu || cpus == null || asActor(w, () -> cpus.interruptsEnabled(w.cpu));
   }
 
   private boolean canTake(Worker w) {
-    if (w.actor.kind() != Actor.Kind.CPU || w.inIrq || cpus == null) {
+    if (!w.isCpu || w.inIrq || cpus == null) {
       return false;
     }
+    try {
+      return cpus.canTakeInterrupt(w.cpu); // the CPU's IF and APIC: no model code runs
+    } catch (RuntimeException e) {
+      fail(w.actor, e);
+      return false;
+    }
+  }
+
+  private boolean ready(Worker w) {
+    return asActor(w, w.ready);
+  }
+
+  /**
+   * Evaluates model code as {@code w} from the deciding thread: current() says w, but a point in
+   * it must not switch (running is null); a throw fails the schedule.
+   */
+  private boolean asActor(Worker w, BooleanSupplier check) {
     Actor saved = current;
     Worker savedRunning = running;
     current = w.actor;
     running = null;
     try {
-      return cpus.canTakeInterrupt(w.actor.cpu());
-    } catch (Abort a) {
-      throw a;
-    } catch (Throwable t) {
-      fail(w.actor, t);
-      return false;
-    } finally {
-      current = saved;
-      running = savedRunning;
-    }
-  }
-
-  private boolean ready(Worker w) {
-    Actor saved = current;
-    Worker savedRunning = running;
-    current = w.actor;
-    running = null; // a point inside a condition must not switch
-    try {
-      return w.ready.getAsBoolean();
+      return check.getAsBoolean();
     } catch (Abort a) {
       throw a;
     } catch (Throwable t) {
@@ -791,6 +1124,122 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     }
   }
 
+  /** The strategy's window on the runtime; one object, re-armed at every decision. */
+  private final class View implements Decision {
+    int at;
+    boolean arrived;
+
+    @Override
+    public boolean arrived() {
+      return arrived;
+    }
+
+    @Override
+    public long step() {
+      return steps;
+    }
+
+    @Override
+    public long now() {
+      return now;
+    }
+
+    @Override
+    public int running() {
+      return at;
+    }
+
+    @Override
+    public int previous() {
+      return previous;
+    }
+
+    @Override
+    public int actorCount() {
+      return workers.size();
+    }
+
+    @Override
+    public Actor actor(int id) {
+      return byId[id].actor;
+    }
+
+    @Override
+    public boolean enabled(int id) {
+      if (quiet[id]) {
+        return false;
+      }
+      if (enabledEpoch[id] != epoch) {
+        enabledValue[id] = failure == null && isEnabled(byId[id]);
+        enabledEpoch[id] = epoch;
+      }
+      return enabledValue[id];
+    }
+
+    @Override
+    public int enabledCount() {
+      int n = 0;
+      for (int i = 0; i < workers.size(); i++) {
+        if (enabled(i)) {
+          n++;
+        }
+      }
+      return n;
+    }
+
+    @Override
+    public int enabledId(int k) {
+      for (int i = 0; i < workers.size(); i++) {
+        if (enabled(i) && k-- == 0) {
+          return i;
+        }
+      }
+      throw new IndexOutOfBoundsException(k);
+    }
+
+    @Override
+    public int clockHolder() {
+      return ExploreRuntime.this.clockHolder();
+    }
+
+    @Override
+    public long stepsOf(int id) {
+      return byId[id].steps;
+    }
+
+    @Override
+    public Resource resource(int id) {
+      Worker w = byId[id];
+      return w.state == State.SUSPENDED ? w.resource : null;
+    }
+
+    @Override
+    public int resourceNumber(int id) {
+      Resource r = resource(id);
+      return r == null ? -1 : r.key(ExploreRuntime.this);
+    }
+
+    @Override
+    public long offset(int id) {
+      return byId[id].offset;
+    }
+
+    @Override
+    public long unit(int id) {
+      Worker w = byId[id];
+      if (!w.unitKnown && w.resource != null) {
+        w.unit = w.resource.unit(w.offset);
+        w.unitKnown = true;
+      }
+      return w.unit;
+    }
+
+    @Override
+    public Access access(int id) {
+      return byId[id].access;
+    }
+  }
+
   // ---- helpers ----
 
   private void fail(Actor actor, Throwable t) {
@@ -801,52 +1250,29 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
 
   private Worker workerOf(Actor actor) {
     int id = actor.id();
-    if (id < 0 || id >= workers.size() || workers.get(id).actor != actor) {
+    if (id < 0 || id >= workers.size() || byId[id].actor != actor) {
       throw new ExecException("actor " + actor + " does not belong to this runtime");
     }
-    return workers.get(id);
-  }
-
-  private void enter(Worker w) {
-    if (w.thread != Thread.currentThread()) {
-      throw new IllegalStateException(
-          "scheduling point from " + Thread.currentThread().getName() + " while " + w.actor + " runs");
-    }
-    if (shutdown) {
-      throw ABORT;
-    }
+    return byId[id];
   }
 
   private boolean isActorThread() {
     Thread me = Thread.currentThread();
     for (Worker w : workers) {
-      if (w.thread == me) {
+      if (w.carrier != null && w.carrier.thread == me) {
         return true;
       }
     }
     return false;
   }
 
-  private static boolean join(Thread t) {
-    boolean interrupted = false;
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    try {
-      while (t.isAlive()) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        try {
-          t.join(Math.max(1, left / 1_000_000));
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      return true;
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+  private void enter(Worker w) {
+    if (w.carrier == null || w.carrier.thread != Thread.currentThread()) {
+      throw new IllegalStateException(
+          "scheduling point from " + Thread.currentThread().getName() + " while " + w.actor + " runs");
+    }
+    if (shutdown) {
+      throw ABORT;
     }
   }
 }

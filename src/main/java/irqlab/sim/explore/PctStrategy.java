@@ -1,9 +1,6 @@
 package irqlab.sim.explore;
 
-import irqlab.exec.Actor;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -27,10 +24,7 @@ public final class PctStrategy implements Strategy {
   private final long[] at;
   private final int[] lowTo;
   private int nextChange;
-  /** Actor ids from lowest to highest initial priority. */
-  private final List<Integer> order = new ArrayList<>();
-  private int[] rank = new int[0];
-  private int[] lowered = new int[0];
+  private final Priorities prio;
 
   public PctStrategy(long seed, int depth, long steps) {
     if (depth < 1 || steps < 1) {
@@ -39,6 +33,7 @@ public final class PctStrategy implements Strategy {
     this.depth = depth;
     this.steps = steps;
     this.random = new SplittableRandom(Seeds.forStrategy(seed, SALT));
+    this.prio = new Priorities(random);
     int changes = depth - 1;
     long[] points = new long[changes];
     for (int i = 0; i < changes; i++) {
@@ -81,51 +76,20 @@ public final class PctStrategy implements Strategy {
 
   @Override
   public String name() {
-    return steps == DEFAULT_STEPS ? "pct-" + depth : "pct-" + depth + "-" + steps;
+    return "pct-" + depth + "-" + steps;
   }
 
   @Override
-  public int pick(long step, List<Actor> enabled, Actor previous) {
-    for (Actor a : enabled) {
-      see(a.id());
-    }
-    see(previous.id());
+  public int pick(Decision d) {
+    prio.see(d.actorCount());
+    long step = d.step();
     while (nextChange < at.length && at[nextChange] <= step) {
       if (at[nextChange] == step) {
-        lowered[previous.id()] = lowTo[nextChange];
+        // Priorities 1..d-1 below every initial one: -(d-1)..-1 below [0, 1).
+        prio.set(d.previous(), lowTo[nextChange] - depth);
       }
       nextChange++;
     }
-    int best = 0;
-    int bestPriority = -1;
-    for (int i = 0; i < enabled.size(); i++) {
-      int p = priority(enabled.get(i).id());
-      if (p > bestPriority) {
-        bestPriority = p;
-        best = i;
-      }
-    }
-    return best;
-  }
-
-  private int priority(int id) {
-    return lowered[id] > 0 ? lowered[id] : depth + rank[id];
-  }
-
-  private void see(int id) {
-    if (id < rank.length && rank[id] >= 0) {
-      return;
-    }
-    if (id >= rank.length) {
-      int n = Math.max(id + 1, rank.length * 2);
-      int old = rank.length;
-      rank = Arrays.copyOf(rank, n);
-      Arrays.fill(rank, old, n, -1);
-      lowered = Arrays.copyOf(lowered, n);
-    }
-    order.add(random.nextInt(order.size() + 1), id);
-    for (int r = 0; r < order.size(); r++) {
-      rank[order.get(r)] = r;
-    }
+    return prio.highestEnabled(d);
   }
 }

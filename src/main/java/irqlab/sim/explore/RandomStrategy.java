@@ -1,7 +1,5 @@
 package irqlab.sim.explore;
 
-import irqlab.exec.Actor;
-import java.util.List;
 import java.util.SplittableRandom;
 
 /** A random walk: every enabled actor is equally likely at every step. */
@@ -19,7 +17,8 @@ public final class RandomStrategy implements Strategy {
   }
 
   @Override
-  public int pick(long step, List<Actor> enabled, Actor previous) {
-    return random.nextInt(enabled.size());
+  public int pick(Decision d) {
+    int n = d.enabledCount();
+    return n == 0 ? -1 : d.enabledId(random.nextInt(n));
   }
 }

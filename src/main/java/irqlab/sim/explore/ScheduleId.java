@@ -15,17 +15,26 @@ public record ScheduleId(String strategy, long runSeed, int index) {
     }
   }
 
-  /** Parses {@code strategy:runSeed:index}. */
+  /**
+   * Parses {@code strategy:runSeed:index}, exactly as {@link #toString} writes it: another
+   * spelling of the numbers ({@code delay:01:2}, {@code delay:+1:2}) is refused, not read as the
+   * id it resembles.
+   */
   public static ScheduleId parse(String text) {
-    String[] parts = text.trim().split(":");
+    String[] parts = text.trim().split(":", -1);
     if (parts.length != 3) {
       throw new IllegalArgumentException("schedule id must be strategy:seed:index, got " + text);
     }
+    ScheduleId id;
     try {
-      return new ScheduleId(parts[0], Long.parseLong(parts[1]), Integer.parseInt(parts[2]));
+      id = new ScheduleId(parts[0], Long.parseLong(parts[1]), Integer.parseInt(parts[2]));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("schedule id must be strategy:seed:index, got " + text, e);
     }
+    if (!id.toString().equals(text.trim())) {
+      throw new IllegalArgumentException("schedule id must be written as explore prints it: " + id + ", got " + text);
+    }
+    return id;
   }
 
   /** The seed of this schedule alone: a pure function of run seed and index, so ids replay. */

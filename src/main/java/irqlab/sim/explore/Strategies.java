@@ -1,20 +1,44 @@
 package irqlab.sim.explore;
 
-/** Builds strategies from their names: {@code random}, {@code pct-D} and {@code pct-D-K}. */
+/**
+ * Builds strategies from the names schedule ids carry: {@code delay} (the default), {@code pos},
+ * {@code random}, {@code pct-D-K} and {@code delays-...} (a delay schedule: a shrunk failure or an
+ * exhaustive interleaving). A name is accepted only in the exact form the strategy itself gives
+ * (so an id replays only as what explore ran), except that {@code pct-D} means depth D over the
+ * default K.
+ */
 public final class Strategies {
+  /** The strategy explore uses when none is named. */
+  public static final String DEFAULT = DelayStrategy.NAME;
+
   private Strategies() {}
 
   /** The strategy of schedule {@code id}, seeded with the schedule's own seed. */
   public static Strategy forId(ScheduleId id) {
-    return of(id.strategy(), id.seed());
+    Strategy s = of(id.strategy(), id.seed());
+    if (!s.name().equals(id.strategy())) {
+      throw new IllegalArgumentException("schedule ids name the strategy as " + s.name() + ", not " + id.strategy()
+          + " (replay takes the ids explore prints)");
+    }
+    return s;
   }
 
   public static Strategy of(String name, long seed) {
-    if (name.equals("random")) {
-      return new RandomStrategy(seed);
+    switch (name) {
+      case "delay":
+        return new DelayStrategy(seed);
+      case "pos":
+        return new PosStrategy(seed);
+      case "random":
+        return new RandomStrategy(seed);
+      default:
+        break;
+    }
+    if (name.equals(DelaySchedule.PREFIX) || name.startsWith(DelaySchedule.PREFIX + "-")) {
+      return DelaySchedule.parse(name);
     }
     if (name.startsWith("pct-")) {
-      String[] parts = name.substring(4).split("-");
+      String[] parts = name.substring(4).split("-", -1);
       try {
         if (parts.length == 1) {
           return new PctStrategy(seed, Integer.parseInt(parts[0]));
@@ -23,10 +47,10 @@ public final class Strategies {
           return new PctStrategy(seed, Integer.parseInt(parts[0]), Long.parseLong(parts[1]));
         }
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("bad pct strategy " + name + ": use pct-D or pct-D-K", e);
+        throw new IllegalArgumentException("bad pct strategy " + name + ": use pct-D or pct-D-K (numbers)");
       }
     }
-    throw new IllegalArgumentException(
-        "unknown strategy " + name + ": use random, pct-D or pct-D-K (depth D, expected steps K)");
+    throw new IllegalArgumentException("unknown strategy " + name
+        + ": expected delay, pos, random, pct, pct-D or pct-D-K (depth D, expected steps K), or exhaustive");
   }
 }

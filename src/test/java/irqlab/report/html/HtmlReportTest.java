@@ -60,9 +60,9 @@ class HtmlReportTest {
   void watchingAReplayChangesNoDecision() {
     Scenario s = BuiltinScenarios.load("msix-affinity-race-unmasked");
     ScheduleId id = ScheduleId.parse("random:1:3");
-    Exploration.Replay plain = Exploration.replay(s, id);
+    Exploration.Replay plain = Exploration.replay(s, id, 0, false);
     RunRecorder[] rec = new RunRecorder[1];
-    Exploration.Replay watched = Exploration.replay(s, id, m -> rec[0] = RunRecorder.attach(m));
+    Exploration.Replay watched = Exploration.replay(s, id, 0, false, m -> rec[0] = RunRecorder.attach(m));
     assertThat(watched.schedule().decisionLog()).isEqualTo(plain.schedule().decisionLog());
     assertThat(watched.schedule().steps()).isEqualTo(plain.schedule().steps());
     assertThat(RunReport.text(watched.result())).isEqualTo(RunReport.text(plain.result()));
