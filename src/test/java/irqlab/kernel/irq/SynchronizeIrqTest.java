@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * was made, it has finished when the call returns.
  */
 class SynchronizeIrqTest {
-  private static final int SCHEDULES = 40;
+  private static final int SCHEDULES = 60;
   /** Scheduling points in the handler after its register accesses: a handler that takes a while. */
   private static final int HANDLER_STEPS = 8;
 
@@ -40,7 +40,7 @@ class SynchronizeIrqTest {
   void theCallReturnsOnlyAfterAHandlerRunningOnAnotherCpuHasFinished(String call) {
     int overlapped = 0;
     for (int i = 0; i < SCHEDULES; i++) {
-      Seen seen = schedule(call, new ScheduleId("random", 3, i));
+      Seen seen = schedule(call, new ScheduleId("pos", 3, i));
       assertThat(seen.runningAtReturn).as("schedule %d: %s returned with the handler still running", i, call)
           .isFalse();
       if (seen.runningAtCall) {
