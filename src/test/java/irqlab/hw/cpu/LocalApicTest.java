@@ -92,7 +92,9 @@ class LocalApicTest {
 
   @Test
   void theEoiOfALevelVectorIsBroadcastAndAnEdgeMessageClearsTheTmrBit() {
-    apic.accept(0x61, true);
+    assertThat(apic.accept(0x61, true)).isTrue();
+    assertThat(apic.accept(0x61, true)).as("merged").isFalse();
+    assertThat(apic.mergedMessages()).isEqualTo(1);
     assertThat(apic.levelTriggered(0x61)).isTrue();
     apic.acknowledge();
     apic.eoi();
