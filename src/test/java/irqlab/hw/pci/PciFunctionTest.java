@@ -565,4 +565,43 @@ class PciFunctionTest {
     assertThat(levels).containsExactly(true);
     assertThat(f.intxAsserted()).isTrue();
   }
+
+  /**
+   * The resources explore mode tells racing accesses apart by: config space in dwords with the
+   * MSI capability one unit, the MSI-X table one unit per 16-byte entry and the PBA one per qword,
+   * a device BAR in dwords; names as the spec calls the registers.
+   */
+  @Test
+  void accessesNameTheirResourceUnitAndRegister() {
+    Fn f = new Fn(exec, bus, 4, new MsiShape(1, true, true));
+    irqlab.exec.Resource cfg = f.configResource();
+    assertThat(cfg.name()).isEqualTo("0000:03:04.2 config");
+    assertThat(cfg.unit(0x10)).isEqualTo(4);
+    assertThat(cfg.unit(0x13)).isEqualTo(4);
+    assertThat(cfg.unit(0x14)).isEqualTo(5);
+    assertThat(cfg.describe(0x10)).isEqualTo("cfg[0x10]");
+    assertThat(cfg.describe(FLAGS)).isEqualTo("msix.control");
+    assertThat(cfg.unit(PciFunction.MSI_CAP_OFFSET + MsiCapability.ADDRESS_LO)).isEqualTo(PciFunction.MSI_CAP_OFFSET);
+    assertThat(cfg.unit(PciFunction.MSI_CAP_OFFSET + MsiCapability.DATA_64)).isEqualTo(PciFunction.MSI_CAP_OFFSET);
+    assertThat(cfg.describe(PciFunction.MSI_CAP_OFFSET + MsiCapability.ADDRESS_LO)).isEqualTo("msi.addr_lo");
+    assertThat(new Fn(exec, bus, 0, null).configResource().describe(FLAGS)).isEqualTo("cfg[0x42]");
+    irqlab.exec.Resource table = f.barResource(PciFunction.MSIX_BAR);
+    assertThat(table).isSameAs(f.barResource(PciFunction.MSIX_BAR));
+    assertThat(table.name()).isEqualTo("0000:03:04.2 msix");
+    assertThat(table.unit(0x10)).isEqualTo(1);
+    assertThat(table.unit(0x1f)).isEqualTo(1);
+    assertThat(table.unit(0x3c)).isEqualTo(3);
+    assertThat(table.describe(0x10)).isEqualTo("msix[1].addr_lo");
+    assertThat(table.describe(0x14)).isEqualTo("msix[1].addr_hi");
+    assertThat(table.describe(0x18)).isEqualTo("msix[1].data");
+    assertThat(table.describe(0x3c)).isEqualTo("msix[3].ctrl");
+    assertThat(table.unit(0x1000)).isEqualTo(1L << 32);
+    assertThat(table.unit(0x100c)).isEqualTo((1L << 32) + 1);
+    assertThat(table.describe(0x1008)).isEqualTo("pba[1]");
+    irqlab.exec.Resource regs = f.barResource(PciFunction.DEVICE_BAR);
+    assertThat(regs).isSameAs(f.barResource(PciFunction.DEVICE_BAR));
+    assertThat(regs.name()).isEqualTo("0000:03:04.2 bar2");
+    assertThat(regs.unit(0x107)).isEqualTo(0x41);
+    assertThat(f.barResource(4).name()).isEqualTo("0000:03:04.2 bar4");
+  }
 }
