@@ -50,35 +50,58 @@ public final class AllocBench {
    * @param irqs IMS interrupts (= work queues = IMS slots)
    * @param cpus CPUs (their vectors bound a request wave)
    * @param wave interrupts requested at once
-   * @param warmupIrqs interrupts of an unmeasured warm-up round (0: none)
+   * @param warmupIrqs interrupts of each unmeasured warm-up round (0: none)
+   * @param warmupNs wall-clock time of warm-up rounds (at least one round when warmupIrqs > 0)
+   * @param runs measured rounds of {@code irqs}, each on a fresh machine
    */
-  public record Options(int irqs, int cpus, int wave, int warmupIrqs) {
+  public record Options(int irqs, int cpus, int wave, int warmupIrqs, long warmupNs, int runs) {
     public Options {
-      if (irqs < 1 || irqs > (1 << 20) || cpus < 1 || cpus > CpuMask.MAX_CPUS || wave < 1 || warmupIrqs < 0) {
+      if (irqs < 1 || irqs > (1 << 20) || cpus < 1 || cpus > CpuMask.MAX_CPUS || wave < 1 || warmupIrqs < 0
+          || warmupNs < 0 || runs < 1) {
         throw new IllegalArgumentException("bad alloc bench sizes: " + this);
       }
     }
 
-    /** A million interrupts on 64 CPUs, requested 10,000 at a time, after a 200,000 warm-up. */
+    /**
+     * A million interrupts on 64 CPUs, requested 10,000 at a time, after 3 s of 200,000-interrupt
+     * warm-up rounds; 5 measured rounds.
+     */
     public static Options defaults() {
-      return new Options(1_000_000, 64, 10_000, 200_000);
+      return new Options(1_000_000, 64, 10_000, 200_000, 3_000_000_000L, 5);
     }
 
     /** A few thousand, to check that the bench runs. */
     public static Options smoke() {
-      return new Options(5_000, 8, 1_000, 1_000);
+      return new Options(5_000, 8, 1_000, 1_000, 0, 2);
+    }
+
+    public Options withRuns(long warmupNs, int runs) {
+      return new Options(irqs, cpus, wave, warmupIrqs, warmupNs, runs);
     }
   }
 
-  /** What was measured; JSON names in snake_case. */
+  /**
+   * What was measured; JSON names in snake_case. {@code seconds} and the phases are the median
+   * round's, {@code seconds_min/_max} the extremes over the measured rounds; the heap figures are
+   * the first measured round's (they do not vary).
+   */
   public record Result(int irqs, double seconds, double cpuSeconds, double allocSeconds, double requestSeconds,
       double freeSeconds, double heapBytesPerIrq, double heapBytesPerRequestedIrq, int vectorsHeldAfterAlloc,
-      int reservedAfterAlloc, int cpus, int wave) {
+      int reservedAfterAlloc, int cpus, int wave, double secondsMin, double secondsMax, int runs, int warmupRounds) {
+
+    Result withRounds(double min, double max, int runs, int warmupRounds, double heap, double heapRequested) {
+      return new Result(irqs, seconds, cpuSeconds, allocSeconds, requestSeconds, freeSeconds, heap, heapRequested,
+          vectorsHeldAfterAlloc, reservedAfterAlloc, cpus, wave, min, max, runs, warmupRounds);
+    }
 
     public Map<String, Object> fields() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("irqs", irqs);
       m.put("seconds", round(seconds, 1e6));
+      m.put("seconds_min", round(secondsMin, 1e6));
+      m.put("seconds_max", round(secondsMax, 1e6));
+      m.put("runs", runs);
+      m.put("warmup_rounds", warmupRounds);
       m.put("heap_bytes_per_irq", round(heapBytesPerIrq, 1e3));
       m.put("cpu_seconds", round(cpuSeconds, 1e6));
       m.put("alloc_seconds", round(allocSeconds, 1e6));
@@ -104,12 +127,14 @@ public final class AllocBench {
       StringBuilder b = new StringBuilder();
       b.append(String.format(Locale.ROOT, "alloc: %,d IMS interrupts allocated, requested and freed in %.3f s on one core%n",
           irqs, seconds));
+      b.append(String.format(Locale.ROOT, "  rounds: min %.3f s, median %.3f s, max %.3f s (%d measured after %d warm-up rounds)%n",
+          secondsMin, seconds, secondsMax, runs, warmupRounds));
       b.append(String.format(Locale.ROOT, "  allocate %.3f s, request %.3f s, free %.3f s (waves of %,d on %d CPUs)%n",
           allocSeconds, requestSeconds, freeSeconds, wave, cpus));
       b.append(String.format(Locale.ROOT, "  %.3f s of the bench thread's CPU time (wall time counts other processes too)%n",
           cpuSeconds));
-      b.append(String.format(Locale.ROOT, "heap: %.1f bytes per allocated interrupt, %.1f more per requested one%n",
-          heapBytesPerIrq, heapBytesPerRequestedIrq));
+      b.append(String.format(Locale.ROOT, "heap: %.1f bytes per allocated interrupt, %.1f more per requested one (%.1f in all)%n",
+          heapBytesPerIrq, heapBytesPerRequestedIrq, heapBytesPerIrq + heapBytesPerRequestedIrq));
       b.append(String.format(Locale.ROOT, "vectors held after allocation: %d (global reservations: %,d)%n",
           vectorsHeldAfterAlloc, reservedAfterAlloc));
       return b.toString();
@@ -154,13 +179,16 @@ public final class AllocBench {
     }
   }
 
-  /** One machine with the accelerator probed (control interrupt, contexts, IMS domain, no IMS yet). */
-  private static final class Rig implements AutoCloseable {
+  /**
+   * One machine with the accelerator probed (control interrupt, contexts, IMS domain, no IMS yet);
+   * the JMH benchmark builds one per invocation.
+   */
+  public static final class Rig implements AutoCloseable {
     final RunRuntime rt = new RunRuntime(1);
     final Kernel k;
     final AcceleratorDriver driver;
 
-    Rig(int irqs, int cpus) {
+    public Rig(int irqs, int cpus) {
       List<Cpu> cs = new ArrayList<>();
       for (int i = 0; i < cpus; i++) {
         cs.add(new Cpu(i, i));
@@ -176,6 +204,14 @@ public final class AllocBench {
       driver.probe(false);
     }
 
+    /**
+     * Allocates {@code irqs} IMS interrupts, then requests and frees them {@code wave} at a time,
+     * untimed and unmeasured: the path the benchmark times. Returns the interrupts cycled.
+     */
+    public int allocRequestFree(int irqs, int wave) {
+      return cycle(this, irqs, wave, false).irqs();
+    }
+
     @Override
     public void close() {
       rt.close();
@@ -183,14 +219,27 @@ public final class AllocBench {
   }
 
   public static Result run(Options o) {
+    int warmups = 0;
     if (o.warmupIrqs() > 0) {
-      try (Rig r = new Rig(o.warmupIrqs(), o.cpus())) {
-        cycle(r, o.warmupIrqs(), o.wave(), false);
+      long end = System.nanoTime() + o.warmupNs();
+      do {
+        try (Rig r = new Rig(o.warmupIrqs(), o.cpus())) {
+          cycle(r, o.warmupIrqs(), o.wave(), false);
+        }
+        warmups++;
+      } while (System.nanoTime() < end);
+    }
+    Result[] rounds = new Result[o.runs()];
+    for (int i = 0; i < rounds.length; i++) {
+      try (Rig r = new Rig(o.irqs(), o.cpus())) {
+        rounds[i] = cycle(r, o.irqs(), o.wave(), i == 0);
       }
     }
-    try (Rig r = new Rig(o.irqs(), o.cpus())) {
-      return cycle(r, o.irqs(), o.wave(), true);
-    }
+    Result[] sorted = rounds.clone();
+    java.util.Arrays.sort(sorted, java.util.Comparator.comparingDouble(Result::seconds));
+    Result median = sorted[sorted.length / 2];
+    return median.withRounds(sorted[0].seconds(), sorted[sorted.length - 1].seconds(), rounds.length, warmups,
+        rounds[0].heapBytesPerIrq(), rounds[0].heapBytesPerRequestedIrq());
   }
 
   private static Result cycle(Rig r, int n, int wave, boolean measureHeap) {
@@ -247,7 +296,7 @@ public final class AllocBench {
     return new Result(n, alloc + request + free, cpu / 1e9, alloc, request, free,
         measureHeap ? (double) (afterAlloc - before) / n : -1,
         measureHeap ? (double) perRequested / Math.min(wave, n) : -1,
-        heldAfter, reservedAfter, r.k.nrCpus(), wave);
+        heldAfter, reservedAfter, r.k.nrCpus(), wave, 0, 0, 1, 0);
   }
 
   /** {@code java irqlab.bench.AllocBench [--json] [--smoke]}. */

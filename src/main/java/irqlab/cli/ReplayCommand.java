@@ -43,7 +43,8 @@ final class ReplayCommand implements Callable<Integer> {
 
   private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   @Option(names = "--html", paramLabel = "FILE",
-      description = "Also write a self-contained HTML report of the replayed schedule's run.")
+      description = "Also write a self-contained HTML report of the replayed schedule: its interleaving as swimlanes"
+          + " (one lane per actor, every step clickable) and its run.")
   java.nio.file.Path html;
 
   @Override
@@ -60,7 +61,7 @@ final class ReplayCommand implements Callable<Integer> {
     }
     Scenario s = ScenarioSource.load(scenario);
     RunRecorder[] rec = new RunRecorder[1];
-    Exploration.Replay rp = Exploration.replay(s, id, maxSteps == null ? 0 : maxSteps, trace || json,
+    Exploration.Replay rp = Exploration.replay(s, id, maxSteps == null ? 0 : maxSteps, trace || json || html != null,
         m -> {
           if (html != null) {
             rec[0] = RunRecorder.attach(m);
@@ -71,7 +72,7 @@ final class ReplayCommand implements Callable<Integer> {
         throw new Main.BadInput("irqlab replay: --html: schedule " + id + " built no machine, nothing to report");
       }
       rec[0].finish(rp.result().endNs());
-      HtmlFile.write("irqlab replay", html, HtmlReport.ofReplay(rp.result(), rec[0], id.toString()));
+      HtmlFile.write("irqlab replay", html, HtmlReport.ofReplay(rp.result(), rec[0], rp.trace()));
     }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {

@@ -8,6 +8,7 @@ import irqlab.report.ProcInterrupts;
 import irqlab.report.RemappingView;
 import irqlab.report.RunReport;
 import irqlab.report.VectorsView;
+import irqlab.report.VmdView;
 import irqlab.scenario.Durations;
 import irqlab.scenario.Scenario;
 import irqlab.sim.Machine;
@@ -24,17 +25,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** irqlab show [SCENARIO] [--at TIME] interrupts|domains|vectors|remapping|irq NAME. */
+/** irqlab show [SCENARIO] [--at TIME] interrupts|domains|vectors|remapping|vmd|irq NAME. */
 @Command(name = "show",
     description = "Show the kernel's interrupt state as Linux shows it: /proc/interrupts, the irq"
-        + " domains, the vector matrix, the interrupt remapping table, or one interrupt's debugfs file.")
+        + " domains, the vector matrix, the interrupt remapping table, the VMDs' vectors and children,"
+        + " or one interrupt's debugfs file.")
 final class ShowCommand implements Callable<Integer> {
-  static final List<String> VIEWS = List.of("interrupts", "domains", "vectors", "remapping", "irq");
+  static final List<String> VIEWS = List.of("interrupts", "domains", "vectors", "remapping", "vmd", "irq");
 
   @Spec CommandSpec spec;
 
   @Parameters(arity = "1..3", paramLabel = "[SCENARIO] VIEW [NAME]",
-      description = "VIEW is interrupts, domains, vectors, remapping or irq NAME (e.g. nic0/msix/3 or an irq number).")
+      description = "VIEW is interrupts, domains, vectors, remapping, vmd or irq NAME (e.g. nic0/msix/3 or an irq number).")
   List<String> words;
 
   @Option(names = "--at", paramLabel = "TIME", description = "Show the state after the timeline up to TIME (e.g. 2.5ms) or up to a mark of the timeline.")
@@ -65,7 +67,7 @@ final class ShowCommand implements Callable<Integer> {
       i = 1;
     }
     if (i >= words.size() || !VIEWS.contains(words.get(i))) {
-      throw new Main.BadInput("irqlab show: expected a view (interrupts, domains, vectors, remapping or irq NAME), got "
+      throw new Main.BadInput("irqlab show: expected a view (interrupts, domains, vectors, remapping, vmd or irq NAME), got "
           + (i >= words.size() ? "nothing" : "'" + words.get(i) + "'"));
     }
     String view = words.get(i);
@@ -125,6 +127,7 @@ final class ShowCommand implements Callable<Integer> {
         case "domains" -> dot ? DomainsDot.render(m) : DomainsView.render(m);
         case "vectors" -> VectorsView.render(m);
         case "remapping" -> RemappingView.render(m);
+        case "vmd" -> VmdView.render(m);
         default -> dot ? DomainsDot.renderIrq(m, name) : IrqDebugView.render(m, name);
       };
     } catch (IllegalArgumentException e) {

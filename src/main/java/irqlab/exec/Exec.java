@@ -68,6 +68,16 @@ public interface Exec {
   /** Runs the installed might_sleep check for the sleeping call {@code what}; none: nothing. */
   void mightSleep(String what);
 
+  /** Installs the watcher told of every lock acquisition and release (lockdep's hook); null: none. */
+  default void setLockWatch(LockWatch watch) {
+    throw new UnsupportedOperationException("this runtime has no lock watch");
+  }
+
+  /** The installed lock watcher, or null. */
+  default LockWatch lockWatch() {
+    return null;
+  }
+
   /** A CPU may now be able to take an interrupt (an IRR bit was set, or interrupts re-enabled). */
   void interruptRaised(int cpu);
 

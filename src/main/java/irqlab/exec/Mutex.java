@@ -55,6 +55,7 @@ public final class Mutex {
     }
     if (owner == null && waiters.isEmpty()) {
       owner = me;
+      acquired(me);
       return;
     }
     waiters.add(me);
@@ -63,6 +64,14 @@ public final class Mutex {
     } catch (RuntimeException | Error e) {
       waiters.remove(me); // the wait never ended: do not hand the mutex to a dead waiter
       throw e;
+    }
+    acquired(me);
+  }
+
+  private void acquired(Actor me) {
+    LockWatch w = exec.lockWatch();
+    if (w != null) {
+      w.acquired(me, this, name);
     }
   }
 
@@ -73,6 +82,7 @@ public final class Mutex {
       return false;
     }
     owner = exec.current();
+    acquired(owner);
     return true;
   }
 
@@ -81,6 +91,10 @@ public final class Mutex {
     Actor me = exec.current();
     if (owner != me) {
       throw new ExecException(me + " unlocks mutex " + name + " owned by " + owner);
+    }
+    LockWatch w = exec.lockWatch();
+    if (w != null) {
+      w.released(me, this);
     }
     owner = waiters.poll();
     exec.point(UNLOCK, resource, 0, Access.SYNC);

@@ -8,19 +8,35 @@ package irqlab.exec;
 public final class RawSpinLock {
   private static final String LOCK = "raw_spin_lock";
   private static final String UNLOCK = "raw_spin_unlock";
-  private final String name;
+  /** Its lockdep class: one for every lock of a kind (each irq_desc's lock is "irq_desc"). */
+  private final String lockClass;
   private final Exec exec;
   private final Resource resource;
   private Actor owner;
 
   public RawSpinLock(Exec exec, String name) {
+    this(exec, name, name);
+  }
+
+  /** A lock named {@code name} (as traces show it) of lockdep class {@code lockClass}. */
+  public RawSpinLock(Exec exec, String name, String lockClass) {
     this.exec = exec;
-    this.name = name;
+    this.lockClass = lockClass;
+    this.resource = new Resource(name);
+  }
+
+  /**
+   * A lock of lockdep class {@code lockClass} whose name is made when first asked for (one per
+   * irq descriptor: most are never named).
+   */
+  public RawSpinLock(Exec exec, java.util.function.Supplier<String> name, String lockClass) {
+    this.exec = exec;
+    this.lockClass = lockClass;
     this.resource = new Resource(name);
   }
 
   public String name() {
-    return name;
+    return resource.name();
   }
 
   public Actor owner() {
@@ -35,19 +51,27 @@ public final class RawSpinLock {
     exec.point(LOCK, resource, 0, Access.SYNC);
     Actor me = exec.current();
     if (owner == me) {
-      throw new ExecException("recursive acquisition of " + name + " by " + me);
+      throw new ExecException("recursive acquisition of " + name() + " by " + me);
     }
     if (owner != null) {
-      exec.waitUntil(name, () -> owner == null);
+      exec.waitUntil(name(), () -> owner == null);
     }
     owner = me;
     me.enterAtomic();
+    LockWatch w = exec.lockWatch();
+    if (w != null) {
+      w.acquired(me, this, lockClass);
+    }
   }
 
   public void unlock() {
     Actor me = exec.current();
     if (owner != me) {
-      throw new ExecException(me + " releases " + name + " held by " + owner);
+      throw new ExecException(me + " releases " + name() + " held by " + owner);
+    }
+    LockWatch w = exec.lockWatch();
+    if (w != null) {
+      w.released(me, this);
     }
     owner = null;
     me.exitAtomic();

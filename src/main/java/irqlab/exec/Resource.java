@@ -28,7 +28,8 @@ public final class Resource {
   /** The unit of {@link #ANY_OFFSET}: conflicts with every unit of the resource. */
   public static final long ANY_UNIT = -1;
 
-  private final String name;
+  /** The name, or a Supplier of it (made when first asked: a million descriptor locks need none). */
+  private Object name;
   private final Units units;
   private final Naming naming;
   private Object owner;
@@ -37,6 +38,13 @@ public final class Resource {
   /** A resource whose every offset is one unit (a lock, an APIC). */
   public Resource(String name) {
     this(name, off -> 0, off -> "");
+  }
+
+  /** A one-unit resource whose name is made when first asked for. */
+  public Resource(java.util.function.Supplier<String> name) {
+    this.name = name;
+    this.units = off -> 0;
+    this.naming = off -> "";
   }
 
   /** Units of {@code 1 << unitShift} bytes. */
@@ -54,7 +62,14 @@ public final class Resource {
   }
 
   public String name() {
-    return name;
+    Object n = name;
+    if (n instanceof String s) {
+      return s;
+    }
+    @SuppressWarnings("unchecked")
+    String made = ((java.util.function.Supplier<String>) n).get();
+    name = made;
+    return made;
   }
 
   /** The conflict unit of {@code offset}. */
@@ -83,6 +98,6 @@ public final class Resource {
 
   @Override
   public String toString() {
-    return name;
+    return name();
   }
 }

@@ -6,11 +6,20 @@ package irqlab.hw;
  */
 public interface InterruptRemapper {
   /** Returned by {@link #remap} for a request the unit blocked (it recorded the fault itself). */
-  int BLOCKED = -1;
+  long BLOCKED = -1;
+
+  /** The destination-mode bit of a {@link #remap} result: the destination is a logical x2APIC id. */
+  long LOGICAL = 1L << 40;
 
   /**
-   * Translates a write of {@code data} to {@code address} by {@code requesterId}: returns
-   * {@code (apicId << 8) | vector} of the fixed-mode interrupt to deliver, or {@link #BLOCKED}.
+   * Translates a write of {@code data} to {@code address} by {@code requesterId}: returns the
+   * fixed-mode interrupt to deliver, {@code vector | (destination << 8)} with the 32-bit
+   * destination (an APIC id, or with {@link #LOGICAL} an x2APIC logical id), or {@link #BLOCKED}.
    */
-  int remap(int requesterId, long address, int data);
+  long remap(int requesterId, long address, int data);
+
+  /** A {@link #remap} result. */
+  static long target(int destination, int vector, boolean logical) {
+    return (vector & 0xff) | ((destination & 0xffffffffL) << 8) | (logical ? LOGICAL : 0);
+  }
 }

@@ -12,7 +12,8 @@ import java.util.List;
  */
 public final class PlatformBus {
   private final Exec exec;
-  private final Cpu[] byApicId = new Cpu[256];
+  /** CPUs by APIC id: 256 xAPIC ids, or up to the highest x2APIC id. */
+  private final Cpu[] byApicId;
   private final List<MessageObserver> observers = new ArrayList<>();
   private MessageObserver[] observerArray = new MessageObserver[0];
   private long messages;
@@ -20,6 +21,11 @@ public final class PlatformBus {
 
   public PlatformBus(Exec exec, List<Cpu> cpus) {
     this.exec = exec;
+    int top = 255;
+    for (Cpu c : cpus) {
+      top = Math.max(top, c.apic().apicId());
+    }
+    this.byApicId = new Cpu[top + 1];
     for (Cpu c : cpus) {
       byApicId[c.apic().apicId()] = c;
     }
@@ -58,10 +64,24 @@ public final class PlatformBus {
 
   /** Kept out of memoryWrite so that the path without a remapping unit stays small. */
   private void remapped(InterruptRemapper r, int requesterId, long address, int data, int source) {
-    int t = r.remap(requesterId, address, data);
+    long t = r.remap(requesterId, address, data);
     if (t != InterruptRemapper.BLOCKED) {
-      deliver(requesterId, address, data, (t >>> 8) & 0xff, t & 0xff, source);
+      deliver(requesterId, address, data, apicIdOf(t), (int) t & 0xff, source);
     }
+  }
+
+  /**
+   * The APIC a remapped interrupt goes to. A logical x2APIC destination is a cluster (bits 31:16)
+   * and a bit per APIC in it (15:0); with the redirection hint Linux sets, one APIC of the set
+   * takes it, and Linux names one: the lowest set bit is that one. -1: none.
+   */
+  private static int apicIdOf(long target) {
+    int dest = (int) (target >>> 8);
+    if ((target & InterruptRemapper.LOGICAL) == 0) {
+      return dest;
+    }
+    int bits = dest & 0xffff;
+    return bits == 0 ? -1 : ((dest >>> 16) << 4) | Integer.numberOfTrailingZeros(bits);
   }
 
   /**
@@ -120,9 +140,9 @@ public final class PlatformBus {
         }
         return;
       }
-      int t = r.remap(sourceId, address, 0);
+      long t = r.remap(sourceId, address, 0);
       if (t != InterruptRemapper.BLOCKED) {
-        deliver(sourceId, address, 0, (t >>> 8) & 0xff, t & 0xff, -1, false);
+        deliver(sourceId, address, 0, apicIdOf(t), (int) t & 0xff, -1, false);
       }
       return;
     }
@@ -146,7 +166,7 @@ public final class PlatformBus {
   }
 
   private void deliver(int requesterId, long address, int data, int dest, int vector, int source, boolean level) {
-    Cpu cpu = byApicId[dest];
+    Cpu cpu = dest >= 0 && dest < byApicId.length ? byApicId[dest] : null;
     if (cpu == null || !cpu.online()) {
       for (MessageObserver o : observerArray) {
         o.dropped(requesterId, address, data, cpu == null ? "no APIC " + dest : "APIC " + dest + " offline");

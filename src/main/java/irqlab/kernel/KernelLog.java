@@ -15,6 +15,12 @@ public final class KernelLog {
     }
   }
 
+  /** A virtual time as printk stamps it, in seconds: {@code 0.012345s}. */
+  public static String stamp(long timeNs) {
+    long us = timeNs / 1000;
+    return String.format("%d.%06ds", us / 1_000_000, us % 1_000_000);
+  }
+
   private final Exec exec;
   private final List<Line> lines = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();

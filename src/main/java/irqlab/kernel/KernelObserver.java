@@ -14,11 +14,23 @@ public interface KernelObserver {
   /** A flow handler ran a line's actions on {@code cpu}; {@code ret} is the combined result. */
   default void handled(IrqDesc desc, int cpu, IrqReturn ret) {}
 
+  /**
+   * handle_untracked_irq ran a demultiplexed line's actions on {@code cpu} (a VMD child): no kstat
+   * count and no note_interrupt, so views leave it out of the counts; {@code ret} is the result.
+   */
+  default void handledUntracked(IrqDesc desc, int cpu, IrqReturn ret) {}
+
   /** note_interrupt disabled a line that kept firing with nobody claiming it ("nobody cared"). */
   default void spuriousDisabled(IrqDesc desc) {}
 
   /** A descriptor marked freed was used: a use-after-free. */
   default void useAfterFree(String what, int irq) {}
+
+  /**
+   * Lockdep saw two lock classes taken in both orders ("possible circular locking dependency"):
+   * {@code detail} names both acquisitions.
+   */
+  default void lockInversion(String detail) {}
 
   /** A sleeping operation was attempted in atomic context. */
   default void sleepingInAtomic(String what, String actor) {}

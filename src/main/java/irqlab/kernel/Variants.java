@@ -60,6 +60,42 @@ public final class Variants {
    */
   public static final String MSIX_RESIZE_BY_REENABLE = "msix-resize-by-reenable";
 
+  /**
+   * VMD's teardown as the 2015 driver under review had it (the v4.5 merge, arch/x86/pci/vmd.c):
+   * the handler walks its lists under rcu_read_lock, disable does list_del_rcu and the list entry
+   * goes by kfree_rcu, with no wait in vmd_msi_free; and irq descriptors are freed at once by
+   * irq_free_descs, as before 425a5072dcd1 ("genirq: Free irq_desc with rcu"). A handler that
+   * looked the child's descriptor up just before it was freed uses freed memory.
+   */
+  public static final String VMD_RCU_LIST_ONLY = "vmd-rcu-list-only";
+
+  /**
+   * vmd_msi_free without synchronize_srcu: the list entry is kfree'd while a VMD handler that read
+   * it before list_del_rcu may still follow it (its virq, its next pointer).
+   */
+  public static final String VMD_FREE_WITHOUT_SYNC = "vmd-free-without-sync";
+
+  /**
+   * VMD as an MSI parent with per-device child domains (d7d8ab87e3e7, v6.17) whose PCI/MSI chips
+   * have their own irq_startup/irq_shutdown (54f45a30c0): startup only unmasks, so VMD's
+   * enable never runs and the child never joins its vector's list, until e433110eb5bf (v6.18-rc2)
+   * installed startup/shutdown calling VMD's enable/disable.
+   */
+  public static final String VMD_PERDEVICE_NO_STARTUP = "vmd-perdevice-no-startup";
+
+  /**
+   * The first VMD driver's vector choice, {@code irqs[virq % msix_count]}: every child, NVMe or
+   * not, on the VMD vector its global Linux irq number falls on, whatever the vector's load.
+   */
+  public static final String VMD_MODULO_SPREAD = "vmd-modulo-spread";
+
+  /**
+   * A VMD handler that walks its list under the list lock instead of SRCU: list_lock is then held
+   * while generic_handle_irq takes the child's descriptor lock, while enable and disable take
+   * list_lock under the descriptor lock (the inversion the seed review warns of).
+   */
+  public static final String VMD_LIST_LOCK_IN_HANDLER = "vmd-list-lock-in-handler";
+
   /** A named variant and what it changes. */
   public record Variant(String name, String description) {}
 
@@ -86,7 +122,25 @@ public final class Variants {
       new Variant(MSIX_RESIZE_BY_REENABLE,
           "vfio grows a guest's MSI-X vectors by disabling MSI-X and enabling it again with the larger"
               + " count (before e4163438e015 \"vfio/pci: Support dynamic MSI-X\"); completions meanwhile"
-              + " are never signalled"));
+              + " are never signalled"),
+      new Variant(VMD_RCU_LIST_ONLY,
+          "the 2015 VMD teardown: list_del_rcu and kfree_rcu of the list entry under an RCU-walked list,"
+              + " and irq descriptors freed at once by irq_free_descs (before 425a5072dcd1): a handler that"
+              + " looked a child's descriptor up uses it after free"),
+      new Variant(VMD_FREE_WITHOUT_SYNC,
+          "vmd_msi_free frees the list entry without synchronize_srcu: a VMD handler still walking the"
+              + " list follows the freed entry"),
+      new Variant(VMD_PERDEVICE_NO_STARTUP,
+          "per-device VMD child domains (d7d8ab87e3e7, v6.17) whose irq_startup only unmasks"
+              + " (54f45a30c0): children never join their VMD vector's list and their interrupts are lost;"
+              + " fixed by e433110eb5bf (v6.18-rc2)"),
+      new Variant(VMD_MODULO_SPREAD,
+          "the first VMD driver's irqs[virq % msix_count]: children land on VMD vectors by their global"
+              + " irq number, NVMe or not, whatever the load"),
+      new Variant(VMD_LIST_LOCK_IN_HANDLER,
+          "the VMD handler holds list_lock while it calls the children (generic_handle_irq takes"
+              + " desc->lock), against enable/disable taking list_lock under desc->lock: lockdep's"
+              + " circular dependency"));
 
   private final Set<String> enabled;
 

@@ -102,6 +102,15 @@ public final class DomainsView {
     if (k.ioApic() != null && d == k.ioApic().domain()) {
       return k.ioApic().chipName() + ", 24 pins: ISA irqs 0-15, PCI GSIs 16-23";
     }
+    irqlab.sim.devices.VmdBinding vmd = idx.vmdOf(d);
+    if (vmd != null) {
+      List<String> kids = new ArrayList<>();
+      vmd.children().forEach(c -> kids.add(c.id()));
+      return vmd.vmdDriver().vmdName() + "'s " + (d.hasFlag(IrqDomain.FLAG_MSI_PARENT) ? "MSI parent" : "MSI domain")
+          + " (" + vmd.id() + ", " + vmd.pci().devName() + "), chip VMD-MSI, for "
+          + (kids.isEmpty() ? "no device" : String.join(", ", kids)) + " in PCI domain "
+          + Integer.toHexString(vmd.vmdDriver().pciDomain());
+    }
     MachineIndex.Owner o = idx.ownerOf(d);
     if (o != null) {
       return o.device() + " (" + o.bdf() + "), MSI domain id " + o.domainId()

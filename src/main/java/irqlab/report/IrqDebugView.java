@@ -163,6 +163,17 @@ public final class IrqDebugView {
     } else {
       sb.append("  msi_index:  -\n  domain_id:  -\n  cookie:     -\n");
     }
+    irqlab.kernel.vmd.VmdIrq e = irqlab.sim.devices.VmdBinding.entryOf(d.data());
+    if (e != null) {
+      IrqDesc v = m.kernel().descs().get(e.list().virq());
+      sb.append("  vmd:        ").append(e.list().vmd().vmdName()).append(" vector ").append(e.list().index())
+          .append(" (irq ").append(e.list().virq())
+          .append(v == null ? "" : ", CPU " + v.effectiveAffinity().toList()).append("), ")
+          .append(e.enabled() ? "on its list (enabled)" : "not on its list (not enabled)").append('\n');
+      if (d.msiDesc() instanceof MsiDesc md && md.msg() != null) {
+        sb.append("  message:    ").append(md.msg()).append(" (destination id: the VMD vector's index)\n");
+      }
+    }
     ApicChipData a = VectorDomain.apicChipData(d.data());
     if (a != null) {
       sb.append("  message:    vector ").append(Fmt.hex(a.cfgVector())).append(" to APIC id ")

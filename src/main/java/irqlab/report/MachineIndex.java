@@ -17,6 +17,7 @@ public final class MachineIndex {
 
   private final Map<Integer, String> irqNames = new TreeMap<>();
   private final Map<IrqDomain, Owner> owners = new LinkedHashMap<>();
+  private final Map<IrqDomain, irqlab.sim.devices.VmdBinding> vmdDomains = new LinkedHashMap<>();
 
   public MachineIndex(Machine m) {
     for (Map.Entry<String, Integer> e : m.interruptNames().entrySet()) {
@@ -26,11 +27,20 @@ public final class MachineIndex {
       MsiDeviceData data = b.pci().msiData();
       for (int id = 0; id < MsiDeviceData.MAX_DEVICE_IRQDOMAINS; id++) {
         MsiDeviceDomain dd = data.domain(id);
-        if (dd != null) {
+        // A global domain (a VMD's) belongs to no one device.
+        if (dd != null && !dd.global()) {
           owners.put(dd.domain(), new Owner(b.id(), b.pci().devName(), id));
         }
       }
+      if (b instanceof irqlab.sim.devices.VmdBinding v && v.vmdDriver() != null && v.vmdDriver().irqDomain() != null) {
+        vmdDomains.put(v.vmdDriver().irqDomain(), v);
+      }
     }
+  }
+
+  /** The VMD whose VMD-MSI domain (or MSI parent domain) {@code d} is, or null. */
+  public irqlab.sim.devices.VmdBinding vmdOf(IrqDomain d) {
+    return d == null ? null : vmdDomains.get(d);
   }
 
   /** The scenario name of {@code irq} ("nic0/msix/3"), or null. */
@@ -49,6 +59,9 @@ public final class MachineIndex {
   /** The MSI domain id of the interrupt's outermost domain, or -1 when it is no device MSI domain. */
   int domainIdOf(IrqDesc d) {
     Owner o = ownerOf(d.data().domain());
+    if (o == null && d.data().chipData() instanceof irqlab.kernel.msi.MsiChipData c && c.msiDeviceDomain() != null) {
+      return c.msiDeviceDomain().id(); // a global domain's interrupt (a VMD child)
+    }
     return o == null ? -1 : o.domainId();
   }
 

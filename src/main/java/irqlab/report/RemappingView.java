@@ -83,7 +83,7 @@ public final class RemappingView {
     sb.append("  remapping:  IRTE ").append(data.entryIndex()).append(" (handle ").append(data.irteIndex())
         .append(", subhandle ").append(data.subHandle()).append(", block of ").append(1 << data.irteMask())
         .append("): ").append(e.present() ? "present" : "not present").append(", vector ").append(Fmt.hex(e.vector()))
-        .append(", destination APIC id ").append(e.xapicDestination())
+        .append(", destination APIC id ").append(e.apicId(iommu.eim()))
         .append(String.format(" (dest_id 0x%08x)", e.destId())).append('\n');
     String sid = e.svt() == Irte.SVT_VERIFY_BUS
         ? String.format("buses %02x..%02x", e.sid() >>> 8, e.sid() & 0xff)
@@ -138,7 +138,7 @@ public final class RemappingView {
       rows.add(new String[] {Integer.toString(o.getKey()), o.getValue()[0], o.getValue()[1],
         e.present() ? "yes" : "no", Integer.toString(e.svt()), Integer.toString(e.sq()),
         String.format("%02x:%02x.%x", e.sid() >>> 8, (e.sid() >>> 3) & 0x1f, e.sid() & 7),
-        Fmt.hex(e.vector()), Integer.toString(e.xapicDestination())});
+        Fmt.hex(e.vector()), Integer.toString(e.apicId(iommu.eim()))});
     }
     sb.append("  entries:    ").append(iommu.irDomain().entriesAllocated()).append(" allocated\n");
     if (!rows.isEmpty()) {

@@ -72,6 +72,13 @@ public final class RunReport {
       }
     }
 
+    if (!r.vmds().isEmpty()) {
+      sb.append("\nVMD (children's interrupts run on their VMD vector's):\n");
+      for (String line : VmdView.render(r.vmds()).split("\n")) {
+        sb.append("  ").append(line).append('\n');
+      }
+    }
+
     sb.append("\nActions:\n");
     appendLines(sb, alignTimes(r.actions()));
 
@@ -370,6 +377,35 @@ public final class RunReport {
       j.put("outstanding", d.outstanding());
       j.put("messages_sent", d.messagesSent());
       j.put("messages_held_pending", d.messagesHeldPending());
+    }
+    ArrayNode vmds = o.putArray("vmds");
+    for (RunResult.VmdStat v : r.vmds()) {
+      ObjectNode j = vmds.addObject();
+      j.put("id", v.id());
+      j.put("name", v.name());
+      j.put("bdf", v.bdf());
+      j.put("pci_domain", Integer.toHexString(v.pciDomain()));
+      j.put("bypass", v.bypass());
+      j.put("domain", v.domain());
+      j.put("first_vec", v.firstVec());
+      j.put("children_per_vector", v.childrenPerVector());
+      j.put("idle_child_runs", v.idleChildRuns());
+      ArrayNode vs = j.putArray("vectors");
+      for (RunResult.VmdVector x : v.vectors()) {
+        ObjectNode k = vs.addObject();
+        k.put("index", x.index());
+        k.put("irq", x.irq());
+        k.put("cpu", x.cpu());
+        k.put("count", x.count());
+        k.put("children", x.assigned());
+        k.put("peak", x.peak());
+        k.put("runs", x.runs());
+        k.put("calls", x.childCalls());
+        k.put("child_runs", x.childRuns());
+        k.put("claimed", x.claimed());
+        ArrayNode c = k.putArray("child_interrupts");
+        x.children().forEach(c::add);
+      }
     }
     ArrayNode actions = o.putArray("actions");
     r.actions().forEach(actions::add);

@@ -199,7 +199,7 @@ public final class TraceView {
   }
 
   /** One event in a few words: "W msix[1].data = 0x22", "message 0xfee02000/0x22 -> CPU2 v34". */
-  static String describe(TraceEvent e) {
+  public static String describe(TraceEvent e) {
     switch (e.type()) {
       case START:
         return "starts work";
@@ -282,67 +282,79 @@ public final class TraceView {
     t.violations().forEach(vs::add);
     ArrayNode actors = o.putArray("actors");
     for (Trace.ActorInfo a : t.actors()) {
-      ObjectNode an = actors.addObject();
-      an.put("id", a.id());
-      an.put("name", a.name());
-      an.put("kind", a.kind());
-      if (a.cpu() >= 0) {
-        an.put("cpu", a.cpu());
-      }
+      actors.add(actor(a));
     }
     ArrayNode events = o.putArray("events");
     for (TraceEvent e : list) {
-      ObjectNode en = events.addObject();
-      en.put("seq", e.seq());
-      en.put("step", e.step());
-      en.put("t_ns", e.timeNs());
-      en.put("actor", e.actor());
-      en.put("type", e.type().name().toLowerCase(Locale.ROOT));
-      en.put("what", e.what());
-      if (e.resource() != null) {
-        en.put("resource", e.resource());
-        if (e.target() != null) {
-          en.put("target", e.target());
-        }
-        en.put("access", e.access());
-        en.put("unit", e.unit());
-      }
-      if (e.value() != null) {
-        en.put("value", e.value());
-      }
-      if (e.message() != null) {
-        TraceEvent.Message m = e.message();
-        ObjectNode mn = en.putObject("message");
-        mn.put("device", m.device());
-        mn.put("address", m.address());
-        mn.put("data", m.data());
-        mn.put("outcome", m.outcome());
-        if (m.cpu() >= 0) {
-          mn.put("cpu", m.cpu());
-          mn.put("vector", m.vector());
-        }
-        mn.put("intended", m.intended());
-        mn.put("intended_irq", m.intendedIrq());
-        mn.put("landed", m.landed());
-        mn.put("landed_irq", m.landedIrq());
-        mn.put("misrouted", m.misrouted());
-      }
-      if (e.handler() != null) {
-        TraceEvent.Handler h = e.handler();
-        ObjectNode hn = en.putObject("handler");
-        hn.put("irq", h.irq());
-        hn.put("name", h.name());
-        hn.put("action", h.action());
-        hn.put("cpu", h.cpu());
-        hn.put("result", h.result());
-      }
-      if (e.detail() != null) {
-        en.put("detail", e.detail());
-      }
-      if (e.cause() >= 0) {
-        en.put("cause", e.cause());
-      }
+      events.add(event(e));
     }
     return o;
+  }
+
+  /** An actor as a JSON object: id, name, kind and, when it has one, its CPU. */
+  public static ObjectNode actor(Trace.ActorInfo a) {
+    ObjectNode an = MAPPER.createObjectNode();
+    an.put("id", a.id());
+    an.put("name", a.name());
+    an.put("kind", a.kind());
+    if (a.cpu() >= 0) {
+      an.put("cpu", a.cpu());
+    }
+    return an;
+  }
+
+  /** One event as a JSON object (null fields left out), as {@link #json} lists them. */
+  public static ObjectNode event(TraceEvent e) {
+    ObjectNode en = MAPPER.createObjectNode();
+    en.put("seq", e.seq());
+    en.put("step", e.step());
+    en.put("t_ns", e.timeNs());
+    en.put("actor", e.actor());
+    en.put("type", e.type().name().toLowerCase(Locale.ROOT));
+    en.put("what", e.what());
+    if (e.resource() != null) {
+      en.put("resource", e.resource());
+      if (e.target() != null) {
+        en.put("target", e.target());
+      }
+      en.put("access", e.access());
+      en.put("unit", e.unit());
+    }
+    if (e.value() != null) {
+      en.put("value", e.value());
+    }
+    if (e.message() != null) {
+      TraceEvent.Message m = e.message();
+      ObjectNode mn = en.putObject("message");
+      mn.put("device", m.device());
+      mn.put("address", m.address());
+      mn.put("data", m.data());
+      mn.put("outcome", m.outcome());
+      if (m.cpu() >= 0) {
+        mn.put("cpu", m.cpu());
+        mn.put("vector", m.vector());
+      }
+      mn.put("intended", m.intended());
+      mn.put("intended_irq", m.intendedIrq());
+      mn.put("landed", m.landed());
+      mn.put("landed_irq", m.landedIrq());
+      mn.put("misrouted", m.misrouted());
+    }
+    if (e.handler() != null) {
+      TraceEvent.Handler h = e.handler();
+      ObjectNode hn = en.putObject("handler");
+      hn.put("irq", h.irq());
+      hn.put("name", h.name());
+      hn.put("action", h.action());
+      hn.put("cpu", h.cpu());
+      hn.put("result", h.result());
+    }
+    if (e.detail() != null) {
+      en.put("detail", e.detail());
+    }
+    if (e.cause() >= 0) {
+      en.put("cause", e.cause());
+    }
+    return en;
   }
 }

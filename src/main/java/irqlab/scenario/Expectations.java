@@ -20,10 +20,21 @@ public record Expectations(
     List<StateExpectation> state,
     Loc loc,
     Loc violationsLoc,
-    Map<String, String> probe) {
+    Map<String, String> probe,
+    List<VmdBound> vmd) {
 
   /** What a device's probe is expected to end with when {@code expect.probe} does not say. */
   public static final String PROBE_OK = "OK";
+
+  /** What {@code expect.vmd.<id>} may bound: see {@link VmdBound}. */
+  public static final List<String> VMD_KEYS = List.of("children-per-vector", "idle-child-runs");
+
+  /**
+   * A bound on VMD {@code vmd}'s {@code key}: children-per-vector (the most child interrupts one
+   * of its vectors had at once) or idle-child-runs (child handler runs that found nothing, since
+   * every enabled child runs on each interrupt of its vector).
+   */
+  public record VmdBound(String vmd, String key, Comparison comparison, Loc loc) {}
 
   /** The oracle's violation names. */
   public static final List<String> VIOLATIONS =
@@ -48,12 +59,13 @@ public record Expectations(
     spurious = List.copyOf(spurious);
     state = List.copyOf(state);
     probe = Collections.unmodifiableMap(new LinkedHashMap<>(probe));
+    vmd = List.copyOf(vmd);
   }
 
-  /** Without probe expectations: every probe is expected to succeed. */
+  /** Without probe expectations and VMD bounds: every probe is expected to succeed. */
   public Expectations(List<String> violations, List<Count> delivered, List<Count> spurious,
       List<StateExpectation> state, Loc loc, Loc violationsLoc) {
-    this(violations, delivered, spurious, state, loc, violationsLoc, Map.of());
+    this(violations, delivered, spurious, state, loc, violationsLoc, Map.of(), List.of());
   }
 
   /** How {@code device}'s probes are expected to end: {@link #PROBE_OK} or an errno name. */

@@ -26,8 +26,8 @@ final class ExpectationsReader {
     if (node == null) {
       return Expectations.none(fileLoc);
     }
-    YamlMap m = node.asMap("a mapping with 'violations', 'delivered', 'spurious', 'state', 'probe'");
-    m.allowOnly("violations", "delivered", "spurious", "state", "probe");
+    YamlMap m = node.asMap("a mapping with 'violations', 'delivered', 'spurious', 'state', 'probe', 'vmd'");
+    m.allowOnly("violations", "delivered", "spurious", "state", "probe", "vmd");
     YamlNode v = m.get("violations");
     List<String> violations = v == null ? List.of() : violations(v);
     return new Expectations(
@@ -37,7 +37,8 @@ final class ExpectationsReader {
         new StateExpectationsReader(inventory).read(m.get("state")),
         m.loc(),
         v == null ? m.loc() : v.loc(),
-        probes(m.get("probe")));
+        probes(m.get("probe")),
+        vmdBounds(m.get("vmd")));
   }
 
   /** {@code probe: { acc0: ENOTSUPP }}: how the probes of devices with a driver end. */
@@ -60,6 +61,31 @@ final class ExpectationsReader {
       probes.put(device.id(), ScenarioReader.oneOf(e.value(), allowed, "probe outcome"));
     }
     return probes;
+  }
+
+  /** {@code vmd: { vmd0: { children-per-vector: "<= 2", idle-child-runs: "< 1000" } }}. */
+  private List<Expectations.VmdBound> vmdBounds(YamlNode node) {
+    if (node == null) {
+      return List.of();
+    }
+    YamlMap m = node.asMap("a mapping from a vmd device id to its bounds");
+    List<Expectations.VmdBound> bounds = new ArrayList<>();
+    for (YamlMap.Entry e : m.entries().values()) {
+      YamlNode keyNode = new YamlScalar(YamlScalar.Kind.STRING, e.key(), null, e.keyLoc(),
+          YamlNode.child(m.path(), e.key()));
+      if (!inventory.device(keyNode, e.key()).type().equals("vmd")) {
+        throw keyNode.error("device '" + e.key() + "' is no vmd; vmd bounds name a vmd device");
+      }
+      YamlMap b = e.value().asMap("a mapping of " + String.join(", ", Expectations.VMD_KEYS));
+      b.allowOnly(Expectations.VMD_KEYS);
+      for (String k : Expectations.VMD_KEYS) {
+        YamlNode c = b.get(k);
+        if (c != null) {
+          bounds.add(new Expectations.VmdBound(e.key(), k, comparison(c), c.loc()));
+        }
+      }
+    }
+    return bounds;
   }
 
   private static List<String> violations(YamlNode node) {

@@ -35,10 +35,12 @@ public record MachineSpec(
   public static final String DEFAULT_KERNEL_VERSION = "6.12";
 
   /**
-   * CPUs this build can address: an xAPIC physical destination is 8 bits (APIC id = CPU number).
-   * Larger machines need x2APIC with remapping, which is not modelled yet.
+   * CPUs an xAPIC machine can use (APIC id = CPU number): the xAPIC drivers' max_apic_id is 0xFE
+   * (arch/x86/kernel/apic/apic_flat_64.c; 0xFF is the broadcast id), so CPU 255 and up need
+   * x2APIC, which Linux enables on bare metal only with interrupt remapping in x2APIC mode
+   * (arch/x86/kernel/apic/apic.c try_to_enable_x2apic).
    */
-  public static final int MAX_XAPIC_CPUS = 256;
+  public static final int MAX_XAPIC_CPUS = 255;
 
   public MachineSpec {
     variants = List.copyOf(variants);
@@ -50,6 +52,11 @@ public record MachineSpec(
       Loc cpusLoc, Loc remappingLoc, Map<String, Loc> variantLocs, Loc msixDynamicLoc) {
     this(cpus, remapping, variants, msixDynamic, loc, cpusLoc, remappingLoc, variantLocs, msixDynamicLoc,
         false, loc);
+  }
+
+  /** Whether the machine runs its APICs in x2APIC mode: more CPUs than xAPIC can address. */
+  public boolean x2apic() {
+    return cpus > MAX_XAPIC_CPUS;
   }
 
   /** Whether the machine has an IO-APIC and routes PCI INTx. */

@@ -100,11 +100,6 @@ final class ScenarioReader {
         cpusNode
             .asScalar("a number of cpus")
             .intValue(1, CpuMask.MAX_CPUS, "a number of cpus from 1 to " + CpuMask.MAX_CPUS);
-    if (cpus > MachineSpec.MAX_XAPIC_CPUS) {
-      throw cpusNode.error(
-          cpus + " CPUs need APIC ids above 255, that is x2APIC, which this build does not model"
-              + " yet; expected 1 to " + MachineSpec.MAX_XAPIC_CPUS);
-    }
 
     String remapping = "none";
     Loc remappingLoc = m.loc();
@@ -112,6 +107,16 @@ final class ScenarioReader {
     if (r != null) {
       remapping = oneOf(r, MachineSpec.REMAPPINGS, "interrupt remapping");
       remappingLoc = r.loc();
+    }
+    if (cpus > MachineSpec.MAX_XAPIC_CPUS && remapping.equals("none")) {
+      // try_to_enable_x2apic (arch/x86/kernel/apic/apic.c) on bare metal without remapping in
+      // x2APIC mode: x2APIC stays off, and CPUs whose APIC id xAPIC cannot address never boot.
+      throw cpusNode.error(cpus + " CPUs need APIC ids above 0xfe, that is x2APIC, and Linux"
+          + " enables x2APIC only with interrupt remapping (without it: \"x2apic: IRQ remapping"
+          + " doesn't support X2APIC mode\", then \"CPU " + MachineSpec.MAX_XAPIC_CPUS
+          + " has invalid APIC ID " + Integer.toHexString(MachineSpec.MAX_XAPIC_CPUS)
+          + ". Aborting bringup\"); expected machine.remapping: intel, or 1 to "
+          + MachineSpec.MAX_XAPIC_CPUS + " CPUs");
     }
 
     List<String> variants = new ArrayList<>();
@@ -229,9 +234,10 @@ final class ScenarioReader {
     Map<String, String> bdfOwners = new HashMap<>();
     List<DeviceSpec> partial = new ArrayList<>();
     List<YamlNode> behindNodes = new ArrayList<>();
+    List<YamlNode> bdfNodes = new ArrayList<>();
     for (YamlNode item : items) {
       YamlMap d = item.asMap("a device mapping with 'id' and 'type'");
-      d.allowOnly("id", "bdf", "type", "behind", "msi", "msix", "ims", "queues");
+      d.allowOnly("id", "bdf", "type", "behind", "msi", "msix", "ims", "queues", "features");
       YamlNode idNode = d.require("id", "a device id");
       String id = idNode.string("a device id");
       if (!id.matches(ID_FORM)) {
@@ -260,11 +266,17 @@ final class ScenarioReader {
           throw bdfNode.error("duplicate PCI address " + bdf + "; device '" + owner + "' has it");
         }
       }
+      bdfNodes.add(bdfNode);
       YamlNode behind = d.get("behind");
       behindNodes.add(behind);
+      List<String> features = features(d.get("features"), type);
       int queues = d.get("queues") == null
           ? defaultQueues(type)
           : queues(d.get("queues"), type.equals("accelerator") ? MAX_ACCELERATOR_QUEUES : MAX_QUEUES);
+      if (type.equals("vmd") && d.get("queues") != null && queues != 0) {
+        throw d.get("queues").error("a vmd has no queues of its own (its devices behind it have); expected 0 or no"
+            + " 'queues'");
+      }
       if (type.equals("e1000e") && d.get("queues") != null && queues != 2) {
         throw d.get("queues").error("an e1000e (82574) has one rx and one tx queue; expected 2 or no 'queues'");
       }
@@ -276,6 +288,8 @@ final class ScenarioReader {
         case "legacy-msi", "ahci" -> msi = msi == null ? new MsiSpec(1, false, true) : msi;
         // hw/nvme: one MSI-X vector per I/O queue pair plus the admin queue's.
         case "nvme" -> msix = msix == null ? new MsixSpec(Math.min(queues + 1, 2048)) : msix;
+        // irqlab's VMD offers 32 MSI-X vectors unless told otherwise.
+        case "vmd" -> msix = msix == null ? new MsixSpec(VMD_DEFAULT_MSIX) : msix;
         // hw/net/e1000e: 5 MSI-X vectors, one 64-bit MSI without per-vector masking.
         case "e1000e" -> {
           msix = msix == null ? new MsixSpec(5) : msix;
@@ -293,30 +307,113 @@ final class ScenarioReader {
               msix,
               ims(d.get("ims")),
               queues,
-              d.loc()));
+              d.loc(),
+              features));
     }
 
     // Second pass: references between devices and default addresses need the whole list.
     Map<String, DeviceSpec> byId = new HashMap<>();
     partial.forEach(p -> byId.put(p.id(), p));
     Set<String> used = new HashSet<>(bdfOwners.keySet());
-    List<DeviceSpec> devices = new ArrayList<>();
+    Map<String, String> bdfs = new HashMap<>();
     for (int i = 0; i < partial.size(); i++) {
       DeviceSpec p = partial.get(i);
       if (p.behind() != null) {
         checkBehind(p, byId.get(p.behind()), behindNodes.get(i));
+        continue;
       }
       String bdf = p.bdf();
+      if (bdf != null && PciAddress.domain(bdf) >= PciAddress.FIRST_VMD_DOMAIN) {
+        throw bdfNodes.get(i).error("PCI domain " + bdf.substring(0, bdf.indexOf(':'))
+            + " is a VMD's: a device there needs 'behind: <vmd id>'");
+      }
       if (bdf == null) {
         bdf = PciAddress.nextFree(used);
         used.add(bdf);
       }
+      bdfs.put(p.id(), bdf);
+    }
+    Map<String, Integer> vmdDomains = vmdDomains(partial, bdfs);
+    for (int i = 0; i < partial.size(); i++) {
+      DeviceSpec p = partial.get(i);
+      if (p.behind() == null) {
+        continue;
+      }
+      int domain = vmdDomains.get(p.behind());
+      String bdf = p.bdf();
+      if (bdf != null && PciAddress.domain(bdf) != domain) {
+        throw bdfNodes.get(i).error("device '" + p.id() + "' sits behind " + p.behind() + ", whose devices"
+            + " Linux puts in PCI domain " + Integer.toHexString(domain) + "; expected an address "
+            + Integer.toHexString(domain) + ":BB:DD.F");
+      }
+      if (bdf == null) {
+        // One root port per child: buses 1, 2, ... of the VMD's domain, in file order.
+        for (int bus = 1; bdf == null; bus++) {
+          String a = PciAddress.vmdChild(domain, bus);
+          if (!used.contains(a)) {
+            bdf = a;
+          }
+        }
+        used.add(bdf);
+      }
+      bdfs.put(p.id(), bdf);
+    }
+    List<DeviceSpec> devices = new ArrayList<>();
+    for (DeviceSpec p : partial) {
       devices.add(
           new DeviceSpec(
-              p.id(), bdf, p.type(), p.behind(), p.msi(), p.msix(), p.ims(), p.queues(),
-              p.loc()));
+              p.id(), bdfs.get(p.id()), p.type(), p.behind(), p.msi(), p.msix(), p.ims(), p.queues(),
+              p.loc(), p.features()));
     }
     return devices;
+  }
+
+  /** MSI-X vectors of a vmd device without {@code msix}. */
+  static final int VMD_DEFAULT_MSIX = 32;
+
+  /**
+   * The PCI domain each vmd device's driver creates: vmd_find_free_domain takes one above the
+   * highest domain so far, and VMDs probe in PCI bus order, so the first gets 10000, the next
+   * 10001 (a vmd needs its driver, see the vmd device type).
+   */
+  private static Map<String, Integer> vmdDomains(List<DeviceSpec> partial, Map<String, String> bdfs) {
+    List<DeviceSpec> vmds = new ArrayList<>();
+    for (DeviceSpec p : partial) {
+      if (p.type().equals("vmd")) {
+        vmds.add(p);
+      }
+    }
+    vmds.sort(java.util.Comparator.comparing((DeviceSpec p) -> PciAddress.domain(bdfs.get(p.id())))
+        .thenComparing(p -> bdfs.get(p.id())));
+    Map<String, Integer> domains = new HashMap<>();
+    for (int i = 0; i < vmds.size(); i++) {
+      domains.put(vmds.get(i).id(), PciAddress.FIRST_VMD_DOMAIN + i);
+    }
+    return domains;
+  }
+
+  /** {@code features}: a vmd device's, each once. */
+  private static List<String> features(YamlNode node, String type) {
+    if (node == null) {
+      return List.of();
+    }
+    if (!type.equals("vmd")) {
+      throw node.error("features belong to vmd devices; a " + type + " has none");
+    }
+    List<String> names = new ArrayList<>();
+    for (YamlNode item : node.asList("a list of vmd features: " + String.join(", ", DeviceSpec.VMD_FEATURES))
+        .items()) {
+      String f = oneOf(item, DeviceSpec.VMD_FEATURES, "vmd feature");
+      if (names.contains(f)) {
+        throw item.error("feature '" + f + "' is listed twice");
+      }
+      names.add(f);
+    }
+    if (names.size() == 2) {
+      throw node.error("no VMD has both: bypass is the 28C0's (server), offset-first-vector the client"
+          + " parts'; expected one of them");
+    }
+    return names;
   }
 
   /**

@@ -60,7 +60,7 @@ final class AffinityAgreement {
     if (a == null) {
       return null;
     }
-    int targetApic = k.cpu(a.cpu()).apic().apicId();
+    int targetApic = k.apicDriver().calcDestApicId(k.cpu(a.cpu()).apic());
     CpuMask eff = desc.effectiveAffinity();
     String where = "irq " + desc.irq() + " (" + pci.devName() + " " + (md.isMsix() ? "MSI-X " : "MSI ")
         + (md.isMsix() ? md.msiIndex() : desc.irq() - md.irq()) + ")";
@@ -107,6 +107,10 @@ final class AffinityAgreement {
     int index = RemappableFormat.handle(address)
         + (RemappableFormat.subhandleValid(address) ? RemappableFormat.subhandle(data) : 0);
     Irte e = k.intelIommu().irDomain().peekTableEntry(index);
-    return e.present() ? new int[] {e.xapicDestination(), e.vector()} : null;
+    if (!e.present()) {
+      return null;
+    }
+    // The destination as irq_cfg keeps it: an xAPIC id, or in x2APIC mode the DST field itself.
+    return new int[] {k.intelIommu().eim() ? e.destId() : e.xapicDestination(), e.vector()};
   }
 }

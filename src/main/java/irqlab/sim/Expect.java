@@ -30,6 +30,29 @@ final class Expect {
     return failed;
   }
 
+  /** Whether a failed {@code expect.vmd} line bounds handler runs (idle-child-runs). */
+  static boolean countsHandlerRuns(String failed) {
+    return failed.startsWith("vmd ") && failed.contains(" idle-child-runs: ");
+  }
+
+  /** The {@code expect.vmd} bounds against the run's VMDs. */
+  static List<String> evaluateVmd(Expectations e, List<RunResult.VmdStat> vmds) {
+    List<String> failed = new ArrayList<>();
+    for (Expectations.VmdBound b : e.vmd()) {
+      RunResult.VmdStat st = null;
+      for (RunResult.VmdStat s : vmds) {
+        if (s.id().equals(b.vmd())) {
+          st = s;
+        }
+      }
+      long actual = st == null ? 0 : b.key().equals("children-per-vector") ? st.childrenPerVector() : st.idleChildRuns();
+      if (!b.comparison().test(actual)) {
+        failed.add("vmd " + b.vmd() + " " + b.key() + ": expected " + b.comparison() + ", got " + actual);
+      }
+    }
+    return failed;
+  }
+
   /**
    * Every probe (at boot and by {@code bind}) must end as {@code expect.probe} says: fine unless
    * the scenario names the error it expects. A driver that failed to probe leaves a scenario that

@@ -2,6 +2,7 @@ package irqlab.sim;
 
 import irqlab.scenario.Scenario;
 import irqlab.sim.explore.Carriers;
+import irqlab.sim.explore.DeadlockException;
 import irqlab.sim.explore.ExploreRuntime;
 import irqlab.sim.explore.Explorer;
 import irqlab.sim.explore.ScheduleId;
@@ -34,6 +35,8 @@ import java.util.function.IntConsumer;
 public final class Exploration {
   /** The kind of a failed schedule whose model broke: a deadlock, an exception, the step bound. */
   public static final String MODEL_ERROR = "model-error";
+  /** A schedule that hung: mid-work actors all waiting for one another (ExploreRuntime). */
+  public static final String DEADLOCK = "deadlock";
   /** The kind of a schedule that did not show a violation the scenario expects. */
   public static final String EXPECTATION = "expectation";
   /** A schedule may take at least this many steps. */
@@ -324,6 +327,15 @@ public final class Exploration {
     if (!m.scenario().expect().state().isEmpty()) {
       missed.addAll(ExpectState.evaluate(m));
     }
+    if (!m.scenario().expect().vmd().isEmpty()) {
+      // How the children are spread is the kernel's choice, not the schedule's: judged. Idle
+      // child runs count handler runs, which a schedule's timing changes: not judged.
+      for (String f : Expect.evaluateVmd(m.scenario().expect(), VmdStats.of(m))) {
+        if (!isUnjudged(f)) {
+          missed.add(f);
+        }
+      }
+    }
     if (!missed.isEmpty()) {
       kinds.add(EXPECTATION);
       if (detail == null) {
@@ -335,10 +347,18 @@ public final class Exploration {
     }
   }
 
-  /** The kinds of a failed schedule: unexpected violation kinds, "expectation", or "model-error". */
+  /** Whether explore leaves failed expectation {@code f} unjudged: it counts handler runs. */
+  static boolean isUnjudged(String f) {
+    return f.startsWith("delivered ") || f.startsWith("spurious ") || Expect.countsHandlerRuns(f);
+  }
+
+  /** The kinds of a failed schedule: unexpected violation kinds, "expectation", "deadlock" or "model-error". */
   public static List<String> kindsOf(Throwable failure) {
     if (failure instanceof Judged j) {
       return j.kinds();
+    }
+    if (failure instanceof DeadlockException) {
+      return List.of(DEADLOCK);
     }
     return List.of(MODEL_ERROR);
   }
@@ -437,10 +457,10 @@ public final class Exploration {
     List<String> judged = new ArrayList<>();
     List<String> unjudged = new ArrayList<>();
     for (String f : full.failedExpectations()) {
-      (f.startsWith("delivered ") || f.startsWith("spurious ") ? unjudged : judged).add(f);
+      (isUnjudged(f) ? unjudged : judged).add(f);
     }
-    if (o.kinds().contains(MODEL_ERROR)) {
-      judged.add(MODEL_ERROR + ": " + o.detail());
+    if (o.kinds().contains(MODEL_ERROR) || o.kinds().contains(DEADLOCK)) {
+      judged.add(o.kinds().get(0) + ": " + o.detail());
     }
     return full.judgedAs(judged, unjudged);
   }

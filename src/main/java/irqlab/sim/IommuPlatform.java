@@ -18,7 +18,7 @@ final class IommuPlatform {
   static IommuOptions build(MachineSpec spec, Exec exec, PlatformBus bus) {
     InterruptRemappingUnit unit = null;
     if ("intel".equals(spec.remapping())) {
-      unit = new InterruptRemappingUnit(exec, bus, new TableMemory(exec));
+      unit = new InterruptRemappingUnit(exec, bus, new TableMemory(exec), spec.x2apic());
       bus.setRemapper(unit);
     }
     return new IommuOptions(unit, spec.allowUnsafeInterrupts());

@@ -81,10 +81,23 @@ public final class Machine {
     if (chipset != null) {
       kernel.bootIoApic(chipset.firmware(), chipset.ioapic());
     }
-    BuildContext ctx = new BuildContext(scenario, exec, bus, kernel, oracle, oracle, this::log, chipset);
+    // Two passes: a device behind a VMD needs the VMD built first; bindings keep file order.
+    Map<String, Binding> built = new java.util.HashMap<>();
+    BuildContext ctx = new BuildContext(scenario, exec, bus, kernel, oracle, oracle, this::log, chipset, built::get);
+    for (int pass = 0; pass < 2; pass++) {
+      for (DeviceSpec d : scenario.devices()) {
+        if ((d.behind() != null) != (pass == 1)) {
+          continue;
+        }
+        Binding b = DeviceTypes.get(d.type()).build(d, scenario.driverFor(d.id()).orElse(null), ctx);
+        if (d.behind() != null) {
+          DeviceTypes.attachBehind(b, ctx);
+        }
+        built.put(d.id(), b);
+      }
+    }
     for (DeviceSpec d : scenario.devices()) {
-      DeviceType type = DeviceTypes.get(d.type());
-      bindings.put(d.id(), type.build(d, scenario.driverFor(d.id()).orElse(null), ctx));
+      bindings.put(d.id(), built.get(d.id()));
     }
     oracle.watchRouting(kernel, this::bindings);
   }
@@ -601,7 +614,10 @@ public final class Machine {
         String at = "timeline[" + i + "]." + a.key();
         String dev = a instanceof Action.MsixAlloc ma ? ma.device()
             : a instanceof Action.IrqOp op && op.op() == Action.IrqOp.Op.MSIX_FREE ? op.irq().device()
-            : a instanceof Action.Storm st ? st.device() : null;
+            : a instanceof Action.Storm st ? st.device()
+            : a instanceof Action.Traffic tr ? tr.device()
+            : a instanceof Action.Unbind u ? u.device()
+            : a instanceof Action.Bind bd ? bd.device() : null;
         String why = dev == null ? null : s.device(dev).map(d -> DeviceTypes.get(d.type()).refusal(a)).orElse(null);
         if (why != null) {
           throw refuse(s, at, why);

@@ -76,6 +76,11 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
   }
 
   @Override
+  public void lockInversion(String detail) {
+    add(Violation.LOCK_INVERSION, detail);
+  }
+
+  @Override
   public void sleepingInAtomic(String what, String actor) {
     add(Violation.SLEEPING_IN_ATOMIC, what + " called from atomic context by " + actor);
   }

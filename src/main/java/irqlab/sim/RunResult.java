@@ -24,6 +24,7 @@ public record RunResult(
     List<String> failedExpectations,
     String kernel,
     List<String> variants,
+    List<VmdStat> vmds,
     Stop stopped,
     List<String> unjudgedExpectations) {
 
@@ -40,7 +41,7 @@ public record RunResult(
       List<DeviceStat> devices, List<String> actions, List<KernelLog.Line> dmesg, List<Violation> violations,
       List<String> failedExpectations, String kernel, List<String> variants) {
     this(scenario, seed, cpus, endNs, events, irqs, devices, actions, dmesg, violations, failedExpectations,
-        kernel, variants, null);
+        kernel, variants, List.of(), null, List.of());
   }
 
   /** A run's result: every expectation judged ({@code stopped}: null when the run ended). */
@@ -48,7 +49,7 @@ public record RunResult(
       List<DeviceStat> devices, List<String> actions, List<KernelLog.Line> dmesg, List<Violation> violations,
       List<String> failedExpectations, String kernel, List<String> variants, Stop stopped) {
     this(scenario, seed, cpus, endNs, events, irqs, devices, actions, dmesg, violations, failedExpectations,
-        kernel, variants, stopped, List.of());
+        kernel, variants, List.of(), stopped, List.of());
   }
 
   /**
@@ -89,6 +90,41 @@ public record RunResult(
     }
   }
 
+  /**
+   * A VMD at the end of the run: its name ("vmd0"), the PCI domain it made, how children's
+   * messages reach a CPU (remapped onto its vectors, or bypassing it), its irq domain, and per
+   * vector what vmd_next_irq put there and what the handler did.
+   */
+  public record VmdStat(String id, String name, String bdf, int pciDomain, boolean bypass, String domain,
+      int firstVec, List<VmdVector> vectors) {
+    /** The most child interrupts one vector had at once: how crowded the spread got. */
+    public int childrenPerVector() {
+      int m = 0;
+      for (VmdVector v : vectors) {
+        m = Math.max(m, v.peak());
+      }
+      return m;
+    }
+
+    /** Child handler runs that found nothing to do, on every vector. */
+    public long idleChildRuns() {
+      long n = 0;
+      for (VmdVector v : vectors) {
+        n += v.childRuns() - v.claimed();
+      }
+      return n;
+    }
+  }
+
+  /**
+   * One VMD vector: its MSI-X index, Linux irq and CPU; vmd_irq_list.count (unsigned, as the kernel
+   * keeps it); child interrupts assigned now and at most; vmd_irq runs, the generic_handle_irq calls
+   * they made, the child handler runs (actions called) and those an action claimed; and the child
+   * interrupts assigned now, "(off)" after those not on the list (not enabled).
+   */
+  public record VmdVector(int index, int irq, String cpu, long count, int assigned, int peak, long runs,
+      long childCalls, long childRuns, long claimed, List<String> children) {}
+
   /** One device's work and message counts. */
   public record DeviceStat(String id, String bdf, long completed, long outstanding, long messagesSent,
       long messagesHeldPending) {}
@@ -96,7 +132,7 @@ public record RunResult(
   /** The same result judged as explore mode judges a schedule: {@code failed} counts, {@code unjudged} does not. */
   public RunResult judgedAs(List<String> failed, List<String> unjudged) {
     return new RunResult(scenario, seed, cpus, endNs, events, irqs, devices, actions, dmesg, violations,
-        List.copyOf(failed), kernel, variants, stopped, List.copyOf(unjudged));
+        List.copyOf(failed), kernel, variants, vmds, stopped, List.copyOf(unjudged));
   }
 
   /**

@@ -166,13 +166,15 @@ public final class Simulation {
     }
     List<Violation> violations = m.oracle().violations();
     List<String> failed = new ArrayList<>();
+    List<RunResult.VmdStat> vmds = VmdStats.of(m);
     if (stopped == null) {
       failed.addAll(Expect.probes(m.scenario().expect(), m.probes()));
       failed.addAll(Expect.evaluate(m.scenario().expect(), violations, irqs));
       failed.addAll(ExpectState.evaluate(m));
+      failed.addAll(Expect.evaluateVmd(m.scenario().expect(), vmds));
     }
     return new RunResult(m.scenario().name(), seed, n, m.exec().now(), events, irqs, devices,
         m.actionLog(), m.kernel().log().lines(), violations, failed, m.kernel().profile().name(),
-        List.copyOf(m.kernel().variants().enabled()), stopped);
+        List.copyOf(m.kernel().variants().enabled()), vmds, stopped, List.of());
   }
 }

@@ -199,7 +199,7 @@ final class TraceRecorder implements StepObserver, MessageObserver, KernelObserv
 
   @Override
   public void noIrqHandler(int cpu, int vector) {
-    Ev v = violation("no-handler: common_interrupt: " + cpu + "." + vector + " No irq handler for vector");
+    Ev v = violation("no-handler: No irq handler for " + cpu + "." + vector);
     for (int i = events.size() - 2; i >= 0; i--) {
       Ev e = events.get(i);
       if (e.message != null && e.message.cpu() == cpu && e.message.vector() == vector) {

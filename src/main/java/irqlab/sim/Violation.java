@@ -9,6 +9,8 @@ public record Violation(String kind, long timeNs, String detail) {
   public static final String VECTOR_ACCOUNTING = "vector-accounting";
   public static final String STORM = "storm";
   public static final String MISROUTED = "misrouted";
+  /** Lockdep's "possible circular locking dependency": two lock classes taken in both orders. */
+  public static final String LOCK_INVERSION = "lock-inversion";
   /**
    * A started line with no move in flight whose effective affinity, vector target and device
    * message disagree (see AffinityAgreement).

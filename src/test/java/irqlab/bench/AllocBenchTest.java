@@ -15,5 +15,8 @@ class AllocBenchTest {
     assertThat(r.heapBytesPerIrq()).isPositive();
     assertThat(r.fields()).containsKeys("irqs", "seconds", "heap_bytes_per_irq");
     assertThat(r.toJson()).contains("\"irqs\" : 5000").contains("\"heap_bytes_per_irq\"");
+    assertThat(r.runs()).isEqualTo(2);
+    assertThat(r.secondsMin()).isPositive().isLessThanOrEqualTo(r.seconds());
+    assertThat(r.seconds()).isLessThanOrEqualTo(r.secondsMax());
   }
 }

@@ -45,6 +45,24 @@ class HtmlCliTest {
   }
 
   @Test
+  void aReplaysReportIsTheSameBytesInAnotherJvmAndOnAnotherJdk() throws Exception {
+    String[] args = {"replay", "torn-msi", "--schedule", "delays-1.btqufsae.1:1:1", "--html", null};
+    Path a = tmp.resolve("a.html");
+    args[5] = a.toString();
+    assertThat(Cli.run(args).rc()).isEqualTo(1);
+    Path b = tmp.resolve("b.html");
+    args[5] = b.toString();
+    DeterminismTest.runJvm(args);
+    assertThat(Files.readString(b)).contains("data-interleaving").isEqualTo(Files.readString(a));
+    if (Files.isExecutable(JDK25)) {
+      Path c = tmp.resolve("c.html");
+      args[5] = c.toString();
+      DeterminismTest.runJvm(JDK25, args);
+      assertThat(Files.readString(c)).isEqualTo(Files.readString(a));
+    }
+  }
+
+  @Test
   void anUnwritableFileIsBadInput() {
     Cli c = Cli.run("run", "nic-basic", "--html", tmp.resolve("no/such/dir/x.html").toString());
     assertThat(c.rc()).isEqualTo(2);
@@ -59,7 +77,22 @@ class HtmlCliTest {
     Cli c = Cli.run("replay", "msix-affinity-race-unmasked", "--schedule", "random:1:3", "--html", f.toString());
     assertThat(c.rc()).isEqualTo(plain.rc());
     assertThat(c.out()).isEqualTo(plain.out());
-    assertThat(Files.readString(f)).containsPattern("<title>irqlab replay: msix-affinity-race-unmasked seed [0-9]+ schedule random:1:3</title>");
+    String html = Files.readString(f);
+    assertThat(html).containsPattern("<title>irqlab replay: msix-affinity-race-unmasked seed [0-9]+ schedule random:1:3</title>")
+        .contains("<script type=\"application/json\" id=\"data-interleaving\">").contains("IRQLAB.section(\"interleaving\"");
+    // Its trace is the one --json prints: the same number of events, in lanes of the same actors.
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.JsonNode trace = json.readTree(
+        Cli.run("replay", "msix-affinity-race-unmasked", "--schedule", "random:1:3", "--json").out()).get("trace");
+    String open = "id=\"data-interleaving\">";
+    int at = html.indexOf(open) + open.length();
+    com.fasterxml.jackson.databind.JsonNode lanes = json.readTree(html.substring(at, html.indexOf("</script>", at)));
+    assertThat(lanes.get("total").asInt()).isEqualTo(trace.get("events").size());
+    assertThat(lanes.get("actors").size()).isEqualTo(trace.get("actors").size());
+    // A run has no schedule, so no interleaving.
+    Path r = tmp.resolve("run.html");
+    Cli.run("run", "msix-affinity-race-unmasked", "--html", r.toString());
+    assertThat(Files.readString(r)).doesNotContain("data-interleaving");
   }
 
   @Test

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** run and show interrupts on a 256-CPU machine: --cpus columns, --width and COLUMNS, the compact summary. */
+/** run and show interrupts on a 256-CPU machine (x2APIC, remapped): --cpus columns, --width and COLUMNS, the compact summary. */
 class WideTablesTest {
   @TempDir static Path tmp;
   static Path wide;
@@ -26,7 +26,7 @@ class WideTablesTest {
     wide = tmp.resolve("wide.yaml");
     Files.writeString(wide, """
         name: wide
-        machine: { cpus: 256 }
+        machine: { cpus: 256, remapping: intel }
         devices:
           - { id: nic0, type: nic, msix: { table: 64 }, queues: 64 }
           - { id: nic1, type: nic, msix: { table: 2 }, queues: 2 }
@@ -147,13 +147,15 @@ class WideTablesTest {
       assertThat(s[i].substring(0, prec + 2 + 4 * 11)).isEqualTo(a[i].substring(0, prec + 2 + 4 * 11));
       assertThat(s[i].substring(prec + 2 + 4 * 11)).isEqualTo(a[i].substring(prec + 2 + 256 * 11));
     }
-    Cli narrow = Cli.run("show", wide.toString(), "interrupts", "--width", "80");
+    // 256 CPUs need x2APIC and so remapping: the IR- chip names take 74 columns before the
+    // busiest column, which keeps its minimum room (8), so 82 is the narrowest this table gets.
+    Cli narrow = Cli.run("show", wide.toString(), "interrupts", "--width", "84");
     for (String l : narrow.out().split("\n")) {
-      assertThat(l.length()).as(l).isLessThanOrEqualTo(80);
+      assertThat(l.length()).as(l).isLessThanOrEqualTo(84);
     }
     assertThat(narrow.out()).startsWith("# Kernel: 6.12 (Linux 6.12.117 as shipped)\n  IRQ  total  cpus  chip")
         .contains("  24:");
-    assertThat(Cli.run("show", wide.toString(), "interrupts", "--width", "80").out()).isEqualTo(narrow.out());
+    assertThat(Cli.run("show", wide.toString(), "interrupts", "--width", "84").out()).isEqualTo(narrow.out());
   }
 
   @Test

@@ -22,7 +22,7 @@ class RunReportTest {
     List<String> keys = new ArrayList<>();
     j.fieldNames().forEachRemaining(keys::add);
     assertThat(keys).containsExactly("scenario", "seed", "cpus", "kernel", "variants", "end_ns", "events", "irqs",
-        "devices", "actions", "dmesg", "violations", "failed_expectations", "stopped", "ok");
+        "devices", "vmds", "actions", "dmesg", "violations", "failed_expectations", "stopped", "ok");
     assertThat(j.get("kernel").asText()).isEqualTo("6.12");
     assertThat(j.get("variants")).isEmpty();
     assertThat(j.get("stopped").isNull()).isTrue();

@@ -42,7 +42,7 @@ class ExploreFindReplayTest {
       assertThat(v.kind()).isEqualTo(Violation.NO_HANDLER);
       assertThat(v.detail()).contains("on CPU 1");
     });
-    assertThat(a.result().dmesg()).anySatisfy(l -> assertThat(l.text()).endsWith("No irq handler for vector"));
+    assertThat(a.result().dmesg()).anySatisfy(l -> assertThat(l.text()).matches("No irq handler for [0-9]+\\.[0-9]+"));
   }
 
   @Test

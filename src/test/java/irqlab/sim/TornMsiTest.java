@@ -59,7 +59,7 @@ class TornMsiTest {
       assertThat(v.kind()).isEqualTo(Violation.NO_HANDLER);
       assertThat(v.detail()).contains("on CPU 1");
     });
-    assertThat(a.result().dmesg()).anySatisfy(l -> assertThat(l.text()).matches("common_interrupt: 1\\.[0-9]+ No irq handler for vector"));
+    assertThat(a.result().dmesg()).anySatisfy(l -> assertThat(l.text()).matches("No irq handler for 1\\.[0-9]+"));
     // The torn message is lost, its work is not: the moving interrupt's own handler drains it.
     assertThat(a.result().devices()).allSatisfy(d -> assertThat(d.outstanding()).isZero());
   }

@@ -31,11 +31,14 @@ class UnmodelledInputTest {
                 type: nvme
                 queues: 2
                 ims: { storage: device, slots: 4 }
-            """, "10:10", "devices[1].ims", "ims and behind are not modelled for an nvme device"),
+            """, "10:10", "devices[1].ims", "ims is not modelled for an nvme device"),
         Arguments.of("""
-              - id: v1
-                type: vmd
-            """, "8:11", "devices[1].type", "device type 'vmd'"),
+              - { id: v1, type: vmd, msix: { table: 4 } }
+            drivers:
+              - { device: v1 }
+            timeline:
+              - { at: 1ms, unbind: { device: v1 } }
+            """, "11:24", "timeline[0].unbind", "unbind of a vmd (its PCI domain and every device in it) is not modelled"),
         Arguments.of("""
             drivers:
               - device: nic0

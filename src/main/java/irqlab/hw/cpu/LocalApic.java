@@ -12,9 +12,11 @@ import irqlab.exec.Resource;
  */
 public final class LocalApic {
   public static final int NR_VECTORS = 256;
-  private final long[] irr = new long[4];
-  private final long[] isr = new long[4];
-  private final long[] tmr = new long[4];
+  /** IRR, ISR and TMR, four words each, in one array: one object to load per message, not three. */
+  private final long[] regs = new long[12];
+  private static final int IRR = 0;
+  private static final int ISR = 4;
+  private static final int TMR = 8;
   /** Where the EOI of a level-triggered vector goes (the IO-APICs); null: nowhere. */
   private java.util.function.IntConsumer eoiBroadcast;
   /**
@@ -42,6 +44,14 @@ public final class LocalApic {
     return apicId;
   }
 
+  /**
+   * The logical x2APIC id (the read-only LDR in x2APIC mode, Intel SDM 10.12.10.2): the cluster
+   * (APIC id bits 19:4) in bits 31:16 and one bit for the APIC's place in it (bits 3:0).
+   */
+  public int x2apicLogicalId() {
+    return ((apicId >>> 4) << 16) | (1 << (apicId & 15));
+  }
+
   /** Where EOIs of level-triggered vectors are broadcast. */
   public void setEoiBroadcast(java.util.function.IntConsumer broadcast) {
     this.eoiBroadcast = broadcast;
@@ -51,16 +61,16 @@ public final class LocalApic {
   public boolean accept(int vector, boolean level) {
     long bit = 1L << vector;
     if (level) {
-      tmr[vector >>> 6] |= bit;
+      regs[TMR + (vector >>> 6)] |= bit;
     } else {
-      tmr[vector >>> 6] &= ~bit;
+      regs[TMR + (vector >>> 6)] &= ~bit;
     }
     return accept(vector);
   }
 
   /** The TMR bit of {@code vector}: its last message was level-triggered. */
   public boolean levelTriggered(int vector) {
-    return (tmr[vector >>> 6] & (1L << vector)) != 0;
+    return (regs[TMR + (vector >>> 6)] & (1L << vector)) != 0;
   }
 
   /** Latches a message's vector; returns false when it merged into an already pending bit. */
@@ -68,11 +78,11 @@ public final class LocalApic {
     int w = vector >>> 6;
     long bit = 1L << vector;
     accepted++;
-    if ((irr[w] & bit) != 0) {
+    if ((regs[IRR + w] & bit) != 0) {
       merged++;
       return false;
     }
-    irr[w] |= bit;
+    regs[IRR + w] |= bit;
     if (vector > highIrr) {
       highIrr = vector;
     }
@@ -80,17 +90,18 @@ public final class LocalApic {
   }
 
   public boolean irrPending(int vector) {
-    return (irr[vector >>> 6] & (1L << vector)) != 0;
+    return (regs[IRR + (vector >>> 6)] & (1L << vector)) != 0;
   }
 
   public boolean inService(int vector) {
-    return (isr[vector >>> 6] & (1L << vector)) != 0;
+    return (regs[ISR + (vector >>> 6)] & (1L << vector)) != 0;
   }
 
-  private static int highest(long[] bits) {
+  private static int highest(long[] bits, int base) {
     for (int w = 3; w >= 0; w--) {
-      if (bits[w] != 0) {
-        return (w << 6) + 63 - Long.numberOfLeadingZeros(bits[w]);
+      long b = bits[base + w];
+      if (b != 0) {
+        return (w << 6) + 63 - Long.numberOfLeadingZeros(b);
       }
     }
     return -1;
@@ -120,9 +131,9 @@ public final class LocalApic {
       return -1;
     }
     int v = highIrr;
-    irr[v >>> 6] &= ~(1L << v);
-    isr[v >>> 6] |= 1L << v;
-    highIrr = highest(irr);
+    regs[IRR + (v >>> 6)] &= ~(1L << v);
+    regs[ISR + (v >>> 6)] |= 1L << v;
+    highIrr = highest(regs, IRR);
     if (v > highIsr) {
       highIsr = v;
     }
@@ -133,9 +144,9 @@ public final class LocalApic {
   public void eoi() {
     int v = highIsr;
     if (v >= 0) {
-      isr[v >>> 6] &= ~(1L << v);
-      highIsr = highest(isr);
-      if ((tmr[v >>> 6] & (1L << v)) != 0 && eoiBroadcast != null) {
+      regs[ISR + (v >>> 6)] &= ~(1L << v);
+      highIsr = highest(regs, ISR);
+      if ((regs[TMR + (v >>> 6)] & (1L << v)) != 0 && eoiBroadcast != null) {
         eoiBroadcast.accept(v);
       }
     }
@@ -143,17 +154,15 @@ public final class LocalApic {
 
   /** Drops a pending vector, as a CPU going offline with its APIC disabled does. */
   public void clearPending(int vector) {
-    irr[vector >>> 6] &= ~(1L << vector);
+    regs[IRR + (vector >>> 6)] &= ~(1L << vector);
     if (vector == highIrr) {
-      highIrr = highest(irr);
+      highIrr = highest(regs, IRR);
     }
   }
 
   /** INIT: the APIC returns to its power-up state, nothing pending and nothing in service. */
   public void init() {
-    java.util.Arrays.fill(irr, 0);
-    java.util.Arrays.fill(isr, 0);
-    java.util.Arrays.fill(tmr, 0);
+    java.util.Arrays.fill(regs, 0);
     highIrr = -1;
     highIsr = -1;
   }

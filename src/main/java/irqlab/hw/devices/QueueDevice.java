@@ -45,7 +45,13 @@ public class QueueDevice extends PciFunction {
   /** As above, with an MSI capability of shape {@code msi} unless null. */
   public QueueDevice(Exec exec, PlatformBus bus, Bdf bdf, String id, String type, int vendor,
       int deviceId, int queues, int msixTable, MsiShape msi) {
-    super(exec, bus, bdf, vendor, deviceId, msixTable, msi);
+    this(exec, bus, bdf, id, type, vendor, deviceId, queues, msixTable, msi, PciFunction.MSIX_CAP_OFFSET);
+  }
+
+  /** As above, with the MSI-X capability at config offset {@code msixCapOffset}. */
+  protected QueueDevice(Exec exec, PlatformBus bus, Bdf bdf, String id, String type, int vendor,
+      int deviceId, int queues, int msixTable, MsiShape msi, int msixCapOffset) {
+    super(exec, bus, bdf, vendor, deviceId, msixTable, msi, msixCapOffset);
     this.id = id;
     this.type = type;
     this.ivar = new int[queues];

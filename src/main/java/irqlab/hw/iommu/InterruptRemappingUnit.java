@@ -17,7 +17,8 @@ import irqlab.hw.PlatformBus;
  *
  * <p>Capabilities are those of QEMU's intel-iommu on the reference q35 machine (dmesg "cap
  * d2008c22260206 ecap f00f4a"): one fault recording register at 0x220, interrupt remapping, no
- * x2APIC mode, handle mask up to 15.
+ * x2APIC mode, handle mask up to 15. A unit for an x2APIC machine also offers extended interrupt
+ * mode (ECAP.EIM, QEMU's {@code eim=on}): 32-bit destinations when IRTA.EIME is set.
  */
 public final class InterruptRemappingUnit implements InterruptRemapper {
   // Register offsets (drivers/iommu/intel/iommu.h DMAR_*_REG).
@@ -35,6 +36,8 @@ public final class InterruptRemappingUnit implements InterruptRemapper {
 
   public static final long CAP_VALUE = 0x00d2008c22260206L;
   public static final long ECAP_VALUE = 0x0000000000f00f4aL;
+  /** ECAP.EIM: extended interrupt mode (x2APIC destinations) supported. */
+  public static final long ECAP_EIM = 1L << 4;
 
   // Global command / status bits.
   public static final int GCMD_QIE = 1 << 26;
@@ -78,6 +81,7 @@ public final class InterruptRemappingUnit implements InterruptRemapper {
   private long tableBase;
   private int tableEntries;
   private boolean x2apic;
+  private final long ecap;
   private int nextRecord;
   // Statistics for views and tests.
   private long translated;
@@ -85,6 +89,12 @@ public final class InterruptRemappingUnit implements InterruptRemapper {
   private long faultsLost;
 
   public InterruptRemappingUnit(Exec exec, PlatformBus bus, TableMemory memory) {
+    this(exec, bus, memory, false);
+  }
+
+  /** A unit that offers extended interrupt mode (x2APIC) when {@code eim}. */
+  public InterruptRemappingUnit(Exec exec, PlatformBus bus, TableMemory memory, boolean eim) {
+    this.ecap = ECAP_VALUE | (eim ? ECAP_EIM : 0);
     this.exec = exec;
     this.bus = bus;
     this.memory = memory;
@@ -137,8 +147,8 @@ public final class InterruptRemappingUnit implements InterruptRemapper {
       case VER -> 0x10;
       case CAP -> size == 4 ? CAP_VALUE & 0xffffffffL : CAP_VALUE;
       case CAP + 4 -> CAP_VALUE >>> 32;
-      case ECAP -> size == 4 ? ECAP_VALUE & 0xffffffffL : ECAP_VALUE;
-      case ECAP + 4 -> ECAP_VALUE >>> 32;
+      case ECAP -> size == 4 ? ecap & 0xffffffffL : ecap;
+      case ECAP + 4 -> ecap >>> 32;
       case GSTS -> gsts & 0xffffffffL;
       case FSTS -> faultStatus() & 0xffffffffL;
       case FECTL -> fectl & 0xffffffffL;
@@ -247,7 +257,7 @@ public final class InterruptRemappingUnit implements InterruptRemapper {
   }
 
   @Override
-  public int remap(int requesterId, long address, int data) {
+  public long remap(int requesterId, long address, int data) {
     if ((gsts & GSTS_IRES) == 0) {
       return compatible(address, data);
     }
@@ -277,29 +287,36 @@ public final class InterruptRemappingUnit implements InterruptRemapper {
     if (Irte.reservedBitsSet(low, high, x2apic)) {
       return fault(IrFaultReason.ENTRY_RESERVED, requesterId, index, address, data, fpd);
     }
-    Irte e = Irte.decode(low, high);
-    if (!e.verifies(requesterId)) {
+    // The fields are read from the two quadwords as the unit reads them (the layout in Irte):
+    // no entry object per interrupt.
+    if (!Irte.verifies(high, requesterId)) {
       return fault(IrFaultReason.SOURCE_ID_MISMATCH, requesterId, index, address, data, fpd);
     }
-    if (e.deliveryMode() != Irte.DLM_FIXED && e.deliveryMode() != Irte.DLM_LOWEST_PRIORITY) {
-      bus.reportDropped(requesterId, address, data, "IRTE " + index + ": delivery mode " + e.deliveryMode()
+    int deliveryMode = (int) ((low >>> 5) & 7);
+    if (deliveryMode != Irte.DLM_FIXED && deliveryMode != Irte.DLM_LOWEST_PRIORITY) {
+      bus.reportDropped(requesterId, address, data, "IRTE " + index + ": delivery mode " + deliveryMode
           + " is not modelled");
       return BLOCKED;
     }
     translated++;
-    int dest = x2apic ? e.destId() & 0xff : e.xapicDestination();
-    return (dest << 8) | e.vector();
+    int vector = (int) ((low >>> 16) & 0xff);
+    int destId = (int) (low >>> 32);
+    if (x2apic) {
+      // Extended interrupt mode: DST is a 32-bit x2APIC id, logical when DM is set.
+      return InterruptRemapper.target(destId, vector, (low & 4) != 0);
+    }
+    return InterruptRemapper.target((destId >>> 8) & 0xff, vector, false);
   }
 
-  private static int compatible(long address, int data) {
-    return (MsiMessage.destination(address) << 8) | MsiMessage.vector(data);
+  private static long compatible(long address, int data) {
+    return InterruptRemapper.target(MsiMessage.destination(address), MsiMessage.vector(data), false);
   }
 
   /**
    * Blocks a request: tells the bus's observers, records a primary fault (unless the entry asked
    * for no fault processing) and raises the fault event when it is the first pending one.
    */
-  private int fault(IrFaultReason reason, int requesterId, int index, long address, int data, boolean fpd) {
+  private long fault(IrFaultReason reason, int requesterId, int index, long address, int data, boolean fpd) {
     blockedByReason[reason.code() - 0x20]++;
     bus.reportBlocked(requesterId, address, data, reason.code(), index);
     if (!fpd) {

@@ -55,8 +55,16 @@ public record Irte(
    * redirection hint, edge, fixed, the vector and the xAPIC destination, with source validation.
    */
   public static Irte remapped(int vector, int apicId, int svt, int sq, int sid) {
-    return new Irte(true, false, false, true, false, DLM_FIXED, 0, false, vector & 0xff,
-        xapicDest(apicId), sid & 0xffff, sq & 3, svt & 3);
+    return remapped(vector, xapicDest(apicId), false, svt, sq, sid);
+  }
+
+  /**
+   * The same with the DST field {@code destField} as written (IRTE_DEST: an xAPIC id in bits
+   * 15:8, or a 32-bit x2APIC id) and the destination mode of the APIC driver.
+   */
+  public static Irte remapped(int vector, int destField, boolean logical, int svt, int sq, int sid) {
+    return new Irte(true, false, logical, true, false, DLM_FIXED, 0, false, vector & 0xff,
+        destField, sid & 0xffff, sq & 3, svt & 3);
   }
 
   /** The DST field for an xAPIC destination (IRTE_DEST: the APIC id shifted into bits 15:8). */
@@ -103,6 +111,22 @@ public record Irte(
     return (destId >>> 8) & 0xff;
   }
 
+  /**
+   * The APIC id the entry delivers to: the xAPIC destination, or in extended interrupt mode the
+   * 32-bit destination, a logical x2APIC id (cluster in 31:16, one bit per APIC in 15:0; the
+   * lowest set bit when several are) when DM is set. -1 for an empty logical set.
+   */
+  public int apicId(boolean x2apicMode) {
+    if (!x2apicMode) {
+      return xapicDestination();
+    }
+    if (!destModeLogical) {
+      return destId;
+    }
+    int bits = destId & 0xffff;
+    return bits == 0 ? -1 : ((destId >>> 16) << 4) | Integer.numberOfTrailingZeros(bits);
+  }
+
   public Irte withVectorAndDest(int newVector, int newDestId) {
     return new Irte(present, fpd, destModeLogical, redirHint, levelTriggered, deliveryMode, avail, posted,
         newVector & 0xff, newDestId, sid, sq, svt);
@@ -131,11 +155,18 @@ public record Irte(
    * selects, SVT 2 wants the bus number between StartBus (SID 15:8) and EndBus (SID 7:0).
    */
   public boolean verifies(int requesterId) {
-    switch (svt) {
+    return verifies(high(), requesterId);
+  }
+
+  /** The same, read from the entry's high quadword (the unit's path: no entry object per request). */
+  public static boolean verifies(long high, int requesterId) {
+    int sid = (int) (high & 0xffff);
+    int sq = (int) ((high >>> 16) & 3);
+    switch ((int) ((high >>> 18) & 3)) {
       case SVT_NO_VERIFY:
         return true;
       case SVT_VERIFY_SID_SQ: {
-        int mask = SQ_MASKS[sq & 3];
+        int mask = SQ_MASKS[sq];
         return (sid & mask) == (requesterId & mask);
       }
       case SVT_VERIFY_BUS: {

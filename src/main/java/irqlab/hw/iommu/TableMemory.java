@@ -25,8 +25,30 @@ public final class TableMemory {
     this.exec = exec;
   }
 
+  /**
+   * A direct-mapped cache of the pages last touched, by page number: a remapping table of 65,536
+   * entries spans 256 pages, all of which fit, so a read finds its page without a boxed key.
+   */
+  private static final int CACHED = 512;
+  private final long[] cachedPage = filled(CACHED, -1);
+  private final long[][] cachedWords = new long[CACHED][];
+
+  private static long[] filled(int n, long v) {
+    long[] a = new long[n];
+    java.util.Arrays.fill(a, v);
+    return a;
+  }
+
   private long[] page(long pa) {
-    return pages.computeIfAbsent(pa >>> PAGE_SHIFT, p -> new long[QWORDS_PER_PAGE]);
+    long p = pa >>> PAGE_SHIFT;
+    int i = (int) (p & (CACHED - 1));
+    if (cachedPage[i] == p) {
+      return cachedWords[i];
+    }
+    long[] w = pages.computeIfAbsent(p, x -> new long[QWORDS_PER_PAGE]);
+    cachedPage[i] = p;
+    cachedWords[i] = w;
+    return w;
   }
 
   private static int slot(long pa) {

@@ -5,6 +5,8 @@ public final class ConfigSpace {
   public static final int VENDOR_ID = 0x00;
   public static final int COMMAND = 0x04;
   public static final int STATUS = 0x06;
+  /** Revision id (byte 8), then the 24-bit class code. */
+  public static final int CLASS_REVISION = 0x08;
   public static final int CAPABILITY_LIST = 0x34;
   public static final int INTERRUPT_LINE = 0x3c;
   public static final int INTERRUPT_PIN = 0x3d;

@@ -19,9 +19,12 @@ public class PciFunction {
 
   protected final Exec exec;
   private final Bdf bdf;
-  private final PlatformBus bus;
+  /** Where its messages go: the platform bus unless the function sits behind a VMD. */
+  private Upstream upstream;
   private final ConfigSpace config = new ConfigSpace();
   private final int msixTableSize;
+  /** Config offset of the MSI-X capability. */
+  private final int msixCap;
   private final int[] msixTable;
   private final long[] pba;
   private final int pbaOffset;
@@ -45,8 +48,18 @@ public class PciFunction {
   /** A function with an MSI-X table of {@code msixTableSize} entries (0: none) and, unless null, MSI. */
   public PciFunction(Exec exec, PlatformBus bus, Bdf bdf, int vendor, int deviceId, int msixTableSize,
       MsiShape msiShape) {
+    this(exec, bus, bdf, vendor, deviceId, msixTableSize, msiShape, MSIX_CAP_OFFSET);
+  }
+
+  /**
+   * The same with the MSI-X capability at config offset {@code msixCapOffset} (a device whose
+   * vendor registers take 0x40, as a VMD's VMCAP and VMCONFIG do).
+   */
+  protected PciFunction(Exec exec, PlatformBus bus, Bdf bdf, int vendor, int deviceId, int msixTableSize,
+      MsiShape msiShape, int msixCapOffset) {
+    this.msixCap = msixCapOffset;
     this.exec = exec;
-    this.bus = bus;
+    this.upstream = bus::memoryWrite;
     this.bdf = bdf;
     this.msixTableSize = msixTableSize;
     this.msixTable = new int[msixTableSize * 4];
@@ -57,19 +70,19 @@ public class PciFunction {
     config.write16(ConfigSpace.VENDOR_ID + 2, deviceId);
     if (msixTableSize > 0) {
       config.write16(ConfigSpace.STATUS, ConfigSpace.STATUS_CAP_LIST);
-      config.write8(ConfigSpace.CAPABILITY_LIST, MSIX_CAP_OFFSET);
-      config.write8(MSIX_CAP_OFFSET, MsixCapability.CAP_ID);
-      config.write8(MSIX_CAP_OFFSET + 1, 0);
-      config.write16(MSIX_CAP_OFFSET + MsixCapability.FLAGS, msixTableSize - 1);
-      config.write32(MSIX_CAP_OFFSET + MsixCapability.TABLE, MSIX_BAR);
-      config.write32(MSIX_CAP_OFFSET + MsixCapability.PBA, pbaOffset | MSIX_BAR);
+      config.write8(ConfigSpace.CAPABILITY_LIST, msixCap);
+      config.write8(msixCap, MsixCapability.CAP_ID);
+      config.write8(msixCap + 1, 0);
+      config.write16(msixCap + MsixCapability.FLAGS, msixTableSize - 1);
+      config.write32(msixCap + MsixCapability.TABLE, MSIX_BAR);
+      config.write32(msixCap + MsixCapability.PBA, pbaOffset | MSIX_BAR);
       for (int i = 0; i < msixTableSize; i++) {
         msixTable[i * 4 + 3] = MsixCapability.ENTRY_CTRL_MASKBIT; // entries come out of reset masked
       }
     }
     if (msiShape != null) {
       config.write16(ConfigSpace.STATUS, ConfigSpace.STATUS_CAP_LIST);
-      config.write8(msixTableSize > 0 ? MSIX_CAP_OFFSET + 1 : ConfigSpace.CAPABILITY_LIST, MSI_CAP_OFFSET);
+      config.write8(msixTableSize > 0 ? msixCap + 1 : ConfigSpace.CAPABILITY_LIST, MSI_CAP_OFFSET);
       msi = new MsiCapability(config, MSI_CAP_OFFSET, 0, msiShape, this::sendMessage);
     } else {
       msi = null;
@@ -132,6 +145,22 @@ public class PciFunction {
     config.write8(ConfigSpace.INTERRUPT_PIN, 1);
   }
 
+  /**
+   * Puts the function behind {@code u}: its messages go there instead of to the platform bus (a
+   * function in a VMD's PCI domain).
+   */
+  public void setUpstream(Upstream u) {
+    this.upstream = u;
+  }
+
+  /**
+   * The class code register (PCI_CLASS_REVISION's upper 24 bits: base class, subclass,
+   * programming interface), as the device reports it; pci_setup_device reads it into pdev->class.
+   */
+  public void setClassCode(int classCode) {
+    config.write32(ConfigSpace.CLASS_REVISION, (classCode << 8) | (config.read8(ConfigSpace.CLASS_REVISION)));
+  }
+
   /** The MSI capability, or null when the function has none. */
   public MsiCapability msi() {
     return msi;
@@ -183,7 +212,7 @@ public class PciFunction {
     }
     int before = config.read16(off);
     config.write16(off, value);
-    if (off == MSIX_CAP_OFFSET + MsixCapability.FLAGS && msixTableSize > 0) {
+    if (off == msixCap + MsixCapability.FLAGS && msixTableSize > 0) {
       msixControlWritten(before, value);
       routingChanged();
     }
@@ -270,12 +299,12 @@ public class PciFunction {
   /** Without an MSI-X capability the bytes at its offset are other registers: never enabled. */
   public boolean msixEnabled() {
     return msixTableSize > 0
-        && (config.read16(MSIX_CAP_OFFSET + MsixCapability.FLAGS) & MsixCapability.FLAGS_ENABLE) != 0;
+        && (config.read16(msixCap + MsixCapability.FLAGS) & MsixCapability.FLAGS_ENABLE) != 0;
   }
 
   public boolean msixFunctionMasked() {
     return msixTableSize > 0
-        && (config.read16(MSIX_CAP_OFFSET + MsixCapability.FLAGS) & MsixCapability.FLAGS_MASKALL) != 0;
+        && (config.read16(msixCap + MsixCapability.FLAGS) & MsixCapability.FLAGS_MASKALL) != 0;
   }
 
   public boolean entryMasked(int entry) {
@@ -456,19 +485,19 @@ public class PciFunction {
 
   private void sendMessage(long address, int data, int vector) {
     messagesSent++;
-    bus.memoryWrite(requesterId(), address, data, vector);
+    upstream.memoryWrite(requesterId(), address, data, vector);
   }
 
   private void send(int entry) {
     messagesSent++;
     int base = entry * 4;
     long address = (msixTable[base] & 0xffffffffL) | ((long) msixTable[base + 1] << 32);
-    bus.memoryWrite(requesterId(), address, msixTable[base + 2], entry);
+    upstream.memoryWrite(requesterId(), address, msixTable[base + 2], entry);
   }
 
   /** Function-level reset: MSI-X off, entries masked, pending bits gone. */
   public void reset() {
-    config.write16(MSIX_CAP_OFFSET + MsixCapability.FLAGS, Math.max(0, msixTableSize - 1));
+    config.write16(msixCap + MsixCapability.FLAGS, Math.max(0, msixTableSize - 1));
     for (int i = 0; i < msixTableSize; i++) {
       msixTable[i * 4] = 0;
       msixTable[i * 4 + 1] = 0;
@@ -494,6 +523,10 @@ public class PciFunction {
   /** Raw config space, for views such as lspci; not a scheduling point. */
   public int peekConfig16(int off) {
     return config.read16(off);
+  }
+
+  public int peekConfig32(int off) {
+    return config.read32(off);
   }
 
   public int peekConfig8(int off) {

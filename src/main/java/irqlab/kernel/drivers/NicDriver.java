@@ -45,8 +45,9 @@ public class NicDriver extends PciDriver {
   private int[] queueVector = new int[0];
   /** The inverse: queues per vector index, rebuilt when a queue is repointed (rare). */
   private int[][] vectorQueues = new int[0][];
-  private final java.util.TreeMap<Integer, IrqHandler> handlers = new java.util.TreeMap<>();
-  private final java.util.TreeMap<Integer, Integer> irqs = new java.util.TreeMap<>();
+  /** The handler of each vector index (its dev_id, in effect), kept across free and request. */
+  private IrqHandler[] handlers = new IrqHandler[0];
+  private final VectorIrqs irqs = new VectorIrqs();
 
   /** The PCI interrupt mode the driver asks pci_alloc_irq_vectors for (scenario vectors.kind). */
   public enum Kind {
@@ -110,8 +111,8 @@ public class NicDriver extends PciDriver {
   /** The Linux irq of vector {@code index}. */
   @Override
   public int irq(int index) {
-    Integer irq = irqs.get(index);
-    if (irq == null) {
+    int irq = irqs.get(index);
+    if (irq == 0) {
       throw new KernelException(Errno.ENOENT, name + " has no vector " + index);
     }
     return irq;
@@ -119,7 +120,7 @@ public class NicDriver extends PciDriver {
 
   /** The vector indexes (MSI-X entries, or vectors of the MSI block) that have an interrupt, ascending. */
   public List<Integer> vectorIndexes() {
-    return List.copyOf(irqs.keySet());
+    return irqs.indexes();
   }
 
   /** What the driver does before it asks for vectors; vfio-pci attaches the device's IOMMU group. */
@@ -138,7 +139,7 @@ public class NicDriver extends PciDriver {
     queues = fn.mmioRead32(PciFunction.DEVICE_BAR, QueueDevice.REG_NUM_QUEUES);
     nvec = allocIrqVectors(min, max);
     irqs.clear();
-    handlers.clear();
+    handlers = new IrqHandler[0];
     queueVector = new int[queues];
     for (int q = 0; q < queues; q++) {
       queueVector[q] = q % nvec;
@@ -268,7 +269,13 @@ public class NicDriver extends PciDriver {
 
   /** request_irq of vector {@code index} with its queues' handler. */
   private void request(int index) {
-    IrqHandler h = handlers.computeIfAbsent(index, v -> (irq, devId) -> service(v));
+    if (index >= handlers.length) {
+      handlers = java.util.Arrays.copyOf(handlers, Math.max(index + 1, nvec));
+    }
+    IrqHandler h = handlers[index];
+    if (h == null) {
+      h = handlers[index] = (irq, devId) -> service(index);
+    }
     requestIrq(irq(index), h, kind == Kind.INTX ? IrqAction.IRQF_SHARED : 0, actionName(index), this);
   }
 
@@ -299,7 +306,7 @@ public class NicDriver extends PciDriver {
     if (irqs.size() == 1) {
       throw new KernelException(Errno.EBUSY, name + ": vector " + index + " is the last one");
     }
-    int target = irqs.firstKey() == index ? irqs.higherKey(index) : irqs.firstKey();
+    int target = irqs.first() == index ? irqs.higher(index) : irqs.first();
     for (int q = 0; q < queues; q++) {
       if (queueVector[q] == index) {
         moveQueue(q, target);
@@ -311,7 +318,9 @@ public class NicDriver extends PciDriver {
     forget(irq);
     k.pciMsi().msixFreeIrq(dev, index);
     irqs.remove(index);
-    handlers.remove(index);
+    if (index < handlers.length) {
+      handlers[index] = null;
+    }
     nvec--;
   }
 

@@ -4,12 +4,13 @@ import irqlab.hw.pci.PciFunction;
 import irqlab.kernel.Errno;
 import irqlab.kernel.Kernel;
 import irqlab.kernel.KernelException;
+import irqlab.kernel.irq.IrqAction;
+import irqlab.kernel.irq.IrqDesc;
 import irqlab.kernel.irq.IrqHandler;
 import irqlab.kernel.msi.MsiDesc;
 import irqlab.kernel.msi.MsiDeviceData;
 import irqlab.kernel.msi.MsiDeviceDomain;
 import irqlab.kernel.pci.PciDev;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,30 +22,21 @@ import java.util.TreeMap;
  * device's interrupts, read from the PCI state (MSI-X entries, the MSI block, IMS entries, INTx).
  */
 public abstract class PciDriver {
-  /** One request_irq a driver made: enough to free it (devId) and to make it again. */
-  private static final class Request {
-    final int irq;
-    final IrqHandler handler;
-    final int flags;
-    final String name;
-    final Object devId;
-    boolean installed = true;
-
-    Request(int irq, IrqHandler handler, int flags, String name, Object devId) {
-      this.irq = irq;
-      this.handler = handler;
-      this.flags = flags;
-      this.name = name;
-      this.devId = devId;
-    }
-  }
-
   protected final Kernel k;
   protected final PciDev dev;
   /** The scenario's device id, for messages. */
   protected final String name;
-  /** Every request_irq of the driver still standing, in request order. */
-  private final List<Request> requests = new ArrayList<>();
+  /**
+   * Every request_irq of the driver still standing, in request order: the action it installed,
+   * which holds what it takes to free it (irq, devId) and to make it again; one a timeline
+   * free-irq took off its line stays here until requested again.
+   */
+  private final DriverRequests requests = new DriverRequests();
+  /**
+   * Requests a timeline free-irq took off their line and no request-irq put back: while there are
+   * none, a line holds at most one unshared request of the driver (__setup_irq refuses a second).
+   */
+  private int stale;
   /** Between a successful probe and remove. */
   protected boolean bound;
 
@@ -101,55 +93,69 @@ public abstract class PciDriver {
 
   /** request_irq, remembered so that the timeline can free and request it again. */
   protected final void requestIrq(int irq, IrqHandler handler, int flags, String actionName, Object devId) {
-    k.manage().requestIrq(irq, handler, flags, actionName, devId);
-    requests.add(new Request(irq, handler, flags, actionName, devId));
+    requests.add(k.manage().requestIrq(irq, handler, flags, actionName, devId));
+  }
+
+  /** Whether {@code a} is on its line's action chain (not taken off by a timeline free-irq). */
+  private boolean installed(IrqAction a) {
+    IrqDesc d = k.descs().get(a.irq());
+    for (IrqAction x = d == null ? null : d.action(); x != null; x = x.next()) {
+      if (x == a) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The driver frees its own actions on {@code irq} (free_irq each) and forgets them. */
   protected final void freeIrqNumber(int irq) {
-    for (Request r : List.copyOf(requests)) {
-      if (r.irq == irq) {
-        if (r.installed) {
-          k.manage().freeIrq(irq, r.devId);
-        }
-        requests.remove(r);
+    IrqDesc d = k.descs().get(irq);
+    IrqAction on = d == null ? null : d.action();
+    boolean unique = stale == 0 && on != null && on.next() == null && (on.flags() & IrqAction.IRQF_SHARED) == 0;
+    for (IrqAction r : requests.removeOn(irq, unique)) {
+      if (installed(r)) {
+        k.manage().freeIrq(irq, r.devId());
+      } else {
+        stale--;
       }
     }
   }
 
   /** free_irq of every action still installed, in request order, as a remove does. */
   protected final void freeAllRequested() {
-    for (Request r : requests) {
-      if (r.installed) {
-        k.manage().freeIrq(r.irq, r.devId);
+    for (IrqAction r : requests.all()) {
+      if (installed(r)) {
+        k.manage().freeIrq(r.irq(), r.devId());
       }
     }
     requests.clear();
+    stale = 0;
   }
 
   /** The same, last request first (drivers that tear queues down from the last one). */
   protected final void freeAllRequestedReverse() {
-    for (int i = requests.size() - 1; i >= 0; i--) {
-      Request r = requests.get(i);
-      if (r.installed) {
-        k.manage().freeIrq(r.irq, r.devId);
+    List<IrqAction> all = requests.all();
+    for (int i = all.size() - 1; i >= 0; i--) {
+      IrqAction r = all.get(i);
+      if (installed(r)) {
+        k.manage().freeIrq(r.irq(), r.devId());
       }
     }
     requests.clear();
+    stale = 0;
   }
 
   /** Forgets what was requested on {@code irq} (its vector is gone). */
   protected final void forget(int irq) {
-    requests.removeIf(r -> r.irq == irq);
-  }
-
-  private List<Request> requestsOn(int irq) {
-    List<Request> l = new ArrayList<>();
-    for (Request r : requests) {
-      if (r.irq == irq) {
-        l.add(r);
+    for (IrqAction r : requests.removeOn(irq, false)) {
+      if (!installed(r)) {
+        stale--;
       }
     }
+  }
+
+  private List<IrqAction> requestsOn(int irq) {
+    List<IrqAction> l = requests.on(irq);
     if (l.isEmpty()) {
       throw new KernelException(Errno.ENOENT, name + " requested nothing on irq " + irq);
     }
@@ -161,20 +167,27 @@ public abstract class PciDriver {
    * free is the kernel's "Trying to free already-free IRQ").
    */
   public void freeAction(int irq) {
-    for (Request r : requestsOn(irq)) {
-      k.manage().freeIrq(irq, r.devId);
-      r.installed = false;
+    for (IrqAction r : requestsOn(irq)) {
+      boolean was = installed(r);
+      k.manage().freeIrq(irq, r.devId());
+      if (was) {
+        stale++;
+      }
     }
   }
 
   /** Timeline request-irq: the driver's actions on {@code irq} again, as it requested them before. */
   public void requestAction(int irq) {
-    for (Request r : requestsOn(irq)) {
-      if (r.installed && (r.flags & irqlab.kernel.irq.IrqAction.IRQF_SHARED) != 0) {
-        throw new KernelException(Errno.EBUSY, name + ": " + r.name + " is requested already");
+    for (IrqAction r : requestsOn(irq)) {
+      boolean on = installed(r);
+      if (on && (r.flags() & IrqAction.IRQF_SHARED) != 0) {
+        throw new KernelException(Errno.EBUSY, name + ": " + r.name() + " is requested already");
       }
-      k.manage().requestIrq(irq, r.handler, r.flags, r.name, r.devId);
-      r.installed = true;
+      IrqAction again = k.manage().requestIrq(irq, r.handler(), r.flags(), r.name(), r.devId());
+      if (!on) {
+        requests.replace(r, again);
+        stale--;
+      }
     }
   }
 

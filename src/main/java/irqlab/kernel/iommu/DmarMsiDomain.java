@@ -5,7 +5,6 @@ import irqlab.kernel.Kernel;
 import irqlab.kernel.cpu.CpuMask;
 import irqlab.kernel.domain.BusToken;
 import irqlab.kernel.domain.IrqDomain;
-import irqlab.kernel.domain.IrqDomainOps;
 import irqlab.kernel.domain.IrqDomains;
 import irqlab.kernel.irq.IrqChip;
 import irqlab.kernel.irq.IrqData;
@@ -22,7 +21,7 @@ import java.util.Set;
  * remapped. Its message lives in the unit's fault event data and address registers and it is
  * masked through the fault event control register (dmar.c dmar_msi_mask, dmar_msi_write).
  */
-public final class DmarMsiDomain implements IrqDomainOps {
+public final class DmarMsiDomain extends irqlab.kernel.msi.MsiDomainOps {
   private final Kernel k;
   private final IntelIommu iommu;
   private final IrqDomain domain;
@@ -66,17 +65,6 @@ public final class DmarMsiDomain implements IrqDomainOps {
         desc.data().reset();
       }
     }
-  }
-
-  /** msi_domain_activate: compose and write. */
-  @Override
-  public void activate(IrqDomain d, IrqData data, boolean reserve) {
-    MsiCore.updateMsg(data);
-  }
-
-  @Override
-  public void deactivate(IrqDomain d, IrqData data) {
-    data.chip().writeMsiMsg(data, new MsiMsg(0, 0, 0));
   }
 
   /** dmar_msi_controller. */

@@ -2,6 +2,7 @@ package irqlab.kernel.iommu;
 
 import irqlab.exec.RawSpinLock;
 import irqlab.hw.iommu.InterruptRemappingUnit;
+import irqlab.hw.iommu.Irte;
 import irqlab.hw.iommu.TableMemory;
 import irqlab.kernel.Errno;
 import irqlab.kernel.Kernel;
@@ -33,6 +34,7 @@ public final class IntelIommu {
   private final IntelIrDomain irDomain;
   private final DmarMsiDomain dmarMsi;
   private final DmarFault fault;
+  private final boolean eim;
   private int gcmd;
   private int irq;
 
@@ -51,10 +53,28 @@ public final class IntelIommu {
     this.irDomain = new IntelIrDomain(k, this, vectorParent, msixDynamic);
     this.dmarMsi = new DmarMsiDomain(k, this);
     // intel_setup_irq_remapping: clear earlier faults, point the unit at the table, then enable.
+    // intel_prepare_irq_remapping: x2APIC mode (EIM) when the APICs are in it and the unit can.
+    this.eim = k.apicDriver().x2apic() && (ecap & InterruptRemappingUnit.ECAP_EIM) != 0;
+    if (k.apicDriver().x2apic() && !eim) {
+      k.log().info("DMAR-IR: " + name + " does not support EIM");
+    }
+    if (eim) {
+      k.log().info("DMAR-IR: Queued invalidation will be enabled to support x2apic and Intr-remapping.");
+    }
     fault.handle(-1);
     setIrqRemapping();
     enableIrqRemapping();
-    k.log().info("DMAR-IR: Enabled IRQ remapping in xapic mode");
+    k.log().info("DMAR-IR: Enabled IRQ remapping in " + (eim ? "x2apic" : "xapic") + " mode");
+  }
+
+  /** eim_mode: the table holds 32-bit x2APIC destinations. */
+  public boolean eim() {
+    return eim;
+  }
+
+  /** IRTE_DEST (irq_remapping.c): the DST field for destination id {@code dest}. */
+  public int irteDest(int dest) {
+    return eim ? dest : Irte.xapicDest(dest);
   }
 
   public String name() {
@@ -149,7 +169,9 @@ public final class IntelIommu {
   private void setIrqRemapping() {
     boolean f = lockRegisters();
     try {
-      writeq(IR_TABLE_PHYS | INTR_REMAP_TABLE_REG_SIZE, InterruptRemappingUnit.IRTA);
+      // IR_X2APIC_MODE: the EIME bit in IRTA.
+      writeq(IR_TABLE_PHYS | (eim ? InterruptRemappingUnit.IRTA_EIME : 0) | INTR_REMAP_TABLE_REG_SIZE,
+          InterruptRemappingUnit.IRTA);
       writel(gcmd | InterruptRemappingUnit.GCMD_SIRTP, InterruptRemappingUnit.GCMD);
       waitStatus(InterruptRemappingUnit.GSTS_IRTPS, true);
     } finally {

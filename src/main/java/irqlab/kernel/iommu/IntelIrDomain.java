@@ -154,7 +154,7 @@ public final class IntelIrDomain implements IrqDomainOps, MsiParent {
   private void reconfigureIrte(IrqData irqd) {
     IntelIrData data = (IntelIrData) irqd.chipData();
     ApicChipData cfg = VectorDomain.apicChipData(irqd);
-    Irte e = data.irte().withVectorAndDest(cfg.cfgVector(), Irte.xapicDest(cfg.cfgDestApicId()));
+    Irte e = data.irte().withVectorAndDest(cfg.cfgVector(), iommu.irteDest(cfg.cfgDestApicId()));
     data.setIrte(e);
     modifyIrte(data, e);
   }
@@ -182,7 +182,8 @@ public final class IntelIrDomain implements IrqDomainOps, MsiParent {
       IrqData irqd = desc.data().levelIn(d);
       ApicChipData cfg = VectorDomain.apicChipData(irqd);
       // prepare_irte + set_msi_sid: kept in ir_data until activation writes it to the table.
-      Irte irte = Irte.remapped(cfg.cfgVector(), cfg.cfgDestApicId(), sid.svt(), sid.sq(), sid.sid());
+      Irte irte = Irte.remapped(cfg.cfgVector(), iommu.irteDest(cfg.cfgDestApicId()),
+          k.apicDriver().destModeLogical(), sid.svt(), sid.sq(), sid.sid());
       // fill_msi_msg: the subhandle is the vector's place in the block, or an IO-APIC's pin.
       MsiMsg msg = new MsiMsg(RemappableFormat.addressLo(index, true), 0, info.ioapicPin() >= 0 ? info.ioapicPin() : i);
       irqd.set(((long) index << 16) + i, chip, new IntelIrData(index, i, mask[0], irte, msg));
@@ -246,8 +247,22 @@ public final class IntelIrDomain implements IrqDomainOps, MsiParent {
   /** The vector domain's info, passed on, and the requester ids the entry will accept. */
   @Override
   public Object allocInfo(MsiDevice dev) {
-    MsiSourceId.Verification sid = dev instanceof PciDev p ? MsiSourceId.of(p.function().requesterId()) : null;
+    MsiSourceId.Verification sid = dev instanceof PciDev p ? sourceId(p) : null;
     return new IrAllocInfo(vectorParent.allocInfo(dev), sid);
+  }
+
+  /**
+   * set_msi_sid: pci_for_each_dma_alias starts at pci_real_dma_dev, so a device behind a VMD in
+   * bypass mode is verified by the VMD's requester id (its alias is on another bus than it).
+   */
+  private static MsiSourceId.Verification sourceId(PciDev p) {
+    int rid = p.function().requesterId();
+    PciDev real = p.realDmaDev();
+    if (real == null) {
+      return MsiSourceId.of(rid);
+    }
+    int alias = real.function().requesterId();
+    return MsiSourceId.of(rid, java.util.List.of(new MsiSourceId.DmaAlias(alias >>> 8, alias)));
   }
 
   /**

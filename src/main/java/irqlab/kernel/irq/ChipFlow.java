@@ -18,43 +18,15 @@ public final class ChipFlow {
   private final FlowHandler edge;
   private final FlowHandler fasteoi;
   private final FlowHandler level;
+  private final FlowHandler untracked;
   private boolean warnedNotActivated;
 
   public ChipFlow(Kernel k) {
     this.k = k;
-    this.edge = new FlowHandler() {
-      @Override
-      public String name() {
-        return "handle_edge_irq";
-      }
-
-      @Override
-      public void handle(IrqDesc desc) {
-        handleEdgeIrq(desc);
-      }
-    };
-    this.fasteoi = new FlowHandler() {
-      @Override
-      public String name() {
-        return "handle_fasteoi_irq";
-      }
-
-      @Override
-      public void handle(IrqDesc desc) {
-        handleFasteoiIrq(desc);
-      }
-    };
-    this.level = new FlowHandler() {
-      @Override
-      public String name() {
-        return "handle_level_irq";
-      }
-
-      @Override
-      public void handle(IrqDesc desc) {
-        handleLevelIrq(desc);
-      }
-    };
+    this.edge = FlowHandler.of("handle_edge_irq", this::handleEdgeIrq);
+    this.fasteoi = FlowHandler.of("handle_fasteoi_irq", this::handleFasteoiIrq);
+    this.untracked = FlowHandler.of("handle_untracked_irq", this::handleUntrackedIrq);
+    this.level = FlowHandler.of("handle_level_irq", this::handleLevelIrq);
   }
 
   /** handle_fasteoi_irq, installed by the IO-APIC for level lines with the name "fasteoi". */
@@ -254,12 +226,25 @@ public final class ChipFlow {
     return !desc.data().is(IrqdState.IRQ_INPROGRESS);
   }
 
+  /**
+   * KASAN's report of a descriptor used after its memory went: who uses it (the current actor, in
+   * {@code where}) and who freed it. Returns true when {@code desc} is freed (the caller stops).
+   */
+  boolean usedAfterFree(IrqDesc desc, String where) {
+    if (!desc.freed()) {
+      return false;
+    }
+    String detail = "irq " + desc.irq() + "'s irq_desc used by " + k.current().name() + " in " + where + ", "
+        + desc.freedBy();
+    for (KernelObserver o : k.observers()) {
+      o.useAfterFree(detail, desc.irq());
+    }
+    return true;
+  }
+
   /** handle_edge_irq (kernel/irq/chip.c). */
   public void handleEdgeIrq(IrqDesc desc) {
-    if (desc.freed()) {
-      for (KernelObserver o : k.observers()) {
-        o.useAfterFree("handle_edge_irq on a freed descriptor", desc.irq());
-      }
+    if (usedAfterFree(desc, "handle_edge_irq")) {
       return;
     }
     desc.lock().lock();
@@ -296,10 +281,7 @@ public final class ChipFlow {
    * actions run (a ONESHOT line masked around them) and the chip gets its EOI (and the unmask).
    */
   public void handleFasteoiIrq(IrqDesc desc) {
-    if (desc.freed()) {
-      for (KernelObserver o : k.observers()) {
-        o.useAfterFree("handle_fasteoi_irq on a freed descriptor", desc.irq());
-      }
+    if (usedAfterFree(desc, "handle_fasteoi_irq")) {
       return;
     }
     IrqData d = desc.data();
@@ -355,6 +337,94 @@ public final class ChipFlow {
     }
   }
 
+  /**
+   * handle_untracked_irq (kernel/irq/chip.c): for demultiplexed interrupts such as a VMD's
+   * children. Runs the actions like handle_simple_irq but counts nothing: no kstat (the line reads
+   * 0 in /proc/interrupts, its parent has the counts) and no note_interrupt. No ack, mask or
+   * unmask: the caller owns the hardware. A line in progress elsewhere is skipped; a disabled one
+   * or one without action is marked pending.
+   */
+  public void handleUntrackedIrq(IrqDesc desc) {
+    if (usedAfterFree(desc, "handle_untracked_irq")) {
+      return;
+    }
+    desc.lock().lock();
+    if (usedAfterFree(desc, "handle_untracked_irq, raw_spin_lock(&desc->lock)")) {
+      desc.lock().unlock();
+      return;
+    }
+    try {
+      if (!irqMayRun(desc)) {
+        return;
+      }
+      if (!readyToHandle(desc)) {
+        return;
+      }
+      desc.clearIstate(IrqsState.PENDING);
+      desc.data().set(IrqdState.IRQ_INPROGRESS);
+      desc.lock().unlock();
+      try {
+        // __handle_irq_event_percpu: every action runs; observers hear of the run, no counts.
+        IrqReturn ret = IrqReturn.NONE;
+        for (IrqAction a = desc.action(); a != null; a = a.next()) {
+          IrqReturn r = a.handler().handle(desc.irq(), a.devId());
+          if (ret == IrqReturn.NONE) {
+            ret = r;
+          }
+        }
+        int cpu = k.smpProcessorId();
+        List<KernelObserver> observers = k.observers();
+        for (int i = 0, n = observers.size(); i < n; i++) {
+          observers.get(i).handledUntracked(desc, cpu, ret);
+        }
+      } finally {
+        desc.lock().lock();
+      }
+      desc.data().clear(IrqdState.IRQ_INPROGRESS);
+    } finally {
+      desc.lock().unlock();
+    }
+  }
+
+  /**
+   * What handle_level_irq and handle_untracked_irq do before the actions: the line is no longer
+   * waiting or replayed; without an action, or disabled, it is marked pending and not handled.
+   */
+  private static boolean readyToHandle(IrqDesc desc) {
+    desc.clearIstate(IrqsState.REPLAY | IrqsState.WAITING);
+    if (desc.action() == null || desc.data().is(IrqdState.IRQ_DISABLED)) {
+      desc.setIstate(IrqsState.PENDING);
+      return false;
+    }
+    return true;
+  }
+
+  /** The flow handler handle_untracked_irq, as a demultiplexer installs it (with no name). */
+  public FlowHandler untrackedHandler() {
+    return untracked;
+  }
+
+  /**
+   * generic_handle_irq (kernel/irq/irqdesc.c): irq_to_desc, then handle_irq_desc, which calls the
+   * descriptor's flow handler. A number with no descriptor (freed and gone from the table) is
+   * -EINVAL, which callers such as vmd_irq ignore. Between the look-up and the handler's first use
+   * of the descriptor another CPU may free it: safe while the caller is an RCU reader (a hard
+   * interrupt) and descriptors are freed after a grace period.
+   */
+  public int genericHandleIrq(int irq) {
+    k.exec().point("irq_to_desc", k.descs().sparseIrqs(), irq, irqlab.exec.Access.READ);
+    IrqDesc desc = k.descs().get(irq);
+    if (desc == null) {
+      return -irqlab.kernel.Errno.EINVAL.number();
+    }
+    k.exec().point("handle_irq_desc", k.descs().descMemory(), IrqDescTable.memoryOffset(desc), irqlab.exec.Access.READ);
+    if (usedAfterFree(desc, "handle_irq_desc (generic_handle_irq(" + irq + "))")) {
+      return 0;
+    }
+    desc.handler().handle(desc);
+    return 0;
+  }
+
   /** handle_level_irq: mask and ack first, run, unmask unless disabled. */
   public void handleLevelIrq(IrqDesc desc) {
     desc.lock().lock();
@@ -363,9 +433,7 @@ public final class ChipFlow {
       if (!irqMayRun(desc)) {
         return;
       }
-      desc.clearIstate(IrqsState.REPLAY | IrqsState.WAITING);
-      if (desc.action() == null || desc.data().is(IrqdState.IRQ_DISABLED)) {
-        desc.setIstate(IrqsState.PENDING);
+      if (!readyToHandle(desc)) {
         return;
       }
       desc.countOn(k.smpProcessorId(), k.nrCpus());

@@ -72,6 +72,8 @@ public final class CpuHotplug {
     IrqData d = desc.data();
     IrqChip chip = d.chip();
     if (chip == null || !chip.has(IrqChip.Op.SET_AFFINITY)) {
+      // A chip torn down, or one without an affinity setter (a VMD child): it stays where it is.
+      k.log().debug("IRQ " + desc.irq() + ": Unable to migrate away");
       return false;
     }
     boolean leak = k.variants().on(Variants.LEAK_VECTOR_ON_OFFLINE);
@@ -340,10 +342,16 @@ public final class CpuHotplug {
     }
     if (d.is(IrqdState.MANAGED_SHUTDOWN)) {
       restartManaged(desc);
+      return;
     }
-    // A single-target line (every x86 vector) already sits on a CPU of its mask.
+    // A single-target line (every x86 vector) already sits on a CPU of its mask; for the others
+    // irq_set_affinity_locked's result is ignored (a VMD child's chip has no setter: EINVAL).
     if (!d.is(IrqdState.SINGLE_TARGET)) {
-      k.manage().irqSetAffinityLocked(desc, desc.affinity(), false);
+      try {
+        k.manage().irqSetAffinityLocked(desc, desc.affinity(), false);
+      } catch (irqlab.kernel.KernelException e) {
+        // irq_restore_affinity_of_irq does not look at the result
+      }
     }
   }
 

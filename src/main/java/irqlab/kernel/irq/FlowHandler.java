@@ -6,4 +6,19 @@ public interface FlowHandler {
   String name();
 
   void handle(IrqDesc desc);
+
+  /** A flow handler named {@code name} that runs {@code body}. */
+  static FlowHandler of(String name, java.util.function.Consumer<IrqDesc> body) {
+    return new FlowHandler() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public void handle(IrqDesc desc) {
+        body.accept(desc);
+      }
+    };
+  }
 }

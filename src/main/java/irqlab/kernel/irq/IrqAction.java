@@ -16,9 +16,12 @@ public final class IrqAction {
   private final String name;
   private final Object devId;
   private final int flags;
+  /** The line the action is installed on (irqaction.irq). */
+  private final int irq;
   private IrqAction next;
 
-  public IrqAction(IrqHandler handler, int flags, String name, Object devId) {
+  public IrqAction(int irq, IrqHandler handler, int flags, String name, Object devId) {
+    this.irq = irq;
     this.handler = handler;
     this.flags = flags;
     this.name = name;
@@ -39,6 +42,10 @@ public final class IrqAction {
 
   public int flags() {
     return flags;
+  }
+
+  public int irq() {
+    return irq;
   }
 
   /** The next action on a shared line (action->next), or null. */

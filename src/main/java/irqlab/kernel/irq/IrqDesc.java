@@ -32,12 +32,19 @@ public final class IrqDesc {
   private String devName = "";
   private int node;
   private Object msiDesc;
+  /**
+   * Per-CPU counts: while one CPU has taken the line (the usual case, one effective target), that
+   * CPU is {@link #kstatCpu} and its count is {@link #totalCount}; from the second CPU on, an array
+   * of all CPUs. A 1,024-CPU machine would otherwise give each line that ever fires 8 KiB.
+   */
   private long[] kstat;
+  private int kstatCpu = -1;
   private long totalCount;
   // note_interrupt() bookkeeping (kernel/irq/spurious.c).
   /** note_interrupt's bookkeeping, made when a handler first goes unhandled (most lines never do). */
   private UnhandledStats unhandled;
-  private boolean freed;
+  /** Who returned the descriptor's memory, once it is freed; null while it is valid. */
+  private irqlab.kernel.Freed freed;
 
   public IrqDesc(int irq, IrqData.Factory dataFactory, RawSpinLock lock, CpuMask defaultAffinity) {
     this.irq = irq;
@@ -71,7 +78,8 @@ public final class IrqDesc {
   public RawSpinLock lock() {
     RawSpinLock l = lock;
     if (l == null) {
-      l = lock = new RawSpinLock(exec, "irq_desc(" + irq + ")");
+      int n = irq;
+      l = lock = new RawSpinLock(exec, () -> "irq_desc(" + n + ")", "irq_desc");
     }
     return l;
   }
@@ -231,7 +239,13 @@ public final class IrqDesc {
   public void countOn(int cpu, int nrCpus) {
     long[] k = kstat;
     if (k == null) {
+      if (kstatCpu == cpu || kstatCpu < 0) {
+        kstatCpu = cpu;
+        totalCount++;
+        return;
+      }
       k = kstat = new long[nrCpus];
+      k[kstatCpu] = totalCount;
     }
     k[cpu]++;
     totalCount++;
@@ -239,7 +253,10 @@ public final class IrqDesc {
 
   /** Interrupts this CPU counted for the line, as /proc/interrupts shows them. */
   public long count(int cpu) {
-    return kstat == null || cpu >= kstat.length ? 0 : kstat[cpu];
+    if (kstat == null) {
+      return cpu == kstatCpu ? totalCount : 0;
+    }
+    return cpu >= kstat.length ? 0 : kstat[cpu];
   }
 
   public long totalCount() {
@@ -306,13 +323,21 @@ public final class IrqDesc {
     }
   }
 
-  /** Set once the descriptor is returned to the allocator; any later use is a use-after-free. */
+  /**
+   * Set once the descriptor's memory is returned (at irq_free_descs before 425a5072dcd1, after an
+   * RCU grace period since, delayed_free_desc); any later use is a use-after-free.
+   */
   public boolean freed() {
+    return freed != null;
+  }
+
+  /** Who freed the descriptor, or null while it is valid. */
+  public irqlab.kernel.Freed freedBy() {
     return freed;
   }
 
-  void markFreed() {
-    freed = true;
+  void markFreed(irqlab.kernel.Freed by) {
+    freed = by;
   }
 
   @Override

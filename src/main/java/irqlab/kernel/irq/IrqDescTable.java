@@ -1,6 +1,8 @@
 package irqlab.kernel.irq;
 
+import irqlab.exec.Access;
 import irqlab.exec.Exec;
+import irqlab.exec.Resource;
 import irqlab.kernel.Errno;
 import irqlab.kernel.KernelException;
 import irqlab.kernel.cpu.CpuMask;
@@ -18,6 +20,9 @@ public final class IrqDescTable {
   public static final int MAX_SPARSE_IRQS = 1 << 21;
 
   private final Exec exec;
+  private final Resource sparseIrqs = new Resource("sparse_irqs", off -> off, off -> "irq " + off);
+  private final Resource descMemory = new Resource("irq_desc memory",
+      off -> off & 0xffffffffL, off -> "irq " + (off & 0xffffffffL) + ((off >>> 32) != 0 ? " (shut down)" : ""));
   private final int dynamicLowerBound;
   private final BitSet allocated = new BitSet();
   private IrqDesc[] descs = new IrqDesc[256];
@@ -100,20 +105,73 @@ public final class IrqDescTable {
     return irq;
   }
 
-  /** irq_free_descs: the descriptors are marked freed so a later use can be caught. */
+  /**
+   * How irq_free_descs returns a descriptor's memory once it is out of the table: at once (null,
+   * kernels before 425a5072dcd1 "genirq: Free irq_desc with rcu", v4.5), or after an RCU grace
+   * period (delayed_free_desc), so that a hard interrupt or RCU reader that looked the
+   * descriptor up before can still use it.
+   */
+  public interface Release {
+    void release(IrqDesc desc);
+  }
+
+  private Release release;
+
+  /** Installs the descriptor release (the kernel's RCU); without one descriptors go at once. */
+  public void setRelease(Release r) {
+    this.release = r;
+  }
+
+  /**
+   * irq_free_descs: out of the table first (delete_irq_desc: irq_to_desc finds nothing from then
+   * on), then the memory goes by {@link Release}. Each removal is a scheduling point that writes
+   * the number's slot of the table, which irq_to_desc reads.
+   */
   public void free(int from, int cnt) {
     for (int irq = from; irq < from + cnt; irq++) {
       IrqDesc d = get(irq);
       if (d == null) {
         throw new KernelException(Errno.EINVAL, "irq_free_descs: irq " + irq + " not allocated");
       }
+      if (exec != null) {
+        exec.point("irq_free_descs: delete_irq_desc", sparseIrqs, irq, Access.WRITE);
+      }
       onFree.accept(d);
-      d.markFreed();
       descs[irq] = null;
       allocated.clear(irq);
       count--;
       lowestFree = Math.min(lowestFree, irq);
+      if (release != null) {
+        release.release(d);
+      } else {
+        d.markFreed(new irqlab.kernel.Freed("-", exec == null ? 0 : exec.now(), "irq_free_descs"));
+      }
     }
+  }
+
+  /** The table irq_to_desc reads (sparse_irqs), one unit per irq number: what its points name. */
+  public Resource sparseIrqs() {
+    return sparseIrqs;
+  }
+
+  /** The descriptors' memory, one unit per irq number: read by its users, written when freed. */
+  public Resource descMemory() {
+    return descMemory;
+  }
+
+  /**
+   * The offset a point names for an access to {@code d}'s memory: its irq number (the conflict
+   * unit), with bit 32 set while the line is shut down (not IRQD_IRQ_STARTED). A handler reaching a
+   * descriptor that free_irq has just shut down is then a rare access to the delay strategy, as
+   * it is in a real run, not the thousandth read of a busy line's descriptor.
+   */
+  public static long memoryOffset(IrqDesc d) {
+    return d.irq() | (d.data().is(IrqdState.IRQ_STARTED) ? 0 : 1L << 32);
+  }
+
+  /** Marks {@code d}'s memory returned (free_desc's kfree, directly or from delayed_free_desc). */
+  public static void markFreed(IrqDesc d, irqlab.kernel.Freed by) {
+    d.markFreed(by);
   }
 
   /** irq_to_desc; null for a number that is not allocated. */

@@ -30,9 +30,10 @@ public final class Manage {
   /**
    * request_irq (__setup_irq): installs the action; the first action starts the line up. A
    * shared line takes another action only when both ask for IRQF_SHARED with the same trigger
-   * type and ONESHOT setting ("Flags mismatch", EBUSY otherwise); it is added at the end.
+   * type and ONESHOT setting ("Flags mismatch", EBUSY otherwise); it is added at the end. Returns
+   * the action installed.
    */
-  public void requestIrq(int irq, IrqHandler handler, int flags, String name, Object devId) {
+  public IrqAction requestIrq(int irq, IrqHandler handler, int flags, String name, Object devId) {
     if (handler == null) {
       throw new KernelException(Errno.EINVAL, "request_irq: no handler for irq " + irq);
     }
@@ -48,11 +49,11 @@ public final class Manage {
     boolean irqs = k.localIrqSave();
     desc.lock().lock();
     try {
-      IrqAction action = new IrqAction(handler, flags, name, devId);
+      IrqAction action = new IrqAction(irq, handler, flags, name, devId);
       IrqAction old = desc.action();
       if (old != null) {
         addShared(desc, old, action);
-        return;
+        return action;
       }
       irqActivate(desc);
       desc.clearIstate(IrqsState.AUTODETECT | IrqsState.SPURIOUS_DISABLED | IrqsState.ONESHOT | IrqsState.WAITING);
@@ -67,6 +68,7 @@ public final class Manage {
       desc.setAction(action);
       desc.setIrqCount(0);
       desc.setIrqsUnhandled(0);
+      return action;
     } finally {
       desc.lock().unlock();
       k.localIrqRestore(irqs);

@@ -4,7 +4,6 @@ import irqlab.kernel.Errno;
 import irqlab.kernel.Kernel;
 import irqlab.kernel.KernelException;
 import irqlab.kernel.domain.IrqDomain;
-import irqlab.kernel.domain.IrqDomainOps;
 import irqlab.kernel.domain.IrqDomains;
 import irqlab.kernel.irq.IrqChip;
 import irqlab.kernel.irq.IrqData;
@@ -52,20 +51,42 @@ public final class MsiCore {
     IrqDomain domain = k.domains().create(name, parentDomain, new DeviceDomainOps(parent, holder),
         IrqDomain.FLAG_NAME_ALLOCATED | IrqDomain.FLAG_MSI | IrqDomain.FLAG_MSI_DEVICE,
         template.busToken(), null);
-    MsiDeviceDomain dd = new MsiDeviceDomain(domid, domain, chip, template, store, dev);
+    MsiDeviceDomain dd = new MsiDeviceDomain(domid, domain, chip, template, store, dev, false);
     holder[0] = dd;
     dev.msiData().set(domid, dd);
     return dd;
   }
 
-  /** msi_remove_device_irq_domain: frees what is left, then the domain. */
+  /**
+   * msi_setup_device_data for a device whose dev->msi.domain is a global MSI domain (no MSI
+   * parent): the domain goes into slot {@code domid} so that the range API works on it, with its
+   * one chip and {@code info} (msi_domain_info: bus token and flags), and a store of the global
+   * domain's hardware size (MSI_XA_DOMAIN_SIZE). The domain stays when the device lets go of it.
+   */
+  public MsiDeviceDomain attachGlobalDomain(MsiDevice dev, int domid, IrqDomain domain, IrqChip chip,
+      MsiDomainTemplate info) {
+    MsiDeviceDomain dd = dev.msiData().domain(domid);
+    if (dd != null && dd.domain() == domain) {
+      return dd;
+    }
+    if (dd != null) {
+      throw new KernelException(Errno.EEXIST, dev.devName() + " already has an MSI domain at id " + domid);
+    }
+    dd = new MsiDeviceDomain(domid, domain, chip, info, new MsiDescStore(MsiDescStore.MAX_HWSIZE), dev, true);
+    dev.msiData().set(domid, dd);
+    return dd;
+  }
+
+  /** msi_remove_device_irq_domain: frees what is left, then the domain (a global one stays). */
   public void removeDeviceDomain(MsiDevice dev, int domid) {
     MsiDeviceDomain dd = dev.msiData().domain(domid);
     if (dd == null) {
       return;
     }
     freeIrqsRange(dev, domid, 0, dd.store().hwsize() - 1);
-    k.domains().remove(dd.domain());
+    if (!dd.global()) {
+      k.domains().remove(dd.domain());
+    }
     dev.msiData().set(domid, null);
   }
 
@@ -89,6 +110,15 @@ public final class MsiCore {
     MsiDeviceDomain dd = lookup(dev, domid);
     if (first > last || first < 0 || last >= dd.store().hwsize()) {
       throw new KernelException(Errno.EINVAL, "MSI range " + first + ".." + last + " in a domain of " + dd.store().hwsize());
+    }
+    if (dd.domain().ops() instanceof MsiPrepare prep) {
+      // msi_domain_prepare_irqs: a non-zero answer ends the allocation before it starts, and
+      // msi_domain_alloc_locked frees the range's descriptors as after any failure.
+      int rc = prep.prepare(dd, last - first + 1);
+      if (rc != 0) {
+        freeIrqsRange(dev, domid, first, last);
+        return rc;
+      }
     }
     if (dd.hasFlag(MsiDomainTemplate.FLAG_ALLOC_SIMPLE_MSI_DESCS)) {
       for (int i = first; i <= last; i++) {
@@ -160,8 +190,9 @@ public final class MsiCore {
   /** __irq_domain_alloc_irqs for one descriptor's block; returns the first irq. */
   private int allocHierarchy(MsiDeviceDomain dd, MsiDesc desc) {
     List<IrqDomains.Affinity> aff = desc.affinities();
-    DeviceDomainOps ops = (DeviceDomainOps) dd.domain().ops();
-    int virq = k.domains().allocIrqs(dd.domain(), desc.nvecUsed(), new AllocArg(desc, ops.parent.allocInfo(dd.device())),
+    // A per-device domain passes its parent's allocation info down; a global domain has none.
+    Object parentInfo = dd.domain().ops() instanceof DeviceDomainOps ops ? ops.parent.allocInfo(dd.device()) : null;
+    int virq = k.domains().allocIrqs(dd.domain(), desc.nvecUsed(), new AllocArg(desc, parentInfo, dd),
         aff, k.possibleMask());
     desc.setIrq(virq);
     return virq;
@@ -276,11 +307,14 @@ public final class MsiCore {
     top.chip().writeMsiMsg(top, composeMsiMsg(top));
   }
 
-  /** The argument a device domain passes down: its descriptor and the parent's info. */
-  record AllocArg(MsiDesc desc, Object parentInfo) {}
+  /**
+   * msi_alloc_info_t as the MSI core hands it to a domain's alloc: the descriptor, the parent's
+   * allocation info, and the device domain the allocation is for (msi_desc_to_dev).
+   */
+  public record AllocArg(MsiDesc desc, Object parentInfo, MsiDeviceDomain owner) {}
 
   /** msi_domain_ops of a per-device domain. */
-  private final class DeviceDomainOps implements IrqDomainOps {
+  private final class DeviceDomainOps extends MsiDomainOps {
     final MsiParent parent;
     private final MsiDeviceDomain[] holder;
 
@@ -296,7 +330,9 @@ public final class MsiCore {
       for (int i = 0; i < nrIrqs; i++) {
         IrqDesc desc = k.descs().get(virq + i);
         desc.data().set(a.desc().msiIndex() + i, holder[0].chip(), holder[0]);
-        desc.setHandler(k.chipFlow().edgeHandler(), "edge");
+        if (parent.installsEdgeHandler()) {
+          desc.setHandler(k.chipFlow().edgeHandler(), "edge");
+        }
       }
     }
 
@@ -309,18 +345,6 @@ public final class MsiCore {
           desc.data().reset();
         }
       }
-    }
-
-    /** msi_domain_activate: compose and write the message. */
-    @Override
-    public void activate(IrqDomain domain, IrqData data, boolean reserve) {
-      updateMsg(data);
-    }
-
-    /** msi_domain_deactivate: write an all-zero message. */
-    @Override
-    public void deactivate(IrqDomain domain, IrqData data) {
-      data.chip().writeMsiMsg(data, new MsiMsg(0, 0, 0));
     }
   }
 }

@@ -29,6 +29,15 @@ public final class PciDev implements MsiDevice {
   int irq;
   /** The driver uses the INTx line (pci_alloc_irq_vectors fell back to it, or pci_intx). */
   boolean intxInUse;
+  /** pdev->class: class code, subclass and programming interface, read at enumeration. */
+  private final int pciClass;
+  /** dev->msi.domain when the bus gives a global MSI domain (a VMD's), else null. */
+  private irqlab.kernel.msi.MsiGlobalDomain globalMsi;
+  /** dev->msi.domain when the bus gives another MSI parent than the platform's, else null. */
+  private irqlab.kernel.msi.MsiParent msiParent;
+  private irqlab.kernel.domain.IrqDomain msiParentDomain;
+  /** pci_real_dma_dev: the device that issues this one's DMA (a VMD for its children), or null. */
+  private PciDev realDmaDev;
 
   public PciDev(PciFunction fn) {
     this.fn = fn;
@@ -36,6 +45,7 @@ public final class PciDev implements MsiDevice {
     this.msixCap = findCapability(MsixCapability.CAP_ID);
     this.msiCap = findCapability(MsiCapability.CAP_ID);
     this.pin = fn.peekConfig8(irqlab.hw.pci.ConfigSpace.INTERRUPT_PIN);
+    this.pciClass = fn.peekConfig32(irqlab.hw.pci.ConfigSpace.CLASS_REVISION) >>> 8;
     // pci_msi_init: a 32-bit-only MSI capability restricts the addresses the arch may use.
     if (msiCap != 0 && (fn.configRead16(msiCap + MsiCapability.FLAGS) & MsiCapability.FLAGS_64BIT) == 0) {
       no64bitMsi = true;
@@ -59,6 +69,54 @@ public final class PciDev implements MsiDevice {
 
   public PciFunction function() {
     return fn;
+  }
+
+  /** pdev->class (PCI_CLASS_STORAGE_EXPRESS is 0x010802). */
+  public int pciClass() {
+    return pciClass;
+  }
+
+  /**
+   * dev_set_msi_domain for a device on a bus with a global MSI domain (a VMD's root bus in 6.12):
+   * the MSI and MSI-X code use that domain instead of creating per-device domains.
+   */
+  public void setGlobalMsiDomain(irqlab.kernel.msi.MsiGlobalDomain d) {
+    this.globalMsi = d;
+  }
+
+  public irqlab.kernel.msi.MsiGlobalDomain globalMsiDomain() {
+    return globalMsi;
+  }
+
+  /**
+   * dev_set_msi_domain for a device on a bus whose MSI parent is not the platform's (a VMD that
+   * is an MSI parent, as from v6.17): per-device domains are created under {@code domain}.
+   */
+  public void setMsiParent(irqlab.kernel.msi.MsiParent parent, irqlab.kernel.domain.IrqDomain domain) {
+    this.msiParent = parent;
+    this.msiParentDomain = domain;
+  }
+
+  /**
+   * pci_real_dma_dev (arch/x86/pci/common.c): a device in a VMD domain does DMA, and sends
+   * messages, as the VMD endpoint; interrupt remapping verifies that id (set_msi_sid).
+   */
+  public void setRealDmaDev(PciDev d) {
+    this.realDmaDev = d;
+  }
+
+  /** The device whose requester id this one's DMA carries, or null for itself. */
+  public PciDev realDmaDev() {
+    return realDmaDev;
+  }
+
+  /** The MSI parent the bus gave, or null for the platform's. */
+  public irqlab.kernel.msi.MsiParent msiParent() {
+    return msiParent;
+  }
+
+  public irqlab.kernel.domain.IrqDomain msiParentDomain() {
+    return msiParentDomain;
   }
 
   @Override

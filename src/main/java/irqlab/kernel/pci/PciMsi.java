@@ -9,6 +9,7 @@ import irqlab.kernel.Variants;
 import irqlab.kernel.domain.BusToken;
 import irqlab.kernel.domain.IrqDomains;
 import irqlab.kernel.irq.IrqAffinity;
+import irqlab.kernel.irq.IrqData;
 import irqlab.kernel.irq.IrqDesc;
 import irqlab.kernel.msi.MsiCore;
 import irqlab.kernel.msi.MsiDesc;
@@ -16,6 +17,7 @@ import irqlab.kernel.msi.MsiDescStore;
 import irqlab.kernel.msi.MsiDeviceData;
 import irqlab.kernel.msi.MsiDeviceDomain;
 import irqlab.kernel.msi.MsiDomainTemplate;
+import irqlab.kernel.msi.MsiGlobalDomain;
 import irqlab.kernel.msi.MsiMsg;
 import irqlab.kernel.msi.MsiParent;
 import java.util.List;
@@ -50,14 +52,73 @@ public final class PciMsi {
     this.msi = new PciMsiCapability(k, core, this);
   }
 
-  /** The MSI parent of {@code dev}'s per-device domains (the PCI-MSI code asks here). */
+  /**
+   * The MSI parent of {@code dev}'s per-device domains (the PCI-MSI code asks here): the one its
+   * bus gave (a VMD's, as from v6.17), else the platform's.
+   */
   MsiParent parentOf(PciDev dev) {
-    return parent;
+    return dev.msiParent() != null ? dev.msiParent() : parent;
   }
 
   /** The irq domain {@code dev}'s per-device domains hang under. */
   irqlab.kernel.domain.IrqDomain parentDomainOf(PciDev dev) {
-    return k.msiParentDomain();
+    return dev.msiParentDomain() != null ? dev.msiParentDomain() : k.msiParentDomain();
+  }
+
+  /**
+   * pci_msi_domain_supports(dev, flags, DENY_LEGACY): what the device's MSI domain offers: its
+   * global domain's info, or its MSI parent's supported flags.
+   */
+  boolean domainSupports(PciDev dev, int flags) {
+    MsiGlobalDomain g = dev.globalMsiDomain();
+    int have = g != null ? g.info().flags() : parentOf(dev).supportedFlags();
+    return (have & flags) == flags;
+  }
+
+  /**
+   * For a device whose bus gives a global MSI domain: pci_setup_msi(x)_device_domain creates
+   * nothing (the domain is no MSI parent) and msi_setup_device_data put the global domain into
+   * the default slot. Returns false for a device that uses per-device domains.
+   */
+  boolean useGlobalDomain(PciDev dev) {
+    MsiGlobalDomain g = dev.globalMsiDomain();
+    if (g == null) {
+      return false;
+    }
+    core.attachGlobalDomain(dev, MsiDeviceData.DEFAULT_DOMAIN, g.domain(), g.chip(), g.info());
+    return true;
+  }
+
+  // ---- the default chip ops of a global PCI/MSI domain (pci_msi_domain_update_chip_ops) ----
+
+  /** pci_msi_mask_irq: the MSI-X entry's mask bit, or the MSI block member's. */
+  public void maskIrq(IrqData d) {
+    MsiDesc md = (MsiDesc) d.desc().msiDesc();
+    if (md.isMsix()) {
+      msixMask(d.desc(), md);
+    } else {
+      msi.mask(d.desc(), md, 1 << (d.irq() - md.irq()));
+    }
+  }
+
+  /** pci_msi_unmask_irq. */
+  public void unmaskIrq(IrqData d) {
+    MsiDesc md = (MsiDesc) d.desc().msiDesc();
+    if (md.isMsix()) {
+      msixUnmask(d.desc(), md);
+    } else {
+      msi.unmask(d.desc(), md, 1 << (d.irq() - md.irq()));
+    }
+  }
+
+  /** pci_msi_domain_write_msg: __pci_write_msi_msg (an MSI block writes once, from its first irq). */
+  public void writeMsg(IrqData d, MsiMsg msg) {
+    MsiDesc md = (MsiDesc) d.desc().msiDesc();
+    if (md.isMsix()) {
+      writeMsiMsg(d.desc(), md, msg);
+    } else if (md.irq() == d.irq()) {
+      msi.writeMsg(d.desc(), md, msg);
+    }
   }
 
   public MsiCore core() {
@@ -108,7 +169,7 @@ public final class PciMsi {
   }
 
   private PciFunction fn(IrqDesc irq) {
-    MsiDeviceDomain dd = (MsiDeviceDomain) irq.data().chipData();
+    MsiDeviceDomain dd = irqlab.kernel.msi.MsiChipData.of(irq.data());
     return ((PciDev) dd.device()).function();
   }
 
@@ -177,7 +238,8 @@ public final class PciMsi {
     if (dev.msixEnabled) {
       throw new KernelException(Errno.EINVAL, dev.devName() + ": MSI-X already enabled");
     }
-    if (!parent.supportsBus(BusToken.PCI_DEVICE_MSIX)) {
+    if (dev.globalMsiDomain() != null ? !domainSupports(dev, MsiDomainTemplate.FLAG_PCI_MSIX)
+        : !parentOf(dev).supportsBus(BusToken.PCI_DEVICE_MSIX)) {
       throw new KernelException(Errno.ENOTSUPP, "MSI-X not supported by the MSI parent");
     }
     int hwsize = dev.msixVecCount();
@@ -212,6 +274,9 @@ public final class PciMsi {
 
   /** pci_setup_msix_device_domain: creates the PCI-MSIX domain once. */
   private void setupMsixDeviceDomain(PciDev dev, int hwsize) {
+    if (useGlobalDomain(dev)) {
+      return;
+    }
     MsiDeviceDomain dd = dev.msiData().domain(MsiDeviceData.DEFAULT_DOMAIN);
     if (dd != null && dd.template().busToken() == BusToken.PCI_DEVICE_MSIX) {
       return;
@@ -220,9 +285,10 @@ public final class PciMsi {
       // The PCI-MSI domain left from an earlier MSI enable gives way: both use the default slot.
       core.removeDeviceDomain(dev, MsiDeviceData.DEFAULT_DOMAIN);
     }
+    MsiParent p = parentOf(dev);
     MsiDomainTemplate t = new MsiDomainTemplate("PCI-MSIX", BusToken.PCI_DEVICE_MSIX, MSIX_TEMPLATE_FLAGS,
-        name -> new PciMsixChip(name, this, parent));
-    core.createDeviceDomain(dev, MsiDeviceData.DEFAULT_DOMAIN, t, hwsize, parentDomainOf(dev), parent);
+        name -> p.initDevChip(new PciMsixChip(name, this, p)));
+    core.createDeviceDomain(dev, MsiDeviceData.DEFAULT_DOMAIN, t, hwsize, parentDomainOf(dev), p);
   }
 
   /**
@@ -337,7 +403,7 @@ public final class PciMsi {
 
   /** pci_msix_can_alloc_dyn: MSI-X capable and the parent supports dynamic allocation. */
   public boolean msixCanAllocDyn(PciDev dev) {
-    return dev.msixCap != 0 && (parent.supportedFlags() & MsiDomainTemplate.FLAG_PCI_MSIX_ALLOC_DYN) != 0;
+    return dev.msixCap != 0 && domainSupports(dev, MsiDomainTemplate.FLAG_PCI_MSIX_ALLOC_DYN);
   }
 
   /** pci_msix_alloc_irq_at: one more vector while MSI-X is on; returns {index, irq}. */

@@ -53,6 +53,9 @@ final class PciMsiCapability {
    * live in the default slot. Its hardware size is 1: one descriptor carries the whole block.
    */
   void setupDeviceDomain(PciDev dev) {
+    if (pci.useGlobalDomain(dev)) {
+      return;
+    }
     MsiDeviceDomain dd = dev.msiData().domain(MsiDeviceData.DEFAULT_DOMAIN);
     if (dd != null && dd.template().busToken() == BusToken.PCI_DEVICE_MSI) {
       return;
@@ -64,13 +67,13 @@ final class PciMsiCapability {
     // x86_init_dev_msi_info: the template keeps only what the parent supports.
     int flags = TEMPLATE_FLAGS & (GENERIC_FLAGS | parent.supportedFlags());
     MsiDomainTemplate t = new MsiDomainTemplate("PCI-MSI", BusToken.PCI_DEVICE_MSI, flags,
-        name -> new PciMsiChip(name, this, parent));
+        name -> parent.initDevChip(new PciMsiChip(name, this, parent)));
     core.createDeviceDomain(dev, MsiDeviceData.DEFAULT_DOMAIN, t, 1, pci.parentDomainOf(dev), parent);
   }
 
   /** pci_msi_domain_supports(dev, MSI_FLAG_MULTI_PCI_MSI): the parent, not the device, decides. */
   boolean multiMsiSupported(PciDev dev) {
-    return (pci.parentOf(dev).supportedFlags() & MsiDomainTemplate.FLAG_MULTI_PCI_MSI) != 0;
+    return pci.domainSupports(dev, MsiDomainTemplate.FLAG_MULTI_PCI_MSI);
   }
 
   // ---- enable ----
@@ -94,7 +97,7 @@ final class PciMsiCapability {
     if (dev.msiEnabled) {
       throw new KernelException(Errno.EINVAL, dev.devName() + ": MSI already enabled");
     }
-    if (!pci.parentOf(dev).supportsBus(BusToken.PCI_DEVICE_MSI)) {
+    if (dev.globalMsiDomain() == null && !pci.parentOf(dev).supportsBus(BusToken.PCI_DEVICE_MSI)) {
       throw new KernelException(Errno.ENOTSUPP, "MSI not supported by the MSI parent");
     }
     int nvec = dev.msiVecCount();
@@ -296,7 +299,7 @@ final class PciMsiCapability {
   }
 
   private static PciDev devOf(IrqDesc irq) {
-    MsiDeviceDomain dd = (MsiDeviceDomain) irq.data().chipData();
+    MsiDeviceDomain dd = irqlab.kernel.msi.MsiChipData.of(irq.data());
     return (PciDev) dd.device();
   }
 }

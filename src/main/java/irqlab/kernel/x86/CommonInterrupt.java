@@ -11,7 +11,8 @@ import irqlab.kernel.irq.IrqDesc;
 /**
  * The x86 interrupt entry (arch/x86/kernel/irq.c common_interrupt): the CPU acknowledges the
  * highest deliverable vector with interrupts off, looks it up in its vector_irq table and runs the
- * descriptor's flow handler. A vector bound to nothing gets an EOI and "No irq handler for vector".
+ * descriptor's flow handler. A vector bound to nothing, looked at again under vector_lock, gets an
+ * EOI and "No irq handler for CPU.VECTOR".
  */
 public final class CommonInterrupt implements CpuPort {
   private final Kernel k;
@@ -60,29 +61,51 @@ public final class CommonInterrupt implements CpuPort {
     }
     hw.setInterruptsEnabled(false);
     me.enterHardirq();
+    k.rcu().irqEnter(); // interrupts off: an RCU read-side section until the handler returns
     int saved = currentVector[cpu];
     currentVector[cpu] = vector;
     try {
       Object target = vectors.vectorIrq(cpu, vector);
+      if (!(target instanceof IrqDesc)) {
+        // call_irq_handler (arch/x86/kernel/irq.c, 6.12.y since the "plug vector setup race"
+        // backport): a miss is looked at again under vector_lock, so a request_irq that set the
+        // vector up meanwhile gets its interrupt handled.
+        vectors.vectorLock().lock();
+        try {
+          target = reevaluateVector(cpu, vector);
+        } finally {
+          vectors.vectorLock().unlock();
+        }
+      }
       if (target instanceof IrqDesc desc) {
         desc.handler().handle(desc);
       } else {
         apicEoi(cpu);
-        if (target == null) {
-          noHandler[cpu]++;
-          k.log().emerg("common_interrupt: " + cpu + "." + vector + " No irq handler for vector");
-          for (KernelObserver o : k.observers()) {
-            o.noIrqHandler(cpu, vector);
-          }
-        } else {
-          vectors.setVectorIrq(cpu, vector, null);
-        }
       }
     } finally {
       currentVector[cpu] = saved;
+      k.rcu().irqExit();
       me.exitHardirq();
       hw.setInterruptsEnabled(true);
     }
+  }
+
+  /** reevaluate_vector: an unused vector is complained about, a shut-down one quietly made unused. */
+  private Object reevaluateVector(int cpu, int vector) {
+    Object target = vectors.vectorIrq(cpu, vector);
+    if (target instanceof IrqDesc) {
+      return target;
+    }
+    if (target == null) {
+      noHandler[cpu]++;
+      k.log().emerg("No irq handler for " + cpu + "." + vector);
+      for (KernelObserver o : k.observers()) {
+        o.noIrqHandler(cpu, vector);
+      }
+    } else {
+      vectors.setVectorIrq(cpu, vector, null);
+    }
+    return null;
   }
 
   public int currentVector(int cpu) {

@@ -108,8 +108,9 @@ public final class VectorDomain implements IrqDomainOps {
     return cd instanceof ApicChipData a ? a : null;
   }
 
+  /** apic->calc_dest_apicid for {@code cpu}. */
   private int apicId(int cpu) {
-    return k.cpu(cpu).apic().apicId();
+    return k.apicDriver().calcDestApicId(k.cpu(cpu).apic());
   }
 
   // ---- locking helpers: raw_spin_lock_irqsave(&vector_lock) ----

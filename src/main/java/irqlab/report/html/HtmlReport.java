@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import irqlab.report.DomainGraph;
 import irqlab.sim.RunResult;
+import irqlab.sim.trace.Trace;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,8 +16,9 @@ import java.util.Set;
 
 /**
  * {@code --html FILE}: one self-contained page (inline CSS and JavaScript, no network) with the
- * run's summary, the domain tree, the vector matrix heat map with its time slider and the stacked
- * interrupt chart. The bytes depend on the scenario and seed only.
+ * run's summary, a replayed schedule's interleaving as swimlanes, the domain tree, the vector
+ * matrix heat map with its time slider and the stacked interrupt chart. The bytes depend on the
+ * scenario and seed (and schedule) only.
  */
 public final class HtmlReport {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -29,14 +31,18 @@ public final class HtmlReport {
     return page(r, rec, null);
   }
 
-  /** The report of a replayed schedule (its run report; the interleaving view comes later). */
-  public static String ofReplay(RunResult r, RunRecorder rec, String scheduleId) {
-    return page(r, rec, scheduleId);
+  /** The report of a replayed schedule: its run and, from its trace, its interleaving. */
+  public static String ofReplay(RunResult r, RunRecorder rec, Trace trace) {
+    return page(r, rec, trace);
   }
 
-  private static String page(RunResult r, RunRecorder rec, String scheduleId) {
+  private static String page(RunResult r, RunRecorder rec, Trace trace) {
+    String scheduleId = trace == null ? null : trace.schedule();
     List<ReportSection> sections = new ArrayList<>();
     sections.add(new SummarySection(r, scheduleId));
+    if (trace != null) {
+      sections.add(new InterleavingSection(trace, r.violations()));
+    }
     sections.add(new TreeSection(DomainGraph.of(rec.machine())));
     sections.add(new VectorHeatSection(rec));
     sections.add(new InterruptChartSection(rec, r));

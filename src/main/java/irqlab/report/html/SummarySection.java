@@ -41,7 +41,7 @@ final class SummarySection implements ReportSection {
   public JsonNode data() {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("scenario", r.scenario());
-    o.put("seed", r.seed());
+    o.put("seed", Long.toString(r.seed())); // a JavaScript number would round a 64-bit seed
     if (replayOf != null) {
       o.put("schedule", replayOf);
     }

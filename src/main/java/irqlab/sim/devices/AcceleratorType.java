@@ -30,7 +30,7 @@ final class AcceleratorType implements DeviceType {
     if (!d.hasIms() || !d.hasMsix() || d.hasMsi() || d.behind() != null) {
       throw s.refuse(s.written(s.keyOf(d), "msi", "behind"),
           "an accelerator has msix (its control interrupt) and ims (its work queues' interrupts),"
-              + " and neither msi nor behind");
+              + " and neither msi nor behind (IMS needs the remapping unit as MSI parent, which a VMD is not)");
     }
   }
 

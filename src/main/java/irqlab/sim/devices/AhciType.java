@@ -22,9 +22,9 @@ final class AhciType extends LinuxDeviceType {
 
   @Override
   public void checkDevice(DeviceSpec d, Scenario s) {
-    if (d.behind() != null || d.hasIms()) {
-      throw s.refuse(s.written(s.keyOf(d), "behind", "ims"), "an ahci host has queues (ports), msi and msix"
-          + " (no ims or behind)");
+    if (d.hasIms()) {
+      throw s.refuse(s.written(s.keyOf(d), "ims"), "an ahci host has queues (ports), msi, msix"
+          + " and behind (no ims)");
     }
     if (d.queues() < 1 || d.queues() > 32) {
       throw s.refuse(s.keyOf(d) + ".queues",
@@ -35,6 +35,7 @@ final class AhciType extends LinuxDeviceType {
   @Override
   public Binding build(DeviceSpec d, DriverSpec drv, BuildContext ctx) {
     QueueDevice dev = queueDevice(d, ctx, 0x8086, 0x2922, d.queues());
+    dev.setClassCode(0x010601); // SATA, AHCI 1.0
     PciDev pci = ctx.pciDev(dev);
     AhciDriver driver = drv == null ? null : new AhciDriver(ctx.kernel(), pci, d.id(), drv.vectors().kind());
     return new Bound(d, this, dev, pci, driver, ctx.kernel());

@@ -27,6 +27,8 @@ public class Binding {
   private final PciDev pci;
   private final PciDriver driver;
   protected final Kernel kernel;
+  /** The VMD this device sits behind, or null. */
+  private VmdBinding behind;
 
   public Binding(DeviceSpec spec, DeviceType type, QueueDevice device, PciDev pci, PciDriver driver, Kernel kernel) {
     this.spec = spec;
@@ -63,10 +65,28 @@ public class Binding {
     return driver;
   }
 
+  /** The VMD this device sits behind, or null for a device of the platform's PCI domains. */
+  public VmdBinding behind() {
+    return behind;
+  }
+
+  void setBehind(VmdBinding vmd) {
+    this.behind = vmd;
+  }
+
   /** The driver's probe, and what the action log says of it. */
   public String probe() {
+    checkEnumerated();
     driver.probe();
     return probeSummary();
+  }
+
+  /** A device behind a VMD exists for the kernel only while the VMD's driver has its domain up. */
+  private void checkEnumerated() {
+    if (behind != null && !behind.domainUp()) {
+      throw new irqlab.kernel.KernelException(irqlab.kernel.Errno.ENODEV, id() + " is behind " + behind.id()
+          + ", whose PCI domain its driver has not created");
+    }
   }
 
   /** The action log's account of a successful probe. */
@@ -76,6 +96,7 @@ public class Binding {
 
   /** A timeline {@code bind} (the driver's probe); returns what the action log adds after "OK". */
   public String bind() {
+    checkEnumerated();
     driver.probe();
     return bindNote();
   }
@@ -175,6 +196,9 @@ public class Binding {
         continue;
       }
       if (desc != null && irrPending(kernel, desc)) {
+        continue;
+      }
+      if (desc != null && behind != null && behind.remembers(desc)) {
         continue;
       }
       v.lostInterrupt(dev.id() + " queue " + q + ": " + outstanding

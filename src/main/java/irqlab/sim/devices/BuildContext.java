@@ -28,9 +28,18 @@ public final class BuildContext {
   private final BiConsumer<Long, String> log;
   private final Map<Class<?>, Object> shared = new LinkedHashMap<>();
   private final Chipset chipset;
+  private final java.util.function.Function<String, Binding> built;
 
   public BuildContext(Scenario scenario, Exec exec, PlatformBus bus, Kernel kernel, WorkObserver work,
       Verdicts verdicts, BiConsumer<Long, String> log, Chipset chipset) {
+    this(scenario, exec, bus, kernel, work, verdicts, log, chipset, id -> null);
+  }
+
+  /** As above; {@code built} finds the bindings built so far (a device's VMD is built before it). */
+  public BuildContext(Scenario scenario, Exec exec, PlatformBus bus, Kernel kernel, WorkObserver work,
+      Verdicts verdicts, BiConsumer<Long, String> log, Chipset chipset,
+      java.util.function.Function<String, Binding> built) {
+    this.built = built;
     this.chipset = chipset;
     this.scenario = scenario;
     this.exec = exec;
@@ -59,13 +68,19 @@ public final class BuildContext {
 
   /**
    * The kernel's struct pci_dev for {@code fn}, found on the bus; on a machine with a chipset the
-   * function's INTA# is wired to the interrupt router first, so that it has a pin.
+   * function's INTA# is wired to the interrupt router first, so that it has a pin. A function in
+   * a VMD's domain has no route to the chipset: VMD carries MSI and MSI-X only.
    */
   public PciDev pciDev(PciFunction fn) {
-    if (chipset != null) {
+    if (chipset != null && fn.bdf().domain() < irqlab.hw.pci.Bdf.FIRST_VMD_DOMAIN) {
       chipset.wire(fn);
     }
     return new PciDev(fn);
+  }
+
+  /** The binding of device {@code id} if it is built already, else null. */
+  public Binding binding(String id) {
+    return built.apply(id);
   }
 
   /** The oracle's view of device work. */

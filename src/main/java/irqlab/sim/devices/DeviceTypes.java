@@ -18,12 +18,21 @@ public final class DeviceTypes {
     register(new VirtioNetType());
     register(new E1000eType());
     register(new AhciType());
+    register(new VmdType());
   }
 
   private DeviceTypes() {}
 
   private static void register(DeviceType t) {
     TYPES.put(t.name(), t);
+  }
+
+  /**
+   * Puts a device with {@code behind} behind its VMD (built before it): its messages go to the
+   * VMD and its bus is the VMD's.
+   */
+  public static void attachBehind(Binding child, BuildContext ctx) {
+    VmdType.attach(child, ctx);
   }
 
   /** The type named {@code name}, or null when this build does not model it. */

@@ -22,15 +22,16 @@ final class E1000eType extends LinuxDeviceType {
 
   @Override
   public void checkDevice(DeviceSpec d, Scenario s) {
-    if (d.behind() != null || d.hasIms()) {
-      throw s.refuse(s.written(s.keyOf(d), "behind", "ims"),
-          "an e1000e has msix and msi (no ims or behind)");
+    if (d.hasIms()) {
+      throw s.refuse(s.written(s.keyOf(d), "ims"),
+          "an e1000e has msix, msi and behind (no ims)");
     }
   }
 
   @Override
   public Binding build(DeviceSpec d, DriverSpec drv, BuildContext ctx) {
     QueueDevice dev = queueDevice(d, ctx, 0x8086, 0x10d3, 3);
+    dev.setClassCode(0x020000); // Ethernet controller
     PciDev pci = ctx.pciDev(dev);
     E1000eDriver driver = drv == null ? null : new E1000eDriver(ctx.kernel(), pci, d.id(), drv.vectors().kind());
     return new Bound(d, this, dev, pci, driver, ctx.kernel()) {

@@ -50,6 +50,10 @@ abstract class LinuxDeviceType implements DeviceType {
       throw s.refuse(s.keyOf(d) + ".driver",
           "driver 'vfio' is modelled for nic devices only in this build");
     }
+    if ("intx".equals(d.vectors().kind()) && device.behind() != null) {
+      throw s.refuse(s.keyOf(d) + ".vectors.kind",
+          "a device behind a VMD has no INTx line (the VMD routes MSI and MSI-X only); expected msix or msi");
+    }
   }
 
   /** A binding whose timeline bind adds the probe's account to "OK". */

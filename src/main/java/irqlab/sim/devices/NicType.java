@@ -36,10 +36,9 @@ final class NicType implements DeviceType {
 
   @Override
   public void checkDevice(DeviceSpec d, Scenario s) {
-    if (d.behind() != null || d.hasIms()) {
-      throw s.refuse(s.written(s.keyOf(d), "behind", "ims"),
-          "ims belongs to accelerators and behind is not modelled by this build;"
-              + " a " + d.type() + " has msi, msix and queues");
+    if (d.hasIms()) {
+      throw s.refuse(s.written(s.keyOf(d), "ims"),
+          "ims belongs to accelerators; a " + d.type() + " has msi, msix, queues and behind");
     }
     if (d.type().equals("legacy-msi") && (d.hasMsix() || (d.hasMsi() && d.msi().maskable()))) {
       throw s.refuse(s.written(s.keyOf(d), "msix", "msi.maskable"),
@@ -59,6 +58,14 @@ final class NicType implements DeviceType {
       throw s.refuse(s.keyOf(d) + ".vectors.kind",
           "vector kind 'intx' needs a chipset that routes INTx to an IO-APIC; set machine.chipset to q35 or i440fx");
     }
+    if (kind.equals("intx") && device.behind() != null) {
+      throw s.refuse(s.keyOf(d) + ".vectors.kind",
+          "a device behind a VMD has no INTx line (the VMD routes MSI and MSI-X only); expected msix or msi");
+    }
+    if ("vfio".equals(d.driver()) && device.behind() != null) {
+      throw s.refuse(s.keyOf(d) + ".driver",
+          "a device behind a VMD does DMA with the VMD's requester id and cannot be assigned with vfio");
+    }
     if ("vfio".equals(d.driver()) && !device.type().equals("nic")) {
       throw s.refuse(s.keyOf(d) + ".driver",
           "driver 'vfio' is modelled for nic devices only in this build");
@@ -71,6 +78,7 @@ final class NicType implements DeviceType {
     QueueDevice dev = new QueueDevice(ctx.exec(), ctx.bus(), Bdf.parse(d.bdf()), d.id(), d.type(), 0x8086, 0x10fb,
         d.queues(), d.hasMsix() ? d.msix().table() : 0, msi);
     dev.setObserver(ctx.work());
+    dev.setClassCode(0x020000); // Ethernet controller
     PciDev pci = ctx.pciDev(dev);
     NicDriver driver = null;
     if (drv != null) {

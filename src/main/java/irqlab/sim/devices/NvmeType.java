@@ -3,6 +3,7 @@ package irqlab.sim.devices;
 import irqlab.hw.devices.QueueDevice;
 import irqlab.kernel.drivers.NvmeDriver;
 import irqlab.kernel.pci.PciDev;
+import irqlab.kernel.vmd.VmdDriver;
 import irqlab.scenario.DeviceSpec;
 import irqlab.scenario.DriverSpec;
 import irqlab.scenario.Scenario;
@@ -23,9 +24,9 @@ final class NvmeType extends LinuxDeviceType {
 
   @Override
   public void checkDevice(DeviceSpec d, Scenario s) {
-    if (d.behind() != null || d.hasIms()) {
-      throw s.refuse(s.written(s.keyOf(d), "behind", "ims"),
-          "ims and behind are not modelled for an nvme device by this build; an nvme has queues, msix and msi");
+    if (d.hasIms()) {
+      throw s.refuse(s.written(s.keyOf(d), "ims"),
+          "ims is not modelled for an nvme device by this build; an nvme has queues, msix, msi and behind");
     }
     if (d.queues() < 1) {
       throw s.refuse(s.keyOf(d) + ".queues",
@@ -36,6 +37,7 @@ final class NvmeType extends LinuxDeviceType {
   @Override
   public Binding build(DeviceSpec d, DriverSpec drv, BuildContext ctx) {
     QueueDevice dev = queueDevice(d, ctx, 0x1b36, 0x0010, d.queues() + 1);
+    dev.setClassCode(VmdDriver.PCI_CLASS_STORAGE_EXPRESS); // hw/nvme: PCI_CLASS_STORAGE_EXPRESS
     PciDev pci = ctx.pciDev(dev);
     NvmeDriver driver = drv == null ? null : new NvmeDriver(ctx.kernel(), pci, d.id(), drv.param("write_queues", 0),
         drv.param("poll_queues", 0), drv.vectors().max(), drv.vectors().kind());

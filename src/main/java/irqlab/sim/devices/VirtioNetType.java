@@ -24,17 +24,18 @@ final class VirtioNetType extends LinuxDeviceType {
 
   @Override
   public void checkDevice(DeviceSpec d, Scenario s) {
-    if (d.behind() != null || d.hasIms() || d.hasMsi()) {
-      throw s.refuse(s.written(s.keyOf(d), "behind", "ims", "msi"),
-          "a virtio-net device has queues and msix (no msi, ims or behind)");
+    if (d.hasIms() || d.hasMsi()) {
+      throw s.refuse(s.written(s.keyOf(d), "ims", "msi"),
+          "a virtio-net device has queues, msix and behind (no msi or ims)");
     }
     if (d.queues() < 1) {
       throw s.refuse(s.keyOf(d) + ".queues",
           "a virtio-net device has at least one queue pair; expected queues from 1");
     }
-    if (!d.hasMsix() && !s.machine().hasChipset()) {
+    if (!d.hasMsix() && (!s.machine().hasChipset() || d.behind() != null)) {
       throw s.refuse(s.keyOf(d),
-          "a virtio-net device without msix signals INTx, which needs machine.chipset q35 or i440fx");
+          d.behind() != null ? "a virtio-net device without msix signals INTx, which no VMD routes; give it msix"
+              : "a virtio-net device without msix signals INTx, which needs machine.chipset q35 or i440fx");
     }
   }
 
@@ -43,6 +44,7 @@ final class VirtioNetType extends LinuxDeviceType {
     VirtioNetDevice dev = new VirtioNetDevice(ctx.exec(), ctx.bus(), Bdf.parse(d.bdf()), d.id(), d.queues(),
         d.hasMsix() ? d.msix().table() : 0);
     dev.setObserver(ctx.work());
+    dev.setClassCode(0x020000); // Ethernet controller
     PciDev pci = ctx.pciDev(dev);
     VirtioNetDriver driver = drv == null ? null
         : new VirtioNetDriver(ctx.kernel(), pci, d.id(), drv.vectors().max(), drv.vectors().kind());

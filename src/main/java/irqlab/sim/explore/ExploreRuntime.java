@@ -165,6 +165,7 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
   private int horizonHolder = -1;
   private CpuPort cpus;
   private MightSleep mightSleep;
+  private irqlab.exec.LockWatch lockWatch;
   private StepObserver observer;
   private final List<Resource> resources = new ArrayList<>();
 
@@ -398,6 +399,16 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
       throw new ExecException(current + " sleeps outside any actor");
     }
     waitUntil("msleep", () -> false, ns);
+  }
+
+  @Override
+  public void setLockWatch(irqlab.exec.LockWatch watch) {
+    this.lockWatch = watch;
+  }
+
+  @Override
+  public irqlab.exec.LockWatch lockWatch() {
+    return lockWatch;
   }
 
   @Override
@@ -1120,7 +1131,7 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
       }
     }
     if (sb.length() > 0) {
-      failure = new ExecException("deadlock at step " + steps + ", t=" + now + ": " + sb);
+      failure = new DeadlockException("deadlock at step " + steps + ", t=" + now + ": " + sb);
     }
   }
 

@@ -106,6 +106,7 @@ public final class RunRuntime implements Exec, AutoCloseable {
   private List<Actor> heldBack = List.of();
   private CpuPort cpus;
   private MightSleep mightSleep;
+  private irqlab.exec.LockWatch lockWatch;
   private Actor current;
   private long now;
   private long eventsRun;
@@ -244,6 +245,16 @@ public final class RunRuntime implements Exec, AutoCloseable {
       return;
     }
     block(t, "msleep", null, deadline(ns));
+  }
+
+  @Override
+  public void setLockWatch(irqlab.exec.LockWatch watch) {
+    this.lockWatch = watch;
+  }
+
+  @Override
+  public irqlab.exec.LockWatch lockWatch() {
+    return lockWatch;
   }
 
   @Override

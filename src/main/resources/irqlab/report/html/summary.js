@@ -4,7 +4,7 @@ IRQLAB.section("summary", function (d, el) {
   p.appendChild(X.el("span", { "class": d.ok ? "ok" : "bad", id: "verdict" }, d.verdict));
   p.appendChild(document.createTextNode("  scenario " + d.scenario + ", seed " + d.seed +
       (d.schedule ? ", schedule " + d.schedule : "") + ", " + d.cpus + (d.cpus === 1 ? " CPU" : " CPUs") +
-      ", ended at " + X.time(d.end_ns) + ", " + d.events + (d.schedule ? " steps" : " events")));
+      ", ended at " + X.time(d.end_ns) + ", " + d.events + " events"));
   el.appendChild(p);
   el.appendChild(X.el("p", { id: "kernel" }, d.kernel));
   if (d.failed_expectations.length) {

@@ -156,7 +156,7 @@ class NonMaskableMsiMoveTest {
     assertThat(fn.fired).isTrue();
     assertThat(fn.pairs).containsExactly(new Pair(0, a), new Pair(1, a), new Pair(1, apic().vector()));
     assertThat(k.interruptEntry().noHandlerCount(1)).isEqualTo(1);
-    assertThat(k.log().lines()).anyMatch(l -> l.text().equals("common_interrupt: 1." + a + " No irq handler for vector"));
+    assertThat(k.log().lines()).anyMatch(l -> l.text().equals("No irq handler for 1." + a));
     assertThat(handled).as("nothing retriggers it").containsExactly(1, 0);
   }
 

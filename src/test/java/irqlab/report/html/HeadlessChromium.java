@@ -155,6 +155,26 @@ final class HeadlessChromium implements AutoCloseable {
     }
   }
 
+  /** Lays pages out {@code width} CSS pixels wide (a screenshot leaves its own width in place). */
+  void width(int width) throws Exception {
+    send("Emulation.setDeviceMetricsOverride", obj().put("width", width).put("height", 1000).put("deviceScaleFactor", 1)
+        .put("mobile", false));
+  }
+
+  /** Clicks with the left mouse button at the centre of the first element {@code selector} matches. */
+  void click(String selector) throws Exception {
+    JsonNode at = eval("(() => { const e = document.querySelector(" + JSON.writeValueAsString(selector) + ");"
+        + " if (!e) return null; e.scrollIntoView({block: 'center'}); const b = e.getBoundingClientRect();"
+        + " return [b.left + b.width / 2, b.top + b.height / 2]; })()");
+    if (at.isNull() || at.isMissingNode()) {
+      throw new IllegalStateException("nothing to click: " + selector);
+    }
+    for (String type : new String[] {"mousePressed", "mouseReleased"}) {
+      send("Input.dispatchMouseEvent", obj().put("type", type).put("x", at.get(0).asDouble()).put("y", at.get(1).asDouble())
+          .put("button", "left").put("clickCount", 1));
+    }
+  }
+
   /** A PNG of the whole page, {@code width} CSS pixels wide. */
   void screenshot(Path png, int width) throws Exception {
     int height = eval("Math.ceil(document.documentElement.scrollHeight)").asInt();

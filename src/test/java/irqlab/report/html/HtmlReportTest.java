@@ -62,12 +62,12 @@ class HtmlReportTest {
     ScheduleId id = ScheduleId.parse("random:1:3");
     Exploration.Replay plain = Exploration.replay(s, id, 0, false);
     RunRecorder[] rec = new RunRecorder[1];
-    Exploration.Replay watched = Exploration.replay(s, id, 0, false, m -> rec[0] = RunRecorder.attach(m));
+    Exploration.Replay watched = Exploration.replay(s, id, 0, true, m -> rec[0] = RunRecorder.attach(m));
     assertThat(watched.schedule().decisionLog()).isEqualTo(plain.schedule().decisionLog());
     assertThat(watched.schedule().steps()).isEqualTo(plain.schedule().steps());
     assertThat(RunReport.text(watched.result())).isEqualTo(RunReport.text(plain.result()));
     rec[0].finish(watched.result().endNs());
-    String html = HtmlReport.ofReplay(watched.result(), rec[0], id.toString());
+    String html = HtmlReport.ofReplay(watched.result(), rec[0], watched.trace());
     assertThat(html).contains("schedule random:1:3").contains("id=\"data-vectors\"");
   }
 
