@@ -1,5 +1,6 @@
 package irqlab.sim.explore;
 
+import irqlab.exec.Resource;
 import java.util.SplittableRandom;
 
 /**
@@ -55,12 +56,16 @@ public final class DelayStrategy implements Strategy {
     prio.see(n);
     held.begin(n);
     int r = d.running();
-    if (r >= 0 && d.arrived() && !held.isDelayed(r) && d.resource(r) != null) {
-      long key = ((long) r << 54) ^ ((long) d.access(r).ordinal() << 52) ^ ((long) d.resourceNumber(r) << 36) ^ d.offset(r);
-      int k = seen.increment(key);
-      if (random.nextInt(2 * k) == 0) {
-        held.delay(r, d, random.nextInt(HOLD_ONE_IN) == 0);
-        delaysMade++;
+    if (r >= 0 && d.arrived() && !held.isDelayed(r)) {
+      Resource res = d.resource(r);
+      if (res != null) {
+        long key = ((long) r << 54) ^ ((long) d.access(r).ordinal() << 52) ^ ((long) d.resourceNumber(r) << 36)
+            ^ d.offset(r);
+        int k = seen.increment(key);
+        if (random.nextInt(2 * k) == 0) {
+          held.delay(r, d, random.nextInt(HOLD_ONE_IN) == 0);
+          delaysMade++;
+        }
       }
     }
     int x = choose(d);

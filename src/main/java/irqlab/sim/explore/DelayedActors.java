@@ -7,17 +7,23 @@ import java.util.Arrays;
 /**
  * Actors held back by a delay, each until another actor's step races with the one it is about to
  * take (same resource unit, not both reads) or until it must run. Shared by the strategies that
- * delay: {@link DelayStrategy} and {@link DelaySchedule}.
+ * delay: {@link DelayStrategy} and {@link DelaySchedule}. Called at every decision, so it looks
+ * only at the few actors delayed, never at all of them.
  */
 final class DelayedActors {
   private boolean[] delayed = new boolean[8];
   private Resource[] res = new Resource[8];
   private long[] unit = new long[8];
   private Access[] access = new Access[8];
+  /** The delayed actors, {@code count} of them, in no particular order. */
+  private int[] ids = new int[8];
   private int count;
   private int lastActor = -1;
+  /** The step last chosen: its resource (null: it releases nobody), offset and unit. */
   private Resource lastRes;
+  private long lastOffset;
   private long lastUnit;
+  private boolean lastUnitKnown;
   private Access lastAccess;
 
   /** Called first at every decision: makes room, and releases the actors the last step raced with. */
@@ -28,15 +34,23 @@ final class DelayedActors {
       res = Arrays.copyOf(res, c);
       unit = Arrays.copyOf(unit, c);
       access = Arrays.copyOf(access, c);
+      ids = Arrays.copyOf(ids, c);
     }
-    if (count == 0 || lastRes == null) {
+    if (lastRes == null) {
       return;
     }
-    for (int y = 0; y < actors; y++) {
-      if (delayed[y] && y != lastActor && res[y] == lastRes
-          && (unit[y] == lastUnit || unit[y] == Resource.ANY_UNIT || lastUnit == Resource.ANY_UNIT)
-          && access[y].conflicts(lastAccess)) {
-        release(y);
+    // Backwards: a release moves the last entry into the slot, which has been looked at already.
+    for (int i = count - 1; i >= 0; i--) {
+      int y = ids[i];
+      if (y != lastActor && res[y] == lastRes) {
+        if (!lastUnitKnown) {
+          lastUnit = lastRes.unit(lastOffset); // what Decision.unit said of it, computed once needed
+          lastUnitKnown = true;
+        }
+        if ((unit[y] == lastUnit || unit[y] == Resource.ANY_UNIT || lastUnit == Resource.ANY_UNIT)
+            && access[y].conflicts(lastAccess)) {
+          release(y);
+        }
       }
     }
   }
@@ -59,18 +73,26 @@ final class DelayedActors {
    * run (a long preemption: every access of the others in that time sees its half-done work).
    */
   void delay(int r, Decision d, boolean through) {
+    if (delayed[r]) {
+      return;
+    }
     delayed[r] = true;
     res[r] = through ? null : d.resource(r);
     unit[r] = d.unit(r);
     access[r] = d.access(r);
-    count++;
+    ids[count++] = r;
   }
 
   void release(int y) {
     if (delayed[y]) {
       delayed[y] = false;
       res[y] = null;
-      count--;
+      for (int i = 0; i < count; i++) {
+        if (ids[i] == y) {
+          ids[i] = ids[--count];
+          break;
+        }
+      }
     }
   }
 
@@ -86,7 +108,10 @@ final class DelayedActors {
     }
     lastActor = x;
     lastRes = d.resource(x);
-    lastUnit = d.unit(x);
-    lastAccess = d.access(x);
+    if (lastRes != null) {
+      lastOffset = d.offset(x);
+      lastUnitKnown = false;
+      lastAccess = d.access(x);
+    }
   }
 }

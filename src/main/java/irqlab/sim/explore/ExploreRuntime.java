@@ -251,24 +251,86 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
 
   private void pointAt(String label, Resource resource, long offset, Access access) {
     Worker w = running;
-    if (w == null) {
-      return; // outside any actor nothing else may run, as in run mode
+    if (w != null) {
+      block(w, label, resource, offset, access, null, null, null);
+    } // outside any actor nothing else may run, as in run mode
+  }
+
+  /**
+   * Actor {@code w} gives up the baton: at a point ({@code waitFor} null) until the strategy
+   * chooses it again, or in a wait until it is chosen with {@code waitFor} true and then returns
+   * whether {@code cond} holds (true) or, {@code late} set, the wait timed out (false). While
+   * another actor is chosen, the baton goes to that actor's thread and comes back when w is
+   * chosen; a CPU then takes an interrupt it can take, nested on its own code, and gives the baton
+   * up again.
+   *
+   * <p>One method for all of it, deliberately larger (336 bytes of bytecode) than C2 inlines into
+   * a hot caller (FreqInlineSize, 325): every point and wait of the model calls it, and when its
+   * parts (the hand-off, the interrupt entry with the handlers behind it) were inlined into each
+   * of them, C2 spent seconds of CPU copying them into every model method with a point, a large
+   * part of an exploration's first seconds. Keep it one method.
+   */
+  private boolean block(Worker w, String label, Resource resource, long offset, Access access,
+      BooleanSupplier waitFor, BooleanSupplier cond, boolean[] late) {
+    if (w.carrier == null || w.carrier.thread != Thread.currentThread()) {
+      throw new IllegalStateException(
+          "scheduling point from " + Thread.currentThread().getName() + " while " + w.actor + " runs");
     }
-    enter(w);
-    w.label = label;
-    w.resource = resource;
-    w.offset = offset;
-    w.access = access;
-    if (resource != null) {
-      number(resource);
-      w.unitKnown = false; // computed when a strategy asks (most steps never need it)
+    if (shutdown) {
+      throw ABORT;
     }
-    w.fresh = true;
-    do {
-      w.state = State.SUSPENDED;
-      yieldFrom(w);
+    if (waitFor == null) {
+      w.label = label;
+      w.resource = resource;
+      w.offset = offset;
+      w.access = access;
+      if (resource != null) {
+        if (resource.key(this) < 0) {
+          resource.assignKey(this, resources.size());
+          resources.add(resource);
+        }
+        w.unitKnown = false; // computed when a strategy asks (most steps never need it)
+      }
+      w.fresh = true;
+    }
+    while (true) {
+      if (waitFor == null) {
+        w.state = State.SUSPENDED;
+      } else {
+        w.label = label;
+        w.resource = null;
+        w.access = null;
+        w.ready = waitFor;
+        w.state = State.WAITING;
+        w.fresh = true;
+      }
+      Worker next = decide(w);
+      if (next != w) {
+        Carriers.Carrier to = next == null ? driver : carrierFor(next);
+        running = next;
+        current = next == null ? clock : next.actor;
+        switches++;
+        Carriers.transfer(w.carrier, to);
+        // The baton is back: model state is as the last holder left it.
+        if (shutdown) {
+          throw ABORT;
+        }
+      }
       w.state = State.RUNNING;
-    } while (tookInterrupt(w));
+      if (waitFor != null) {
+        w.ready = null;
+        w.dueAt = now; // the wait is over: what follows is due now
+      }
+      if (tookInterrupt(w)) {
+        continue; // taken at the instruction boundary it resumed at; it gives the baton up again
+      }
+      if (waitFor == null || cond.getAsBoolean()) {
+        return true;
+      }
+      if (late != null && late[0]) {
+        return false;
+      }
+    }
   }
 
   @Override
@@ -276,13 +338,6 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     StepObserver o = observer;
     if (o != null && running != null) {
       o.value(running.actor, value);
-    }
-  }
-
-  private void number(Resource r) {
-    if (r.key(this) < 0) {
-      r.assignKey(this, resources.size());
-      resources.add(r);
     }
   }
 
@@ -326,26 +381,7 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
       }
       return;
     }
-    enter(w);
-    while (true) {
-      waitStep(w, why, ready);
-      if (!tookInterrupt(w) && ready.getAsBoolean()) {
-        return;
-      }
-    }
-  }
-
-  private void waitStep(Worker w, String why, BooleanSupplier ready) {
-    w.label = why;
-    w.resource = null;
-    w.access = null;
-    w.ready = ready;
-    w.state = State.WAITING;
-    w.fresh = true;
-    yieldFrom(w);
-    w.state = State.RUNNING;
-    w.ready = null;
-    w.dueAt = now; // the wait is over: what follows is due now
+    block(w, why, null, 0, null, ready, ready, null);
   }
 
   @Override
@@ -372,18 +408,7 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     queue.add(timer, deadline);
     BooleanSupplier readyOrLate = () -> late[0] || ready.getAsBoolean();
     try {
-      while (true) {
-        waitStep(w, why, readyOrLate);
-        if (tookInterrupt(w)) {
-          continue;
-        }
-        if (ready.getAsBoolean()) {
-          return true;
-        }
-        if (late[0]) {
-          return false;
-        }
-      }
+      return block(w, why, null, 0, null, readyOrLate, ready, late);
     } finally {
       queue.remove(timer);
     }
@@ -660,22 +685,6 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
 
   // ---- threads ----
 
-  private void yieldFrom(Worker w) {
-    Worker next = decide(w);
-    if (next == w) {
-      return;
-    }
-    Carriers.Carrier to = next == null ? driver : carrierFor(next);
-    running = next;
-    current = next == null ? clock : next.actor;
-    switches++;
-    Carriers.transfer(w.carrier, to);
-    // The baton is back: model state is as the last holder left it.
-    if (shutdown) {
-      throw ABORT;
-    }
-  }
-
   /** The thread to run {@code w} on: its own when mid-work, else a pooled one given its work. */
   private Carriers.Carrier carrierFor(Worker w) {
     if (w.carrier != null) {
@@ -921,30 +930,65 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     }
   }
 
+  /**
+   * Whether worker {@code id} (not the clock) can take the next step, computed at most once per
+   * decision. The clock's own test is apart ({@link #clockEnabledNow}) and calls this one, never
+   * the other way round: no recursion, so the JIT compiles small units quickly (one deep unit of
+   * enabledness tests, inlined into itself, took seconds of C2 time per compilation).
+   */
+  private boolean workerEnabled(int id) {
+    if (quiet[id]) {
+      return false;
+    }
+    if (enabledEpoch[id] == epoch) {
+      return enabledValue[id];
+    }
+    boolean v = failure == null && isEnabled(byId[id]);
+    enabledValue[id] = v;
+    enabledEpoch[id] = epoch;
+    return v;
+  }
+
+  private boolean clockEnabledNow() {
+    if (enabledEpoch[0] == epoch) {
+      return enabledValue[0];
+    }
+    boolean v = failure == null && clockEnabled();
+    enabledValue[0] = v;
+    enabledEpoch[0] = epoch;
+    return v;
+  }
+
+  /** A worker's enabledness ({@code w} is not the clock). */
   private boolean isEnabled(Worker w) {
-    if (w.id == 0) {
-      Event next = queue.peek();
-      if (next == null || next.time() > limit) {
-        return false;
-      }
-      // A timer (a timeout, a sleep's end) never overtakes work due before it that has not
-      // started: a wait must not time out on a device that merely has not got to its work yet.
-      if (next.actor().kind() == Actor.Kind.CLOCK && idleWorkDueBefore(next.time())) {
-        return false;
-      }
-      return next.time() <= now || next.time() <= horizon();
-    }
+    // The same tests in the same order as the rules in the class comment; the common cases first.
     State st = w.state;
-    if (st == State.IDLE) {
-      return canTake(w) || (!w.mailbox.isEmpty() && !excluded(w) && cpuWorkAllowed(w));
-    }
     if (st == State.SUSPENDED) {
-      return !excluded(w);
+      return !w.isTask || !excluded(w);
+    }
+    if (st == State.IDLE) {
+      if (w.isCpu) {
+        return canTake(w) || (!w.mailbox.isEmpty() && cpuWorkAllowed(w));
+      }
+      return !w.mailbox.isEmpty() && (!w.isTask || !excluded(w));
     }
     if (st == State.WAITING) {
-      return canTake(w) || (!excluded(w) && ready(w));
+      return canTake(w) || ((!w.isTask || !excluded(w)) && ready(w));
     }
     return false; // the decider itself never reaches here in RUNNING
+  }
+
+  private boolean clockEnabled() {
+    Event next = queue.peek();
+    if (next == null || next.time() > limit) {
+      return false;
+    }
+    // A timer (a timeout, a sleep's end) never overtakes work due before it that has not
+    // started: a wait must not time out on a device that merely has not got to its work yet.
+    if (next.actor().kind() == Actor.Kind.CLOCK && idleWorkDueBefore(next.time())) {
+      return false;
+    }
+    return next.time() <= now || next.time() <= horizon();
   }
 
   /**
@@ -976,7 +1020,7 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
       } else {
         continue;
       }
-      int holder = view.enabled(i) ? i : interruptingCpu(w);
+      int holder = workerEnabled(i) ? i : interruptingCpu(w);
       if (since < oldest && holder >= 0) {
         oldest = since;
         who = holder;
@@ -1008,7 +1052,7 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
       default -> false;
     };
     int c = cpuWorkers[cpu].id;
-    return couldRun && view.enabled(c) ? c : -1;
+    return couldRun && workerEnabled(c) ? c : -1;
   }
 
   /** Whether an idle actor has work due before {@code t} that it has not started. */
@@ -1020,7 +1064,7 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
       }
       boolean due = (!w.mailbox.isEmpty() && w.mailbox.peek().time() < t)
           || (w.isCpu && raisedAt[w.cpu] != NONE && raisedAt[w.cpu] < t);
-      if (due && view.enabled(i)) {
+      if (due && workerEnabled(i)) {
         return true;
       }
     }
@@ -1029,7 +1073,7 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
 
   /** The actor whose waiting work keeps the clock from releasing a due event now, or -1. */
   private int clockHolder() {
-    if (view.enabled(0)) {
+    if (clockEnabledNow()) {
       return -1;
     }
     Event next = queue.peek();
@@ -1065,7 +1109,7 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
 
   /** A CPU's own timer work runs in interrupt context: only while the CPU has interrupts on. */
   private boolean cpuWorkAllowed(Worker w) {
-    return !w.isCpu || cpus == null || asActor(w, () -> cpus.interruptsEnabled(w.cpu));
+    return !w.isCpu || cpus == null || asActor(w, null);
   }
 
   private boolean canTake(Worker w) {
@@ -1086,7 +1130,8 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
 
   /**
    * Evaluates model code as {@code w} from the deciding thread: current() says w, but a point in
-   * it must not switch (running is null); a throw fails the schedule.
+   * it must not switch (running is null); a throw fails the schedule. {@code check} null: the
+   * CPU's interrupt flag (no lambda to allocate at every decision).
    */
   private boolean asActor(Worker w, BooleanSupplier check) {
     Actor saved = current;
@@ -1094,7 +1139,7 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
     current = w.actor;
     running = null;
     try {
-      return check.getAsBoolean();
+      return check == null ? cpus.interruptsEnabled(w.cpu) : check.getAsBoolean();
     } catch (Abort a) {
       throw a;
     } catch (Throwable t) {
@@ -1177,14 +1222,7 @@ public final class ExploreRuntime implements Exec, AutoCloseable {
 
     @Override
     public boolean enabled(int id) {
-      if (quiet[id]) {
-        return false;
-      }
-      if (enabledEpoch[id] != epoch) {
-        enabledValue[id] = failure == null && isEnabled(byId[id]);
-        enabledEpoch[id] = epoch;
-      }
-      return enabledValue[id];
+      return id == 0 ? clockEnabledNow() : workerEnabled(id);
     }
 
     @Override
