@@ -296,12 +296,15 @@ public class PciFunction {
     }
   }
 
+  /** Without an MSI-X capability the bytes at its offset are other registers: never enabled. */
   public boolean msixEnabled() {
-    return (config.read16(msixCap + MsixCapability.FLAGS) & MsixCapability.FLAGS_ENABLE) != 0;
+    return msixTableSize > 0
+        && (config.read16(msixCap + MsixCapability.FLAGS) & MsixCapability.FLAGS_ENABLE) != 0;
   }
 
   public boolean msixFunctionMasked() {
-    return (config.read16(msixCap + MsixCapability.FLAGS) & MsixCapability.FLAGS_MASKALL) != 0;
+    return msixTableSize > 0
+        && (config.read16(msixCap + MsixCapability.FLAGS) & MsixCapability.FLAGS_MASKALL) != 0;
   }
 
   public boolean entryMasked(int entry) {

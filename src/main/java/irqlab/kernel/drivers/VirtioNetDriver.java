@@ -285,7 +285,7 @@ public final class VirtioNetDriver extends PciDriver implements NetDriver {
     return any ? IrqReturn.HANDLED : IrqReturn.NONE;
   }
 
-  /** vp_interrupt: reading the ISR acknowledges it; not ours when it reads 0. */
+  /** vp_interrupt: the ISR read returns and clears it; not ours when it reads 0. */
   private IrqReturn vpInterrupt(int irq, Object devId) {
     if (reg(VirtioNetDevice.REG_ISR) == 0) {
       return IrqReturn.NONE;
