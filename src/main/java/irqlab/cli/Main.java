@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       RunCommand.class,
       ShowCommand.class,
+      PlanCommand.class,
+      ImportCommand.class,
       ExploreCommand.class,
       ReplayCommand.class,
       SoakCommand.class,

@@ -86,20 +86,7 @@ final class ShowCommand implements Callable<Integer> {
     TermLayout layout = view.equals("interrupts") ? Layouts.of("irqlab show", cpus, width) : TermLayout.DEFAULT;
     Scenario s = ScenarioSource.load(scenarioArg);
     long sd = seed != null ? seed : s.seed();
-    long t = Long.MAX_VALUE;
-    if (at != null) {
-      java.util.Optional<Long> mark = s.markTime(at);
-      if (mark.isPresent()) {
-        t = mark.get();
-      } else {
-        try {
-          t = Durations.parse(at);
-        } catch (IllegalArgumentException e) {
-          throw new Main.BadInput("irqlab show: --at: " + e.getMessage()
-              + (s.marks().isEmpty() ? "" : "; or one of the scenario's marks: " + String.join(", ", s.marks())));
-        }
-      }
-    }
+    long t = atTime(s, at, "irqlab show");
     RunBudget b = budget.budget("irqlab show");
     Machine m = Simulation.build(s, sd);
     RunRuntime rt = (RunRuntime) m.exec();
@@ -143,5 +130,22 @@ final class ShowCommand implements Callable<Integer> {
       return Main.VIOLATION;
     }
     return 0;
+  }
+
+  /** The virtual time {@code --at} names: a mark of the scenario or a duration; no --at: the end. */
+  static long atTime(Scenario s, String at, String command) {
+    if (at == null) {
+      return Long.MAX_VALUE;
+    }
+    java.util.Optional<Long> mark = s.markTime(at);
+    if (mark.isPresent()) {
+      return mark.get();
+    }
+    try {
+      return Durations.parse(at);
+    } catch (IllegalArgumentException e) {
+      throw new Main.BadInput(command + ": --at: " + e.getMessage()
+          + (s.marks().isEmpty() ? "" : "; or one of the scenario's marks: " + String.join(", ", s.marks())));
+    }
   }
 }

@@ -78,6 +78,8 @@ public final class Kernel {
   private final irqlab.kernel.cpu.CpuHp cpuHp = new irqlab.kernel.cpu.CpuHp();
   private final java.util.Map<String, Ida> idas = new java.util.TreeMap<>();
   private CpuMask online;
+  /** Driver timers expiring after this virtual time are not armed (see KernelTimer). */
+  private long timerHorizon = Long.MAX_VALUE;
   /** The task running take_cpu_down and the CPU it stands for (see runAsStopper), or null. */
   private Actor stopperActor;
   private int stopperCpu;
@@ -160,7 +162,7 @@ public final class Kernel {
     this.msiParent = intelIommu != null ? intelIommu.irDomain() : vectorParent;
     this.pciMsi = new PciMsi(this, msiCore, msiParent);
     this.pciIms = new PciIms(this, msiCore, msiParent, msiParentDomain());
-    if (intelIommu != null) {
+    if (intelIommu != null && !iommu.faultIrqLater()) {
       intelIommu.enableFaultHandling();
     }
   }
@@ -199,11 +201,13 @@ public final class Kernel {
   }
 
   /**
-   * The boot steps of a machine with an IO-APIC (setup_IO_APIC and the ACPI interrupt routing):
+   * The boot steps of a machine with an IO-APIC (the HPET's empty MSI domain, setup_IO_APIC and
+   * the ACPI interrupt routing):
    * the IO-APIC domain takes over the ISA irqs, and PCI pins are routed through the firmware's
    * table to the GSIs (irq = GSI) when a device is enabled.
    */
   public void bootIoApic(irqlab.hw.ioapic.Firmware fw, irqlab.hw.ioapic.IoApic hw) {
+    new irqlab.kernel.x86.HpetMsiDomain(this, 0);
     ioApic = new irqlab.kernel.x86.IoApicDomain(this, fw, hw);
     ioApic.boot();
     pciIntx.setRouting(dev -> ioApic.mapGsi(fw.gsiOf(dev.function().bdf(), dev.pin())));
@@ -240,6 +244,15 @@ public final class Kernel {
   /** The actor that runs CPU {@code cpu}'s interrupts and timers. */
   public Actor cpuActor(int cpu) {
     return cpuActors[cpu];
+  }
+
+  /** Stops periodic driver timers after {@code ns} of virtual time, so that a run ends. */
+  public void setTimerHorizon(long ns) {
+    this.timerHorizon = ns;
+  }
+
+  public long timerHorizon() {
+    return timerHorizon;
   }
 
   public CpuMask onlineMask() {

@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * /proc/interrupts as Linux 6.12 prints it (kernel/irq/proc.c show_interrupts, then
  * arch/x86/kernel/irq.c arch_show_interrupts): a header with one column per online CPU, a row for
- * every interrupt with an action or a non-zero count, then the architecture rows.
+ * every interrupt with an action, then the architecture rows.
  *
  * <p>The architecture rows are those of the reference kernel, in its order; see {@link
  * #archRows} for which counters irqlab keeps (LOC, MCP, MIS) and which read 0.
@@ -136,12 +136,11 @@ public final class ProcInterrupts {
   static final int STATUS_HIDDEN = 1 << 20;
 
   /**
-   * Whether show_interrupts prints a row: not hidden, and an action or interrupts counted
-   * (kstat_irqs_desc, which for an ordinary line is desc->tot_count over all CPUs).
+   * Whether show_interrupts prints a row (kernel/irq/proc.c, 6.12): not hidden and with an action;
+   * a line freed after it counted interrupts has none and is not listed.
    */
   public static boolean shown(IrqDesc d) {
-    return d != null && (d.status() & STATUS_HIDDEN) == 0
-        && (d.action() != null || (d.totalCount() & 0xffffffffL) != 0);
+    return d != null && (d.status() & STATUS_HIDDEN) == 0 && d.action() != null;
   }
 
   /** One interrupt's row, newline included. */

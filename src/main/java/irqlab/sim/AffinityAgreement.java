@@ -1,6 +1,7 @@
 package irqlab.sim;
 
 import irqlab.hw.MsiMessage;
+import irqlab.hw.ioapic.IoApic;
 import irqlab.hw.iommu.Irte;
 import irqlab.hw.iommu.RemappableFormat;
 import irqlab.hw.pci.PciFunction;
@@ -19,7 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The oracle's agreement invariant for PCI MSI and MSI-X interrupts: whenever a line is started
+ * The oracle's agreement invariant for PCI MSI and MSI-X interrupts and IO-APIC lines: whenever a line is started
  * and no move is in flight, its effective affinity, the VECTOR domain's target (CPU and vector,
  * and the irq_cfg messages are composed from) and the message the device holds (followed through
  * its remapping entry under remapping) name the same CPU and vector. Linux keeps them so; a line
@@ -47,6 +48,9 @@ final class AffinityAgreement {
   /** The disagreement of one line, or null. */
   static String checkLine(Kernel k, IrqDesc desc) {
     IrqData top = desc.data();
+    if (k.ioApic() != null && top.domain() == k.ioApic().domain()) {
+      return checkIoApicLine(k, desc);
+    }
     if (!(top.chipData() instanceof MsiDeviceDomain dd) || !(dd.device() instanceof PciDev pci)
         || !(desc.msiDesc() instanceof MsiDesc md)
         || (dd.template().busToken() != BusToken.PCI_DEVICE_MSI
@@ -73,6 +77,46 @@ final class AffinityAgreement {
     if (reached == null || reached[0] != targetApic || reached[1] != a.vector()) {
       return where + ": started with effective affinity " + eff.toList() + " and vector " + a.vector()
           + " on CPU " + a.cpu() + ", but the device's message reaches "
+          + (reached == null ? "no CPU" : "vector " + reached[1] + " at APIC id " + reached[0]);
+    }
+    return null;
+  }
+
+  /**
+   * An IO-APIC line: the same agreement, with the message the IO-APIC sends for the pin (its
+   * redirection entry: vector and destination, or under remapping the handle of the remapping
+   * entry that holds them). A pending move (no remapping) changes the entry only when the next
+   * interrupt carries it out, together with the vector domain's target, so it needs no exception.
+   */
+  private static String checkIoApicLine(Kernel k, IrqDesc desc) {
+    IrqData top = desc.data();
+    if (!top.is(IrqdState.IRQ_STARTED) || desc.lock().isLocked()) {
+      return null;
+    }
+    ApicChipData a = VectorDomain.apicChipData(top);
+    long e = k.ioApic().hardwareEntry(top);
+    if (a == null || e < 0) {
+      return null;
+    }
+    int targetApic = k.cpu(a.cpu()).apic().apicId();
+    CpuMask eff = desc.effectiveAffinity();
+    String where = "irq " + desc.irq() + " (IO-APIC pin " + top.hwirq() + ")";
+    if (!eff.equals(k.cpumaskOf(a.cpu())) || a.cfgVector() != a.vector() || a.cfgDestApicId() != targetApic) {
+      return where + ": effective affinity " + eff.toList() + " but the vector domain targets vector "
+          + a.vector() + " on CPU " + a.cpu() + " (irq_cfg: vector " + a.cfgVector() + ", APIC id "
+          + a.cfgDestApicId() + ")";
+    }
+    int[] reached;
+    if ((e & IoApic.RTE_REMAPPABLE) != 0) {
+      int handle = (int) ((e >>> 49) & 0x7fff) | (int) (((e >>> 11) & 1) << 15);
+      Irte irte = k.intelIommu() == null ? null : k.intelIommu().irDomain().peekTableEntry(handle);
+      reached = irte != null && irte.present() ? new int[] {irte.xapicDestination(), irte.vector()} : null;
+    } else {
+      reached = new int[] {(int) ((e >>> 56) & 0xff), (int) (e & IoApic.RTE_VECTOR)};
+    }
+    if (reached == null || reached[0] != targetApic || reached[1] != a.vector()) {
+      return where + ": started with effective affinity " + eff.toList() + " and vector " + a.vector()
+          + " on CPU " + a.cpu() + ", but the IO-APIC's entry reaches "
           + (reached == null ? "no CPU" : "vector " + reached[1] + " at APIC id " + reached[0]);
     }
     return null;

@@ -10,7 +10,8 @@ import irqlab.scenario.MachineSpec;
 /**
  * The IOMMU part of a machine: with {@code remapping: intel} a VT-d interrupt remapping unit
  * sits on the platform bus between the devices and the APICs, and the kernel boots with remapping
- * on; vfio's allow_unsafe_interrupts comes from the scenario either way.
+ * on; vfio's allow_unsafe_interrupts comes from the scenario either way. On a machine with a
+ * chipset (and so ACPI) the DMAR fault interrupt comes after the ACPI SCI, as Linux boots.
  */
 final class IommuPlatform {
   private IommuPlatform() {}
@@ -21,6 +22,6 @@ final class IommuPlatform {
       unit = new InterruptRemappingUnit(exec, bus, new TableMemory(exec), spec.x2apic());
       bus.setRemapper(unit);
     }
-    return new IommuOptions(unit, spec.allowUnsafeInterrupts());
+    return new IommuOptions(unit, spec.allowUnsafeInterrupts(), spec.hasChipset());
   }
 }

@@ -149,12 +149,21 @@ public final class Machine {
   private void queueTimeline() {
     IsaDrivers isa = chipset == null ? null : new IsaDrivers(kernel);
     if (isa != null) {
-      at(0, isa::early);
+      at(0, () -> {
+        isa.early();
+        // intel_iommu_init (pci_iommu_init, a rootfs_initcall) after acpi_init's SCI.
+        if (kernel.intelIommu() != null) {
+          kernel.intelIommu().enableFaultHandling();
+        }
+      });
     }
     List<Binding> registered = new ArrayList<>();
     probeOrder(scenario).forEach(id -> registered.add(bindings.get(id)));
-    for (Binding b : ProbeOrder.of(registered)) {
-      if (b.driver() != null) {
+    for (ProbeOrder.Step step : ProbeOrder.steps(registered)) {
+      Binding b = step.binding();
+      if (step.busStage()) {
+        at(0, b::busProbe);
+      } else {
         at(0, () -> {
           int warns = kernel.log().warnings();
           try {
@@ -167,7 +176,10 @@ public final class Machine {
       }
     }
     if (isa != null) {
-      at(0, isa::late);
+      // i8042's and rtc_cmos's initcalls and init opening the serial console come after the PCI
+      // drivers' probes, with the clock ticking meanwhile: irqlab runs them at the first tick
+      // after boot, behind that tick's timers (old vectors of the probes' moves freed).
+      at(0, () -> exec.schedule(Event.of(task, isa::late), Math.max(exec.now(), Kernel.JIFFY_NS)));
     }
     for (TimelineEntry e : scenario.timeline()) {
       long t = e.atNs();
@@ -189,6 +201,8 @@ public final class Machine {
         at(t, () -> perform(e));
       }
     }
+    // Periodic driver timers (e1000e's watchdog) stop with the timeline, so that a run ends.
+    kernel.setTimerHorizon(endOfTimeline);
   }
 
   /**

@@ -22,8 +22,8 @@ import java.util.List;
  * CliFuzzTestInputs/; plain {@code mvn test} replays them, and {@code mvn verify} fuzzes for a few
  * seconds (see the README, "Fuzzing", to fuzz for longer).
  *
- * <p>Three things are kept in bounds so that every input ends quickly and harmlessly: run and show
- * get at most 20,000 events and 1 s of virtual time, explore at most 2 schedules and 2 jobs,
+ * <p>Three things are kept in bounds so that every input ends quickly and harmlessly: run, show and
+ * plan get at most 20,000 events and 1 s of virtual time, explore at most 2 schedules and 2 jobs,
  * benchmarks do not run, and --html writes only into a scratch directory.
  */
 class CliFuzzTest {
@@ -44,7 +44,8 @@ class CliFuzzTest {
   private static final long MAX_NANOS = 30_000_000_000L;
 
   @FuzzTest(maxDuration = "10s")
-  @DictionaryEntries({"run", "show", "explore", "replay", "scenarios", "bench", "help", "SCENARIO",
+  @DictionaryEntries({"run", "show", "plan", "import", "--add", "--proc-interrupts", "--lspci", "CPU0", "IO-APIC",
+      "IR-PCI-MSIX-0000:00:02.0", "0-edge", "nvme0q1", "virtio0-input.0", "eth1-rx-0", "explore", "replay", "scenarios", "bench", "help", "SCENARIO",
       "interrupts", "domains", "vectors", "remapping", "irq", "nic0/msix/0", "--seed", "--json", "--html",
       "--cpus", "--width", "--at", "--dot", "--strategy", "--schedules", "--jobs", "--show", "--schedule",
       "--print", "--smoke", "--max-events", "--max-time", "--help", "-h", "-V", "pct-3:1:0", "random",
@@ -110,7 +111,7 @@ class CliFuzzTest {
         a.set(i + 1, bounded);
       }
     }
-    if ((cmd.equals("run") || cmd.equals("show")) && a.stream().noneMatch(w -> w.startsWith("--max-"))) {
+    if (List.of("run", "show", "plan").contains(cmd) && a.stream().noneMatch(w -> w.startsWith("--max-"))) {
       a.addAll(List.of("--max-events", "20000", "--max-time", "1s"));
     }
     if ((cmd.equals("explore")) && a.stream().noneMatch(w -> w.startsWith("--schedules"))) {

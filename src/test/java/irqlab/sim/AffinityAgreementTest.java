@@ -114,6 +114,34 @@ class AffinityAgreementTest {
         + (a.vector() + 1) + " at APIC id 0");
   }
 
+  /**
+   * An IO-APIC line is judged by its redirection entry: in agreement as booted (with and without
+   * remapping), caught when the entry names another vector.
+   */
+  @Test
+  void anIoApicEntryThatDisagreesWithTheTargetIsCaught() {
+    for (String remapping : new String[] {"intel", "none"}) {
+      Machine ir = machineAt("name: q\nmachine: { cpus: 2, chipset: q35, remapping: " + remapping + " }\n", 10_000_000);
+      for (int irq : new int[] {0, 1, 4, 8, 9, 12}) {
+        assertThat(AffinityAgreement.checkLine(ir.kernel(), ir.kernel().descs().get(irq))).as("irq %d", irq).isNull();
+      }
+    }
+    Machine m = machineAt("name: q\nmachine: { cpus: 2, chipset: q35 }\n", 10_000_000);
+    IrqDesc d = m.kernel().descs().get(9);
+    ApicChipData a = VectorDomain.apicChipData(d.data());
+    irqlab.hw.ioapic.IoApic io = m.chipset().ioapic();
+    int pin = (int) d.data().hwirq();
+    long low = io.peekEntry(pin) & 0xffffffffL;
+    m.exec().schedule(Event.of(m.exec().newActor("poke", Actor.Kind.DEVICE, -1), () -> {
+      io.mmioWrite32(irqlab.hw.ioapic.IoApic.IOREGSEL, irqlab.hw.ioapic.IoApic.REG_REDTBL + 2 * pin);
+      io.mmioWrite32(irqlab.hw.ioapic.IoApic.IOWIN, (int) ((low & ~0xffL) | (a.vector() + 1)));
+    }), m.exec().now());
+    ((irqlab.sim.run.RunRuntime) m.exec()).runUntil(m.exec().now());
+    assertThat(AffinityAgreement.checkLine(m.kernel(), d)).isEqualTo("irq 9 (IO-APIC pin 9): started with effective"
+        + " affinity " + d.effectiveAffinity().toList() + " and vector " + a.vector() + " on CPU " + a.cpu()
+        + ", but the IO-APIC's entry reaches vector " + (a.vector() + 1) + " at APIC id " + a.cpu());
+  }
+
   /** A line whose descriptor lock is held has a move in flight: explore mode skips it. */
   @Test
   void aLineWhoseDescriptorLockIsHeldIsNotJudged() {

@@ -100,8 +100,10 @@ class ChipsetTest {
     String[] p = c.split("\\|");
     Machine m = at(q35(p[1]), "boot_linkup");
     // The timer on its ISA vector, the cascade, an unrequested edge pin, the SCI, PCI GSIs not
-    // requested: byte for byte.
-    for (int irq : new int[] {0, 2, 3, 9, 22, 23}) {
+    // requested: byte for byte (under remapping not nvme's line 22, whose remapping entry the
+    // reference's concurrent ahci and nvme probes numbered: ReferenceGuestsTest).
+    int[] same = "intel".equals(p[1]) ? new int[] {0, 2, 3, 9, 23} : new int[] {0, 2, 3, 9, 22, 23};
+    for (int irq : same) {
       assertThat(debugfs(m, irq)).as("irq %d", irq)
           .isEqualTo(RefDump.lines(p[0] + "/irqdbg/boot_linkup/irq_irqs_all/" + irq));
     }

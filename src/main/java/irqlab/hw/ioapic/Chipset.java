@@ -54,6 +54,11 @@ public final class Chipset {
     return bdf.bus() == 0 && bdf.device() < 0x18 ? 20 + p : 16 + ((pin - 1) & 3);
   }
 
+  /** The GSI pin {@code pin} (1 = INTA#) of {@code bdf} reaches on a {@code kind} chipset. */
+  public static int route(String kind, Bdf bdf, int pin) {
+    return kind.equals("q35") ? q35Route(bdf, pin) : piixRoute(bdf, pin);
+  }
+
   /** pc: PIIX3 pirq (slot - 1 + pin) mod 4, then the link's ISA IRQ. */
   static int piixRoute(Bdf bdf, int pin) {
     return PIIX_LINK_IRQ[(bdf.device() - 1 + pin - 1) & 3];

@@ -4,6 +4,7 @@ import irqlab.hw.devices.QueueDevice;
 import irqlab.kernel.Errno;
 import irqlab.kernel.Kernel;
 import irqlab.kernel.KernelException;
+import irqlab.kernel.KernelTimer;
 import irqlab.kernel.irq.IrqAction;
 import irqlab.kernel.irq.IrqReturn;
 import irqlab.kernel.pci.PciDev;
@@ -17,7 +18,8 @@ import irqlab.kernel.pci.PciMsi;
  * ndo_open (e1000_request_irq) requests {@code ethN-rx-0}, {@code ethN-tx-0} and {@code ethN}
  * (or the single MSI or INTx interrupt {@code ethN}) and fires a link status change; ndo_stop
  * frees them and keeps the vectors. Queue 0 is the rx ring, 1 the tx ring, 2 the other causes
- * (link status), mapped to vectors by the IVAR register.
+ * (link status), mapped to vectors by the IVAR register. The watchdog (armed by the link status
+ * interrupt, then every 2 s while up) causes an rx interrupt each time, as the driver does.
  */
 public final class E1000eDriver extends PciDriver implements NetDriver {
   /** The causes and their queue numbers on the device. */
@@ -35,11 +37,15 @@ public final class E1000eDriver extends PciDriver implements NetDriver {
   private Mode mode;
   private int eth = -1;
   private boolean up;
+  /** adapter->watchdog_timer, whose work (e1000_watchdog_task) kicks the rx ring every 2 s. */
+  private final KernelTimer watchdog;
+  private boolean linkReported;
 
   /** {@code kind} (null: MSI-X) is the IntMode module parameter: msix 2, msi 1, intx 0. */
   public E1000eDriver(Kernel k, PciDev dev, String name, String kind) {
     super(k, dev, name);
     this.typeFlags = NvmeDriver.allowedTypes(kind);
+    this.watchdog = new KernelTimer(k, this::watchdogTask);
   }
 
   @Override
@@ -189,9 +195,31 @@ public final class E1000eDriver extends PciDriver implements NetDriver {
       if (done > 0) {
         setReg(off, done);
         any = true;
+        // e1000_msix_other / e1000_intr on a link status change: the watchdog runs next jiffy.
+        if (c == OTHER && up) {
+          watchdog.modTimer(KernelTimer.jiffies(k) + 1);
+        }
       }
     }
     return any || alwaysClaims ? IrqReturn.HANDLED : IrqReturn.NONE;
+  }
+
+  /**
+   * e1000_watchdog and e1000_watchdog_task: reports the link once it is up, causes a software
+   * interrupt so that the rx ring is cleaned (ICS with the rx cause: the rx vector under MSI-X,
+   * RXDMT0 on the single MSI or INTx interrupt) and rearms itself for round_jiffies(+2 s).
+   */
+  private void watchdogTask() {
+    if (!up) {
+      return;
+    }
+    if (!linkReported) {
+      linkReported = true;
+      k.log().info("e1000e " + dev.devName() + " " + ifname()
+          + ": NIC Link is Up 1000 Mbps Full Duplex, Flow Control: Rx/Tx");
+    }
+    setReg(QueueDevice.REG_CAUSE_SET, RX);
+    watchdog.modTimer(KernelTimer.roundJiffies(k, KernelTimer.jiffies(k) + 2L * Kernel.HZ));
   }
 
   /** e1000e_close: the device is quiesced and the interrupts are freed; the vectors stay. */
@@ -203,6 +231,9 @@ public final class E1000eDriver extends PciDriver implements NetDriver {
     if (!up) {
       return;
     }
+    // e1000e_down: del_timer_sync(&adapter->watchdog_timer); the link goes down with it.
+    watchdog.delTimer();
+    linkReported = false;
     setReg(QueueDevice.REG_CONTROL, 0);
     for (int cause = RX; cause <= OTHER; cause++) {
       setReg(QueueDevice.queueRegister(cause, QueueDevice.REG_IVAR), 0);

@@ -25,12 +25,21 @@ public final class IsaDrivers {
     request(9, IrqAction.IRQF_SHARED | IrqAction.IRQF_ONESHOT, "acpi", IrqReturn.NONE);
   }
 
-  /** The later ones: i8042 (AUX, then KBD), rtc_cmos, and the serial console once opened. */
+  /**
+   * The later ones: i8042 (i8042_check_aux requests and frees the AUX line to test it, then the
+   * AUX and KBD ports request theirs), rtc_cmos, and the serial console once opened: the 8250
+   * shares its line (IRQ sharing enabled) and, for its THRE test, disables and enables it
+   * (serial8250_do_startup), which marks the line _IRQ_NOPROBE (__enable_irq).
+   */
   public void late() {
+    request(12, IrqAction.IRQF_SHARED, "i8042", IrqReturn.NONE);
+    k.manage().freeIrq(12, "i8042");
     request(12, IrqAction.IRQF_SHARED, "i8042", IrqReturn.NONE);
     request(1, IrqAction.IRQF_SHARED, "i8042", IrqReturn.NONE);
     request(8, 0, "rtc0", IrqReturn.NONE);
-    request(4, 0, "ttyS0", IrqReturn.NONE);
+    request(4, IrqAction.IRQF_SHARED, "ttyS0", IrqReturn.NONE);
+    k.manage().disableIrqNosync(4);
+    k.manage().enableIrq(4);
   }
 
   private void request(int irq, int flags, String name, IrqReturn ret) {

@@ -99,24 +99,34 @@ public final class VirtioNetDriver extends PciDriver implements NetDriver {
   // ---- probe ----
 
   /**
-   * virtio_pci_probe (virtioN, the device enabled) and virtnet_probe: curr_queue_pairs is the
-   * offered pairs, at most one per online CPU; init_vqs finds the queues and sets their
-   * affinity; the interface registers (ethN); the hotplug callbacks are added.
+   * virtio_pci_probe: the function enabled (its INTx pin routed: pci_enable_device) and the
+   * virtio device registered as virtioN. At boot this runs at virtio_pci's initcall, before the
+   * other PCI drivers; virtio_net binds to the device later, at its own.
+   */
+  public void pciProbe() {
+    if (index >= 0) {
+      return;
+    }
+    enableDevice();
+    index = k.ida("virtio").alloc();
+  }
+
+  /**
+   * virtnet_probe (after virtio_pci_probe, unless that ran at its initcall already):
+   * curr_queue_pairs is the offered pairs, at most one per online CPU; init_vqs finds the queues
+   * and sets their affinity; the interface registers (ethN); the hotplug callbacks are added.
    */
   @Override
   public void probe() {
-    enableDevice();
-    index = k.ida("virtio").alloc();
+    if (bound) {
+      throw new KernelException(Errno.EBUSY, name + " is bound");
+    }
+    pciProbe();
     maxPairs = (reg(QueueDevice.REG_NUM_QUEUES) - 1) / 2;
     int onlineCpus = k.onlineMask().cardinality();
     currPairs = Math.min(maxPairs, onlineCpus);
-    try {
-      findVqs();
-    } catch (KernelException e) {
-      k.ida("virtio").free(index);
-      index = -1;
-      throw e;
-    }
+    // A failure leaves virtioN registered (virtio_pci stays bound), as in Linux.
+    findVqs();
     setReg(QueueDevice.REG_CONTROL, QueueDevice.CONTROL_RUN);
     setAffinity();
     eth = k.ida("eth").alloc();

@@ -158,6 +158,7 @@ public final class IrqDesc {
 
   /** IRQ_* status settings (include/linux/irq.h). */
   public static final int STATUS_LEVEL = 1 << 8;
+  public static final int STATUS_NOPROBE = 1 << 10;
   public static final int STATUS_NOBALANCING = 1 << 13;
   public static final int STATUS_MOVE_PCNTXT = 1 << 14;
 

@@ -206,11 +206,14 @@ public final class Manage {
     }
   }
 
-  /** __enable_irq; desc->lock held. */
+  /** __enable_irq; desc->lock held. The last level marks the line _IRQ_NOPROBE (no autoprobing). */
   private void enableLocked(IrqDesc desc) {
     switch (desc.depth()) {
       case 0 -> k.log().warnOn("Unbalanced enable for IRQ " + desc.irq());
-      case 1 -> k.chipFlow().irqStartup(desc, ChipFlow.RESEND);
+      case 1 -> {
+        desc.setStatusFlags(IrqDesc.STATUS_NOPROBE);
+        k.chipFlow().irqStartup(desc, ChipFlow.RESEND);
+      }
       default -> desc.setDepth(desc.depth() - 1);
     }
   }

@@ -85,6 +85,14 @@ public final class IoApicDomain implements IrqDomainOps {
     return chip.name();
   }
 
+  /**
+   * The redirection entry of {@code d}'s pin as the IO-APIC holds it now (read without an access,
+   * for the oracle), or -1 when {@code d} is not an IO-APIC line.
+   */
+  public long hardwareEntry(IrqData d) {
+    return d.chipData() instanceof MpChipData m && d.domain() == domain ? hw.peekEntry(m.pin) : -1;
+  }
+
   /** irq_mis_count: level interrupts the local APIC saw as edge (the MIS row). */
   public long misCount() {
     return misCount;
@@ -110,6 +118,11 @@ public final class IoApicDomain implements IrqDomainOps {
         alloc(irq, new IoApicInfo(pin, fw.isaLevel(irq), true), 0);
       }
     }
+    // check_timer: the timer's line is deactivated and activated again through the whole
+    // hierarchy (it keeps its vector); under remapping that writes its remapping entry.
+    IrqData timer = k.descs().get(0).data();
+    IrqDomains.deactivate(timer);
+    IrqDomains.activate(timer, false);
   }
 
   /** IRQ 2: the 8259's cascade, handle_level_irq on the XT-PIC chip, never requested. */

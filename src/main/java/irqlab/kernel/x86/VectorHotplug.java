@@ -32,23 +32,18 @@ final class VectorHotplug implements CpuHotplug.Arch {
    */
   void canUnplugCpu(int cpu) {
     vd.vectorLock().lock();
-    int saved = matrix.currentCpu();
-    matrix.setCurrentCpu(cpu);
     try {
-      int tomove = matrix.allocated();
-      int avl = matrix.available(true);
-      if (Integer.compareUnsigned(avl, tomove) < 0) {
-        k.log().warn("CPU " + cpu + " has " + Integer.toUnsignedString(tomove) + " vectors, "
-            + Integer.toUnsignedString(avl) + " available. Cannot disable CPU");
+      UnplugCheck c = UnplugCheck.of(matrix, cpu);
+      if (!c.fits()) {
+        k.log().warn("CPU " + cpu + " has " + Integer.toUnsignedString(c.toMove()) + " vectors, "
+            + Integer.toUnsignedString(c.available()) + " available. Cannot disable CPU");
         throw new KernelException(Errno.ENOSPC, "CPU " + cpu + " has more vectors than the others can take");
       }
-      int rsvd = matrix.reservedCount();
-      if (Integer.compareUnsigned(avl, rsvd) < 0) {
-        k.log().warn("Reserved vectors " + Integer.toUnsignedString(rsvd) + " > available "
-            + Integer.toUnsignedString(avl) + ". IRQ request may fail");
+      if (!c.reservedFit()) {
+        k.log().warn("Reserved vectors " + Integer.toUnsignedString(c.reserved()) + " > available "
+            + Integer.toUnsignedString(c.available()) + ". IRQ request may fail");
       }
     } finally {
-      matrix.setCurrentCpu(saved);
       vd.vectorLock().unlock();
     }
   }

@@ -466,7 +466,13 @@ public final class VectorMatrix {
 
   /** irq_matrix_available(): global count, minus the current CPU's when it goes down. */
   public int available(boolean cpuDown) {
-    return cpuDown ? globalAvailable - available[currentCpu] : globalAvailable;
+    return available(cpuDown, currentCpu);
+  }
+
+  /** irq_matrix_available() as {@code cpu} would compute it: without its own when it goes down. */
+  public int available(boolean cpuDown, int cpu) {
+    checkCpu(cpu);
+    return cpuDown ? globalAvailable - available[cpu] : globalAvailable;
   }
 
   /** irq_matrix_reserved(). */
@@ -476,7 +482,13 @@ public final class VectorMatrix {
 
   /** irq_matrix_allocated(): the current CPU's non-managed vectors, i.e. what must move away. */
   public int allocated() {
-    return allocated[currentCpu] - managedAllocated[currentCpu];
+    return allocatedUnmanaged(currentCpu);
+  }
+
+  /** irq_matrix_allocated() as {@code cpu} would compute it. */
+  public int allocatedUnmanaged(int cpu) {
+    checkCpu(cpu);
+    return allocated[cpu] - managedAllocated[cpu];
   }
 
   public int available(int cpu) {

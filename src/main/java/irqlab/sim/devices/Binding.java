@@ -81,6 +81,9 @@ public class Binding {
     return probeSummary();
   }
 
+  /** The bus stage of the probe where the type has one ({@link DeviceType#busInitcall}). */
+  public void busProbe() {}
+
   /** A device behind a VMD exists for the kernel only while the VMD's driver has its domain up. */
   private void checkEnumerated() {
     if (behind != null && !behind.domainUp()) {

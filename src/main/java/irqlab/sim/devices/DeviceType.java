@@ -21,6 +21,15 @@ public interface DeviceType {
    */
   int initcall();
 
+  /**
+   * The rank of a bus driver's stage that comes before the device driver's probe, or -1 when
+   * there is none: virtio_pci_probe enables the function (and routes its INTx pin) at
+   * drivers/virtio's initcall, long before virtio_net binds to the virtio device it registers.
+   */
+  default int busInitcall() {
+    return -1;
+  }
+
   /** Refuses, as bad input at the offending key, a device this type cannot be. */
   void checkDevice(DeviceSpec device, Scenario scenario);
 

@@ -17,9 +17,19 @@ import irqlab.scenario.Scenario;
 final class VirtioNetType extends LinuxDeviceType {
   /** virtio_net's initcall: after ahci and nvme in the irqdbg kernel, before the Intel NICs. */
   static final int INITCALL = 30;
+  /**
+   * virtio_pci's initcall: drivers/virtio links after drivers/pci (vmd, {@link VmdType#INITCALL})
+   * and before drivers/nvme and drivers/ata.
+   */
+  static final int BUS_INITCALL = 7;
 
   VirtioNetType() {
     super("virtio-net", INITCALL);
+  }
+
+  @Override
+  public int busInitcall() {
+    return BUS_INITCALL;
   }
 
   @Override
@@ -49,6 +59,11 @@ final class VirtioNetType extends LinuxDeviceType {
     VirtioNetDriver driver = drv == null ? null
         : new VirtioNetDriver(ctx.kernel(), pci, d.id(), drv.vectors().max(), drv.vectors().kind());
     return new Bound(d, this, dev, pci, driver, ctx.kernel()) {
+      @Override
+      public void busProbe() {
+        driver.pciProbe();
+      }
+
       @Override
       public int trafficQueues() {
         return d.queues();
