@@ -36,13 +36,14 @@ public final class ExploreBench {
   }
 
   /** The rates, with the JVM and thread mode they were measured on. */
-  public record Result(String strategy, String jvm, String threads, double warmupSeconds, List<Rate> rates) {
+  public record Result(String strategy, String jvm, String threads, double warmupSeconds, int jobs, List<Rate> rates) {
     public String toJson() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("strategy", strategy);
       m.put("jvm", jvm);
       m.put("threads", threads);
       m.put("warmup_seconds", warmupSeconds);
+      m.put("jobs", jobs);
       List<Map<String, Object>> rs = new ArrayList<>();
       for (Rate r : rates) {
         Map<String, Object> x = new LinkedHashMap<>();
@@ -65,8 +66,8 @@ public final class ExploreBench {
     }
 
     public String toText() {
-      StringBuilder sb = new StringBuilder(String.format("explore with %s on %s, %s threads (warm-up %.0f s each):%n",
-          strategy, jvm, threads, warmupSeconds));
+      StringBuilder sb = new StringBuilder(String.format("explore with %s on %s, %s threads, %d job%s (warm-up %.0f s each):%n",
+          strategy, jvm, threads, jobs, jobs == 1 ? "" : "s", warmupSeconds));
       for (Rate r : rates) {
         sb.append(String.format("  %-22s %7d schedules in %5.2f s: %7.0f schedules/s (%7.0f per CPU-second of the"
             + " process), %9.0f steps/s%n", r.scenario(), r.schedules(), r.wallSeconds(), r.perSecond(),
@@ -76,28 +77,91 @@ public final class ExploreBench {
     }
   }
 
-  /** Warms up and times the default strategy on both scenarios. */
+  /** Wall-clock warm-up per scenario when none is given (the floor). */
+  public static final double DEFAULT_WARMUP_SECONDS = 2;
+
+  /** Warms up and times the default strategy on both scenarios, on one job. */
   public static Result run(double warmupSeconds, double measureSeconds) {
-    List<Rate> rates = new ArrayList<>();
-    Carriers.Mode mode = Carriers.Mode.auto();
-    rates.add(rate("msix-affinity-race", BuiltinScenarios.load("msix-affinity-race"), warmupSeconds, measureSeconds));
-    Scenario race = RaceScenarios.load(RaceScenarios.BENCH);
-    rates.add(rate(race.name(), race, warmupSeconds, measureSeconds));
-    return new Result(Strategies.DEFAULT, "JDK " + Runtime.version().feature(), mode.name().toLowerCase(java.util.Locale.ROOT),
-        warmupSeconds, rates);
+    return run(warmupSeconds, measureSeconds, 1);
   }
 
-  static Rate rate(String name, Scenario s, double warmupSeconds, double measureSeconds) {
+  /**
+   * The same on {@code jobs} jobs, as {@code explore --jobs} runs them: each job its own thread and
+   * carriers, its own seed, and the schedules of all of them counted together.
+   */
+  public static Result run(double warmupSeconds, double measureSeconds, int jobs) {
+    List<Rate> rates = new ArrayList<>();
+    Carriers.Mode mode = Carriers.Mode.auto();
+    rates.add(rate("msix-affinity-race", BuiltinScenarios.load("msix-affinity-race"), warmupSeconds, measureSeconds, jobs));
+    Scenario race = RaceScenarios.load(RaceScenarios.BENCH);
+    rates.add(rate(race.name(), race, warmupSeconds, measureSeconds, jobs));
+    return new Result(Strategies.DEFAULT, "JDK " + Runtime.version().feature(), mode.name().toLowerCase(java.util.Locale.ROOT),
+        warmupSeconds, jobs, rates);
+  }
+
+  static Rate rate(String name, Scenario s, double warmupSeconds, double measureSeconds, int jobs) {
     long bound = Exploration.stepBound(s);
-    try (Carriers carriers = new Carriers()) {
-      loop(s, 99, bound, carriers, warmupSeconds);
+    Carriers[] carriers = new Carriers[jobs];
+    try {
+      for (int j = 0; j < jobs; j++) {
+        carriers[j] = new Carriers();
+      }
+      inParallel(jobs, j -> loop(s, 99 + j * 1000L, bound, carriers[j], warmupSeconds));
       long cpu0 = processCpuNanos();
       long t0 = System.nanoTime();
-      long[] r = loop(s, 1, bound, carriers, measureSeconds);
+      long[][] r = inParallel(jobs, j -> loop(s, 1 + j * 1000L, bound, carriers[j], measureSeconds));
       double wall = (System.nanoTime() - t0) / 1e9;
       double cpu = (processCpuNanos() - cpu0) / 1e9;
-      return new Rate(name, r[0], r[1], wall, cpu);
+      long schedules = 0;
+      long steps = 0;
+      for (long[] x : r) {
+        schedules += x[0];
+        steps += x[1];
+      }
+      return new Rate(name, schedules, steps, wall, cpu);
+    } finally {
+      for (Carriers c : carriers) {
+        if (c != null) {
+          c.close();
+        }
+      }
     }
+  }
+
+  /** Runs {@code job} for 0..jobs-1, each on its own platform thread (one job runs on this one). */
+  private static long[][] inParallel(int jobs, java.util.function.IntFunction<long[]> job) {
+    long[][] out = new long[jobs][];
+    if (jobs == 1) {
+      out[0] = job.apply(0);
+      return out;
+    }
+    Thread[] ts = new Thread[jobs];
+    RuntimeException[] failed = new RuntimeException[1];
+    for (int j = 0; j < jobs; j++) {
+      int k = j;
+      ts[j] = new Thread(() -> {
+        try {
+          out[k] = job.apply(k);
+        } catch (RuntimeException e) {
+          synchronized (failed) {
+            failed[0] = e;
+          }
+        }
+      }, "bench-explore-" + j);
+      ts[j].start();
+    }
+    for (Thread t : ts) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    if (failed[0] != null) {
+      throw failed[0];
+    }
+    return out;
   }
 
   /** Runs schedules of {@code seed} for {@code seconds}; returns {schedules, steps}. */

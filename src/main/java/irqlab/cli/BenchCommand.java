@@ -58,8 +58,12 @@ final class BenchCommand implements Callable<Integer> {
   Integer runs;
 
   @Option(names = "--warmup", paramLabel = "TIME",
-      description = "delivery and alloc: wall-clock warm-up before measuring, e.g. 3s (the default) or 0.")
+      description = "delivery, alloc and explore: wall-clock warm-up before measuring, e.g. 3s (the default of delivery and alloc; explore's is 2s per scenario) or 0.")
   String warmup;
+
+  @Option(names = "--jobs", paramLabel = "N",
+      description = "explore: schedules run on N jobs at once, as explore --jobs N runs them (default 1).")
+  Integer jobs;
 
   @Option(names = "--no-heap", description = "delivery: skip the heap probes.")
   boolean noHeap;
@@ -70,8 +74,15 @@ final class BenchCommand implements Callable<Integer> {
     if (!what.equals("delivery") && (cpus != null || vectors != null || remapping != null || noHeap)) {
       throw new Main.BadInput("irqlab bench: --cpus, --vectors, --remapping and --no-heap are for 'delivery'");
     }
-    if (!what.equals("delivery") && !what.equals("alloc") && (runs != null || warmup != null)) {
-      throw new Main.BadInput("irqlab bench: --runs and --warmup are for 'delivery' and 'alloc'");
+    if (!what.equals("delivery") && !what.equals("alloc") && runs != null) {
+      throw new Main.BadInput("irqlab bench: --runs is for 'delivery' and 'alloc'");
+    }
+    if (what.equals("strategies") && warmup != null) {
+      throw new Main.BadInput("irqlab bench: --warmup is for 'delivery', 'alloc' and 'explore'");
+    }
+    if (jobs != null && (!what.equals("explore") || jobs < 1 || jobs > 64)) {
+      throw new Main.BadInput(!what.equals("explore") ? "irqlab bench: --jobs is for 'explore'"
+          : "irqlab bench: --jobs: expected 1 to 64, got " + jobs);
     }
     if (runs != null && runs < 1) {
       throw new Main.BadInput("irqlab bench: --runs: expected at least 1, got " + runs);
@@ -96,7 +107,9 @@ final class BenchCommand implements Callable<Integer> {
         out.print(json ? r.toJson() : r.toText());
       }
       case "explore" -> {
-        ExploreBench.Result r = smoke ? ExploreBench.run(0.05, 0.05) : ExploreBench.run(2, 5);
+        double warm = warmupNs >= 0 ? warmupNs / 1e9 : ExploreBench.DEFAULT_WARMUP_SECONDS;
+        int j = jobs != null ? jobs : 1;
+        ExploreBench.Result r = smoke ? ExploreBench.run(0.05, 0.05, j) : ExploreBench.run(warm, 5, j);
         out.print(json ? r.toJson() : r.toText());
       }
       case "strategies" -> {

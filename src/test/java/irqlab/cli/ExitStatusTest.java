@@ -79,6 +79,10 @@ class ExitStatusTest {
       "scenarios --print no-such | 2",
       "bench delivery --smoke | 0",
       "bench nothing | 2",
+      "bench explore --smoke --jobs 2 | 0",
+      "bench explore --jobs 0 | 2",
+      "bench delivery --jobs 2 | 2",
+      "bench strategies --warmup 1s | 2",
       "help run | 0",
       "help nothing | 2",
   })
