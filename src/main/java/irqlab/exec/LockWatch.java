@@ -6,8 +6,11 @@ package irqlab.exec;
  * on. Installed with {@link Exec#setLockWatch}; it must not change what runs.
  */
 public interface LockWatch {
-  /** {@code actor} now holds {@code lock}, whose class is {@code lockClass} (its name). */
-  void acquired(Actor actor, Object lock, String lockClass);
+  /** The number this watch knows lock class {@code lockClass} (its name) by; a lock asks once. */
+  int classId(String lockClass);
+
+  /** {@code actor} now holds {@code lock}, of the class {@link #classId} numbered {@code classId}. */
+  void acquired(Actor actor, Object lock, int classId);
 
   /** {@code actor} is about to release {@code lock}. */
   void released(Actor actor, Object lock);

@@ -20,6 +20,9 @@ public final class Mutex {
   private final Resource resource;
   private final ArrayDeque<Actor> waiters = new ArrayDeque<>(2);
   private Actor owner;
+  /** The watch that numbered this mutex's class, and the number: asked once, not per acquisition. */
+  private LockWatch classWatch;
+  private int classId;
 
   public Mutex(Exec exec, String name) {
     this.exec = exec;
@@ -71,7 +74,11 @@ public final class Mutex {
   private void acquired(Actor me) {
     LockWatch w = exec.lockWatch();
     if (w != null) {
-      w.acquired(me, this, name);
+      if (classWatch != w) {
+        classId = w.classId(name);
+        classWatch = w;
+      }
+      w.acquired(me, this, classId);
     }
   }
 

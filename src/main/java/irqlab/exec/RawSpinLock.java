@@ -13,6 +13,9 @@ public final class RawSpinLock {
   private final Exec exec;
   private final Resource resource;
   private Actor owner;
+  /** The watch that numbered this lock's class, and the number: asked once, not per acquisition. */
+  private LockWatch classWatch;
+  private int classId;
 
   public RawSpinLock(Exec exec, String name) {
     this(exec, name, name);
@@ -60,7 +63,11 @@ public final class RawSpinLock {
     me.enterAtomic();
     LockWatch w = exec.lockWatch();
     if (w != null) {
-      w.acquired(me, this, lockClass);
+      if (classWatch != w) {
+        classId = w.classId(lockClass);
+        classWatch = w;
+      }
+      w.acquired(me, this, classId);
     }
   }
 

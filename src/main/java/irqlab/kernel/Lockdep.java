@@ -41,7 +41,8 @@ public final class Lockdep implements LockWatch {
     this.k = k;
   }
 
-  private int classOf(String name) {
+  @Override
+  public int classId(String name) {
     Integer c = classes.get(name);
     if (c != null) {
       return c;
@@ -60,7 +61,7 @@ public final class Lockdep implements LockWatch {
   }
 
   @Override
-  public void acquired(Actor actor, Object lock, String lockClass) {
+  public void acquired(Actor actor, Object lock, int c) {
     int id = actor.id();
     if (id >= heldCount.length) {
       int n = Math.max(id + 1, heldCount.length * 2);
@@ -68,7 +69,6 @@ public final class Lockdep implements LockWatch {
       heldClasses = Arrays.copyOf(heldClasses, n);
       heldCount = Arrays.copyOf(heldCount, n);
     }
-    int c = classOf(lockClass);
     int held = heldCount[id];
     for (int i = 0; i < held; i++) {
       int h = heldClasses[id][i];
