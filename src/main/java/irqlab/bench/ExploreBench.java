@@ -128,39 +128,14 @@ public final class ExploreBench {
     }
   }
 
-  /** Runs {@code job} for 0..jobs-1, each on its own platform thread (one job runs on this one). */
+  /** Runs {@code job} for 0..jobs-1 at once on explore's job threads; returns each one's result. */
   private static long[][] inParallel(int jobs, java.util.function.IntFunction<long[]> job) {
     long[][] out = new long[jobs][];
-    if (jobs == 1) {
-      out[0] = job.apply(0);
-      return out;
-    }
-    Thread[] ts = new Thread[jobs];
-    RuntimeException[] failed = new RuntimeException[1];
-    for (int j = 0; j < jobs; j++) {
-      int k = j;
-      ts[j] = new Thread(() -> {
-        try {
-          out[k] = job.apply(k);
-        } catch (RuntimeException e) {
-          synchronized (failed) {
-            failed[0] = e;
-          }
-        }
-      }, "bench-explore-" + j);
-      ts[j].start();
-    }
-    for (Thread t : ts) {
-      try {
-        t.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-    if (failed[0] != null) {
-      throw failed[0];
-    }
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    Exploration.runJobs(() -> {
+      int j = next.getAndIncrement();
+      out[j] = job.apply(j);
+    }, jobs);
     return out;
   }
 

@@ -201,7 +201,8 @@ public final class Exploration {
     return c.report(scenario.name(), strategy, o, explored, bound, timedOut[0] && explored < todo);
   }
 
-  private static void runJobs(Runnable job, int jobs) {
+  /** Runs {@code job} on {@code jobs} job threads at once (explore's --jobs; this thread for one). */
+  public static void runJobs(Runnable job, int jobs) {
     if (jobs == 1) {
       job.run();
       return;
