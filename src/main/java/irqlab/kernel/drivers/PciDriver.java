@@ -112,6 +112,11 @@ public abstract class PciDriver {
     IrqDesc d = k.descs().get(irq);
     IrqAction on = d == null ? null : d.action();
     boolean unique = stale == 0 && on != null && on.next() == null && (on.flags() & IrqAction.IRQF_SHARED) == 0;
+    if (unique && requests.removeIfHeld(on)) {
+      // With no stale requests the driver's only request on an unshared line is the one installed.
+      k.manage().freeIrq(irq, on.devId());
+      return;
+    }
     for (IrqAction r : requests.removeOn(irq, unique)) {
       if (installed(r)) {
         k.manage().freeIrq(irq, r.devId());

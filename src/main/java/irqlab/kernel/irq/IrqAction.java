@@ -19,6 +19,11 @@ public final class IrqAction {
   /** The line the action is installed on (irqaction.irq). */
   private final int irq;
   private IrqAction next;
+  /**
+   * Where the driver that requested the action keeps it in its own bookkeeping, or -1: as a
+   * driver stores each queue's irq beside the queue, so that free_irq needs no search.
+   */
+  private int ownerSlot = -1;
 
   public IrqAction(int irq, IrqHandler handler, int flags, String name, Object devId) {
     this.irq = irq;
@@ -51,6 +56,16 @@ public final class IrqAction {
   /** The next action on a shared line (action->next), or null. */
   public IrqAction next() {
     return next;
+  }
+
+  /** The requesting driver's slot for this action (see {@link #setOwnerSlot}), or -1. */
+  public int ownerSlot() {
+    return ownerSlot;
+  }
+
+  /** Set by the requesting driver's bookkeeping only; it checks the slot before trusting it. */
+  public void setOwnerSlot(int slot) {
+    this.ownerSlot = slot;
   }
 
   void setNext(IrqAction next) {
