@@ -10,7 +10,7 @@ package irqlab.exec;
  * <p>The explore runtime numbers resources in the order it first sees them, so a schedule's
  * numbering is a function of the schedule alone. A resource belongs to one machine.
  */
-public final class Resource {
+public class Resource {
   /** Names one offset of a resource for traces ("msix[1].data"); null: the offset in hex. */
   @FunctionalInterface
   public interface Naming {
@@ -28,8 +28,8 @@ public final class Resource {
   /** The unit of {@link #ANY_OFFSET}: conflicts with every unit of the resource. */
   public static final long ANY_UNIT = -1;
 
-  /** The name, or a Supplier of it (made when first asked: a million descriptor locks need none). */
-  private Object name;
+  /** The name, or null until a subclass makes it (a million descriptor locks are never named). */
+  private String name;
   private final Units units;
   private final Naming naming;
   private Object owner;
@@ -40,9 +40,11 @@ public final class Resource {
     this(name, off -> 0, off -> "");
   }
 
-  /** A one-unit resource whose name is made when first asked for. */
-  public Resource(java.util.function.Supplier<String> name) {
-    this.name = name;
+  /**
+   * A one-unit resource that is also the thing it guards (a lock is its own resource: one object
+   * per lock, not two), named by {@link #makeName} when first asked.
+   */
+  protected Resource() {
     this.units = off -> 0;
     this.naming = off -> "";
   }
@@ -61,15 +63,17 @@ public final class Resource {
     this.naming = naming;
   }
 
-  public String name() {
-    Object n = name;
-    if (n instanceof String s) {
-      return s;
+  public final String name() {
+    String n = name;
+    if (n == null) {
+      n = name = makeName();
     }
-    @SuppressWarnings("unchecked")
-    String made = ((java.util.function.Supplier<String>) n).get();
-    name = made;
-    return made;
+    return n;
+  }
+
+  /** The name of a resource made without one; only subclasses using {@link #Resource()} make one. */
+  protected String makeName() {
+    throw new IllegalStateException("a resource without a name");
   }
 
   /** The conflict unit of {@code offset}. */

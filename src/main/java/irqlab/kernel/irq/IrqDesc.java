@@ -78,8 +78,7 @@ public final class IrqDesc {
   public RawSpinLock lock() {
     RawSpinLock l = lock;
     if (l == null) {
-      int n = irq;
-      l = lock = new RawSpinLock(exec, () -> "irq_desc(" + n + ")", "irq_desc");
+      l = lock = new RawSpinLock(exec, "irq_desc", irq);
     }
     return l;
   }
