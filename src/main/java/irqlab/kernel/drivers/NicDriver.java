@@ -48,6 +48,8 @@ public class NicDriver extends PciDriver {
   /** The handler of each vector index (its dev_id, in effect), kept across free and request. */
   private IrqHandler[] handlers = new IrqHandler[0];
   private final VectorIrqs irqs = new VectorIrqs();
+  /** {@link #actionNamePrefix}, kept once (every action shares it); null before the first request. */
+  private String actionPrefix;
 
   /** The PCI interrupt mode the driver asks pci_alloc_irq_vectors for (scenario vectors.kind). */
   public enum Kind {
@@ -128,6 +130,14 @@ public class NicDriver extends PciDriver {
 
   public String actionName(int index) {
     return name + "-TxRx-" + index;
+  }
+
+  /**
+   * What {@link #actionName} is before the index ("nic0-TxRx-"), or "" when the driver names its
+   * actions otherwise.
+   */
+  protected String actionNamePrefix() {
+    return name + "-TxRx-";
   }
 
   /** The driver's probe. */
@@ -276,7 +286,16 @@ public class NicDriver extends PciDriver {
     if (h == null) {
       h = handlers[index] = (irq, devId) -> service(index);
     }
-    requestIrq(irq(index), h, kind == Kind.INTX ? IrqAction.IRQF_SHARED : 0, actionName(index), this);
+    int flags = kind == Kind.INTX ? IrqAction.IRQF_SHARED : 0;
+    String prefix = actionPrefix;
+    if (prefix == null) {
+      prefix = actionPrefix = actionNamePrefix();
+    }
+    if (prefix.isEmpty()) {
+      requestIrq(irq(index), h, flags, actionName(index), this);
+    } else {
+      requestIrq(irq(index), h, flags, prefix, index, this);
+    }
   }
 
   /**

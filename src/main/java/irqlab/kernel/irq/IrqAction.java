@@ -13,7 +13,14 @@ public final class IrqAction {
   public static final int IRQF_NO_THREAD = 0x10000;
 
   private final IrqHandler handler;
+  /** The name, or its prefix when {@link #nameNumber} is not negative. */
   private final String name;
+  /**
+   * A number that ends the name ("nic0-TxRx-" and 3: "nic0-TxRx-3"), or -1: a driver names its
+   * queues' actions after a prefix it keeps once, as Linux drivers keep each queue's name in the
+   * queue's own struct, instead of a string per action.
+   */
+  private final int nameNumber;
   private final Object devId;
   private final int flags;
   /** The line the action is installed on (irqaction.irq). */
@@ -26,10 +33,16 @@ public final class IrqAction {
   private int ownerSlot = -1;
 
   public IrqAction(int irq, IrqHandler handler, int flags, String name, Object devId) {
+    this(irq, handler, flags, name, -1, devId);
+  }
+
+  /** An action named {@code namePrefix} followed by {@code nameNumber} (or by nothing when it is -1). */
+  public IrqAction(int irq, IrqHandler handler, int flags, String namePrefix, int nameNumber, Object devId) {
     this.irq = irq;
     this.handler = handler;
     this.flags = flags;
-    this.name = name;
+    this.name = namePrefix;
+    this.nameNumber = nameNumber;
     this.devId = devId;
   }
 
@@ -38,7 +51,17 @@ public final class IrqAction {
   }
 
   public String name() {
+    return nameNumber < 0 ? name : name + nameNumber;
+  }
+
+  /** The name without its number (the whole name when it has none). */
+  public String namePrefix() {
     return name;
+  }
+
+  /** The number ending the name, or -1. */
+  public int nameNumber() {
+    return nameNumber;
   }
 
   public Object devId() {
