@@ -10,6 +10,7 @@ import irqlab.kernel.irq.IrqAction;
 import irqlab.kernel.irq.IrqAffinity;
 import irqlab.kernel.irq.IrqHandler;
 import irqlab.kernel.irq.IrqReturn;
+import irqlab.kernel.msi.MsiDesc;
 import irqlab.kernel.pci.PciDev;
 import irqlab.kernel.pci.PciMsi;
 import java.util.ArrayList;
@@ -43,10 +44,16 @@ public class NicDriver extends PciDriver {
   private int queues;
   /** The MSI-X entry each queue signals (the device's vector select registers mirror it). */
   private int[] queueVector = new int[0];
-  /** The inverse: queues per vector index, rebuilt when a queue is repointed (rare). */
-  private int[][] vectorQueues = new int[0][];
-  /** The handler of each vector index (its dev_id, in effect), kept across free and request. */
-  private IrqHandler[] handlers = new IrqHandler[0];
+  /**
+   * The inverse, queues per vector index in one array (see {@link #queuesByVector}), rebuilt and
+   * replaced whole when a queue is repointed (rare).
+   */
+  private int[] vectorQueues = queuesByVector(new int[0]);
+  /**
+   * The hard interrupt handler of every vector: the vector is the line's MSI index (MSI-X), its
+   * place in the MSI block, or 0 (INTx), as a Linux driver finds its queue vector from dev_id.
+   */
+  private final IrqHandler handler = (irq, devId) -> service(vectorOfIrq(irq));
   private final VectorIrqs irqs = new VectorIrqs();
   /** {@link #actionNamePrefix}, kept once (every action shares it); null before the first request. */
   private String actionPrefix;
@@ -149,7 +156,6 @@ public class NicDriver extends PciDriver {
     queues = fn.mmioRead32(PciFunction.DEVICE_BAR, QueueDevice.REG_NUM_QUEUES);
     nvec = allocIrqVectors(min, max);
     irqs.clear();
-    handlers = new IrqHandler[0];
     queueVector = new int[queues];
     for (int q = 0; q < queues; q++) {
       queueVector[q] = q % nvec;
@@ -236,38 +242,50 @@ public class NicDriver extends PciDriver {
         QueueDevice.IVAR_VALID | vector);
   }
 
-  /** The queues of each vector in queue order, in time linear in the queues (a 65,536-queue NIC). */
-  private static int[][] queuesByVector(int[] queueVector) {
+  /**
+   * The queues of each vector in queue order, in time linear in the queues (a 65,536-queue NIC),
+   * as one array: for the V vectors 0..V-1, entries 0..V are where each vector's queues start (and
+   * where the last ends), the queues follow; entry 0 is therefore V + 1.
+   */
+  private static int[] queuesByVector(int[] queueVector) {
     int max = 0;
     for (int v : queueVector) {
       max = Math.max(max, v);
     }
-    int[] count = new int[max + 1];
+    int vectors = max + 1;
+    int[] inv = new int[vectors + 1 + queueVector.length];
     for (int v : queueVector) {
-      count[v]++;
+      inv[v + 1]++;
     }
-    int[][] inv = new int[max + 1][];
-    for (int v = 0; v <= max; v++) {
-      inv[v] = count[v] == 0 ? null : new int[count[v]];
-      count[v] = 0;
+    inv[0] = vectors + 1;
+    for (int v = 1; v <= vectors; v++) {
+      inv[v] += inv[v - 1];
     }
+    int[] next = java.util.Arrays.copyOf(inv, vectors);
     for (int i = 0; i < queueVector.length; i++) {
-      int v = queueVector[i];
-      inv[v][count[v]++] = i;
+      inv[next[queueVector[i]]++] = i;
     }
     return inv;
+  }
+
+  /** The vector index of {@code irq}, one of the driver's lines (see {@link #handler}). */
+  private int vectorOfIrq(int irq) {
+    if (kind == Kind.INTX || !(k.descs().get(irq).msiDesc() instanceof MsiDesc d)) {
+      return 0;
+    }
+    return d.isMsix() ? d.msiIndex() : irq - d.irq();
   }
 
   /** The hard interrupt handler of vector {@code vector}: consume completions of its queues. */
   private IrqReturn service(int vector) {
     PciFunction fn = dev.function();
     boolean any = false;
-    int[][] inv = vectorQueues;
-    int[] mine = vector < inv.length ? inv[vector] : null;
-    if (mine == null) {
+    int[] inv = vectorQueues;
+    if (vector < 0 || vector + 1 >= inv[0]) {
       return IrqReturn.NONE;
     }
-    for (int q : mine) {
+    for (int i = inv[vector], end = inv[vector + 1]; i < end; i++) {
+      int q = inv[i];
       int done = fn.mmioRead32(PciFunction.DEVICE_BAR, QueueDevice.queueRegister(q, QueueDevice.REG_COMPLETIONS));
       if (done > 0) {
         fn.mmioWrite32(PciFunction.DEVICE_BAR, QueueDevice.queueRegister(q, QueueDevice.REG_COMPLETIONS), done);
@@ -279,13 +297,7 @@ public class NicDriver extends PciDriver {
 
   /** request_irq of vector {@code index} with its queues' handler. */
   private void request(int index) {
-    if (index >= handlers.length) {
-      handlers = java.util.Arrays.copyOf(handlers, Math.max(index + 1, nvec));
-    }
-    IrqHandler h = handlers[index];
-    if (h == null) {
-      h = handlers[index] = (irq, devId) -> service(index);
-    }
+    IrqHandler h = handler;
     int flags = kind == Kind.INTX ? IrqAction.IRQF_SHARED : 0;
     String prefix = actionPrefix;
     if (prefix == null) {
@@ -337,9 +349,6 @@ public class NicDriver extends PciDriver {
     forget(irq);
     k.pciMsi().msixFreeIrq(dev, index);
     irqs.remove(index);
-    if (index < handlers.length) {
-      handlers[index] = null;
-    }
     nvec--;
   }
 
