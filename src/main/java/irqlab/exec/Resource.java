@@ -30,37 +30,53 @@ public class Resource {
 
   /** The name, or null until a subclass makes it (a million descriptor locks are never named). */
   private String name;
-  private final Units units;
-  private final Naming naming;
   private Object owner;
   private int key = -1;
 
   /** A resource whose every offset is one unit (a lock, an APIC). */
   public Resource(String name) {
-    this(name, off -> 0, off -> "");
+    this.name = name;
   }
 
   /**
    * A one-unit resource that is also the thing it guards (a lock is its own resource: one object
    * per lock, not two), named by {@link #makeName} when first asked.
    */
-  protected Resource() {
-    this.units = off -> 0;
-    this.naming = off -> "";
-  }
+  protected Resource() {}
 
-  /** Units of {@code 1 << unitShift} bytes. */
-  public Resource(String name, int unitShift, Naming naming) {
-    this(name, off -> off >>> unitShift, naming);
+  /** A resource of units of {@code 1 << unitShift} bytes, offsets named by {@code naming} (null: hex). */
+  public static Resource of(String name, int unitShift, Naming naming) {
     if (unitShift < 0 || unitShift > 62) {
       throw new IllegalArgumentException("unit shift " + unitShift);
     }
+    return new Divided(name, off -> off >>> unitShift, naming);
   }
 
-  public Resource(String name, Units units, Naming naming) {
-    this.name = name;
-    this.units = units;
-    this.naming = naming;
+  /** A resource divided into units by {@code units}, offsets named by {@code naming} (null: hex). */
+  public static Resource of(String name, Units units, Naming naming) {
+    return new Divided(name, units, naming);
+  }
+
+  /** A resource of several units: the one-unit kind (locks, APICs, one per irq) carries no mapping. */
+  private static final class Divided extends Resource {
+    private final Units units;
+    private final Naming naming;
+
+    Divided(String name, Units units, Naming naming) {
+      super(name);
+      this.units = units;
+      this.naming = naming;
+    }
+
+    @Override
+    protected long unitOf(long offset) {
+      return units.unit(offset);
+    }
+
+    @Override
+    protected String nameOf(long offset) {
+      return naming != null ? naming.name(offset) : String.format("0x%x", offset);
+    }
   }
 
   public final String name() {
@@ -77,8 +93,13 @@ public class Resource {
   }
 
   /** The conflict unit of {@code offset}. */
-  public long unit(long offset) {
-    return offset == ANY_OFFSET ? ANY_UNIT : units.unit(offset);
+  public final long unit(long offset) {
+    return offset == ANY_OFFSET ? ANY_UNIT : unitOf(offset);
+  }
+
+  /** The unit of a real offset: 0 for a one-unit resource. */
+  protected long unitOf(long offset) {
+    return 0;
   }
 
   /** A readable name of {@code offset} within the resource, e.g. "msix[1].data". */
@@ -86,7 +107,12 @@ public class Resource {
     if (offset == ANY_OFFSET) {
       return "";
     }
-    return naming != null ? naming.name(offset) : String.format("0x%x", offset);
+    return nameOf(offset);
+  }
+
+  /** The name of a real offset: nothing for a one-unit resource. */
+  protected String nameOf(long offset) {
+    return "";
   }
 
   /** The number {@code runtime} gave this resource, or -1 when it has not numbered it. */
