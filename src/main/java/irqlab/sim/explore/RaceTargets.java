@@ -6,14 +6,13 @@ import java.util.SplittableRandom;
 
 /**
  * Where the default strategy aims half of its schedules. A race the oracle can see needs one
- * actor stopped just before an access that another actor's rare write (a free, a list_del, the
- * second half of a message update: something that actor does to that unit at most {@value #RARE}
- * times in the whole run) is about to conflict with. One schedule without delays, run once per
- * exploration, lists every such place: a step of one actor that the rare write of another follows
- * within the lag a delay may last. An aimed schedule is that run with one delay at one of those
- * places, until the write comes or held past it; the places are taken in a seeded order, each
- * once in each form, so a thousand schedules cover a few hundred places whatever the length of
- * the steady traffic around them.
+ * actor stopped next to another actor's rare write (a free, a list_del, the second half of a
+ * message update: something that actor does to that unit at most {@value #RARE} times in the whole
+ * run): a reader just before it, or the writer at it while another actor's access comes. One
+ * schedule without delays, run once per exploration, lists every such place within the lag a
+ * delay may last. An aimed schedule is that run with one delay at one of those places, until the
+ * conflicting access or held past it; a thousand schedules reach every rare write of a long
+ * schedule, however many steps of steady traffic crowd around it.
  *
  * <p>Why: a delay strategy that picks its places at random finds a two-step window in a 20 ms
  * schedule of 60,000 steps in about one schedule of a hundred (the 2015 VMD teardown), because
@@ -39,26 +38,39 @@ public final class RaceTargets {
 
   /**
    * The targets of an exploration with seed {@code runSeed}, from the places its baseline
-   * schedule ({@code delays:RUNSEED:0}) listed: each as a delay until the write and held past it,
-   * in an order drawn from the seed.
+   * schedule ({@code delays:RUNSEED:0}) listed around each rare write, the most promising first
+   * (the write itself, then the closest step before it). The writes are taken in an order drawn
+   * from the seed, round by round: every write's first place, then every write's second, and so
+   * on, so a thousand schedules reach every write however many reads crowd around some of them;
+   * each place once as a delay until the write and once held past it. A place next to two writes
+   * is aimed at once.
    */
-  public static RaceTargets of(List<DelaySchedule.Delay> candidates, long runSeed) {
-    List<DelaySchedule.Delay> all = new ArrayList<>(2 * candidates.size());
-    for (DelaySchedule.Delay c : candidates) {
-      all.add(c);
-      all.add(c.held());
-    }
+  public static RaceTargets of(List<List<DelaySchedule.Delay>> groups, long runSeed) {
+    List<List<DelaySchedule.Delay>> order = new ArrayList<>(groups);
     SplittableRandom r = new SplittableRandom(Seeds.forStrategy(runSeed, SALT));
-    for (int i = all.size() - 1; i > 0; i--) {
+    for (int i = order.size() - 1; i > 0; i--) {
       int j = r.nextInt(i + 1);
-      DelaySchedule.Delay t = all.get(i);
-      all.set(i, all.get(j));
-      all.set(j, t);
+      List<DelaySchedule.Delay> t = order.get(i);
+      order.set(i, order.get(j));
+      order.set(j, t);
     }
-    return new RaceTargets(List.copyOf(all), runSeed, candidates.size());
+    java.util.LinkedHashSet<DelaySchedule.Delay> all = new java.util.LinkedHashSet<>();
+    int longest = 0;
+    for (List<DelaySchedule.Delay> g : order) {
+      longest = Math.max(longest, g.size());
+    }
+    for (int round = 0; round < longest; round++) {
+      for (List<DelaySchedule.Delay> g : order) {
+        if (round < g.size() && !all.contains(g.get(round))) {
+          all.add(g.get(round));
+          all.add(g.get(round).held());
+        }
+      }
+    }
+    return new RaceTargets(List.copyOf(all), runSeed, all.size() / 2);
   }
 
-  /** The places found (each is aimed at twice: until the write, and held past it). */
+  /** The places found, each aimed at twice: until the write, and held past it. */
   public int candidates() {
     return candidates;
   }

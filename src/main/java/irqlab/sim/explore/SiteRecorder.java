@@ -209,9 +209,10 @@ public final class SiteRecorder {
    * The steps around rare writes: a write to a unit by an actor that makes at most {@code rare}
    * writes to it in the whole run, and another actor's access to that unit within {@code lagNs}
    * before it (delayed, it sees the write) or after it (the write itself, delayed, lets that access
-   * go first). In the order the steps ran; each step once.
+   * go first). One group per rare write, in the order the writes ran: the write itself first when
+   * another actor's access follows it, then the others' steps before it, the closest first.
    */
-  public List<DelaySchedule.Delay> rareCandidates(long lagNs, int rare) {
+  public List<List<DelaySchedule.Delay>> rareCandidates(long lagNs, int rare) {
     LongCounts writes = new LongCounts();
     for (int i = 0; i < count; i++) {
       if (access[i] != Access.READ.ordinal()) {
@@ -224,41 +225,41 @@ public final class SiteRecorder {
         rareUnits.increment(unitKey[i]);
       }
     }
-    java.util.TreeSet<Integer> picked = new java.util.TreeSet<>();
+    java.util.TreeMap<Integer, List<DelaySchedule.Delay>> groups = new java.util.TreeMap<>();
     for (int[] idx : byUnit(u -> rareUnits.get(u) > 0).values()) {
       for (int b = 1; b <= idx[0]; b++) {
         int t = idx[b];
         if (access[t] == Access.READ.ordinal() || writes.get(Seeds.mix(unitKey[t] * 31 + actor[t])) > rare) {
           continue;
         }
-        // The other side: steps of other actors just before it (a reader stopped on what it frees) ...
-        for (int a = b - 1; a >= 1; a--) {
-          int s = idx[a];
-          if (time[s] < time[t] - lagNs) {
-            break;
-          }
-          if (actor[s] != actor[t]) {
-            picked.add(s);
-          }
-        }
-        // ... and the write itself when another actor's access follows it (a writer stopped half way).
+        List<DelaySchedule.Delay> g = new ArrayList<>();
+        // The write itself when another actor's access follows it (a writer stopped half way) ...
         for (int c = b + 1; c <= idx[0]; c++) {
           int u = idx[c];
           if (time[u] > time[t] + lagNs) {
             break;
           }
           if (actor[u] != actor[t]) {
-            picked.add(t);
+            g.add(delayAt(t));
             break;
           }
         }
+        // ... and the steps of other actors just before it (a reader stopped on what it frees).
+        for (int a = b - 1; a >= 1; a--) {
+          int s = idx[a];
+          if (time[s] < time[t] - lagNs) {
+            break;
+          }
+          if (actor[s] != actor[t]) {
+            g.add(delayAt(s));
+          }
+        }
+        if (!g.isEmpty()) {
+          groups.put(t, g);
+        }
       }
     }
-    List<DelaySchedule.Delay> out = new ArrayList<>();
-    for (int i : picked) {
-      out.add(delayAt(i));
-    }
-    return out;
+    return new ArrayList<>(groups.values());
   }
 
   private long nameHash(Resource r) {

@@ -14,49 +14,69 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RaceTargetsTest {
-  private static List<DelaySchedule.Delay> places(int n) {
-    List<DelaySchedule.Delay> l = new ArrayList<>();
+  /** {@code n} rare writes, the k-th with k % 4 + 1 places around it. */
+  private static List<List<DelaySchedule.Delay>> groups(int n) {
+    List<List<DelaySchedule.Delay>> l = new ArrayList<>();
+    int site = 1000;
     for (int i = 0; i < n; i++) {
-      l.add(new DelaySchedule.Delay(1 + i % 3, 1000 + i, 1 + i));
+      List<DelaySchedule.Delay> g = new ArrayList<>();
+      for (int j = 0; j <= i % 4; j++) {
+        g.add(new DelaySchedule.Delay(1 + i % 3, site++, 1 + j));
+      }
+      l.add(g);
+    }
+    return l;
+  }
+
+  private static List<DelaySchedule.Delay> aimedOf(RaceTargets t) {
+    List<DelaySchedule.Delay> l = new ArrayList<>();
+    for (int k = 0; t.aimed(2 * k + 1) != null; k++) {
+      assertThat(t.aimed(2 * k)).as("even schedules are random-delay ones").isNull();
+      l.add(t.aimed(2 * k + 1));
     }
     return l;
   }
 
   @Test
   void everyPlaceIsAimedAtOnceUntilTheWriteAndOnceHeldPastIt() {
-    List<DelaySchedule.Delay> c = places(40);
-    RaceTargets t = RaceTargets.of(c, 7);
-    assertThat(t.candidates()).isEqualTo(40);
-    Set<DelaySchedule.Delay> seen = new HashSet<>();
-    for (int k = 0; k < 80; k++) {
-      assertThat(t.aimed(2 * k)).as("even schedules are random-delay ones").isNull();
-      DelaySchedule.Delay d = t.aimed(2 * k + 1);
-      assertThat(seen.add(d)).as("aimed twice: %s", d).isTrue();
-    }
-    Set<DelaySchedule.Delay> want = new HashSet<>(c);
-    c.forEach(d -> want.add(d.held()));
-    assertThat(seen).isEqualTo(want);
-    assertThat(t.aimed(161)).as("past the last place: random delays again").isNull();
+    List<List<DelaySchedule.Delay>> g = groups(20); // 5 x (1 + 2 + 3 + 4) = 50 places
+    RaceTargets t = RaceTargets.of(g, 7);
+    assertThat(t.candidates()).isEqualTo(50);
+    List<DelaySchedule.Delay> aimed = aimedOf(t);
+    assertThat(aimed).hasSize(100).doesNotHaveDuplicates();
+    Set<DelaySchedule.Delay> want = new HashSet<>();
+    g.forEach(x -> x.forEach(d -> {
+      want.add(d);
+      want.add(d.held());
+    }));
+    assertThat(new HashSet<>(aimed)).isEqualTo(want);
+  }
+
+  @Test
+  void everyWritesClosestPlaceComesBeforeAnyWritesSecond() {
+    List<List<DelaySchedule.Delay>> g = groups(20);
+    List<DelaySchedule.Delay> aimed = aimedOf(RaceTargets.of(g, 7));
+    Set<DelaySchedule.Delay> firsts = new HashSet<>();
+    g.forEach(x -> firsts.add(x.get(0)));
+    // 20 writes: their first places, each until and held, are the first 40 schedules aimed.
+    assertThat(aimed.subList(0, 40)).allSatisfy(d -> assertThat(firsts).contains(
+        new DelaySchedule.Delay(d.actor(), d.site(), d.occurrence())));
+    assertThat(aimed.get(0).held()).isEqualTo(aimed.get(1));
+    // A place next to two writes is aimed at once.
+    List<List<DelaySchedule.Delay>> twice = List.of(List.of(g.get(0).get(0)), List.of(g.get(0).get(0)));
+    assertThat(aimedOf(RaceTargets.of(twice, 7))).hasSize(2);
   }
 
   @Test
   void theOrderIsTheSeedsAndOnlyTheSeeds() {
-    List<DelaySchedule.Delay> c = places(40);
-    List<DelaySchedule.Delay> a = new ArrayList<>();
-    List<DelaySchedule.Delay> b = new ArrayList<>();
-    List<DelaySchedule.Delay> other = new ArrayList<>();
-    for (int k = 0; k < 80; k++) {
-      a.add(RaceTargets.of(c, 7).aimed(2 * k + 1));
-      b.add(RaceTargets.of(c, 7).aimed(2 * k + 1));
-      other.add(RaceTargets.of(c, 8).aimed(2 * k + 1));
-    }
-    assertThat(a).isEqualTo(b).isNotEqualTo(other);
-    assertThat(a.subList(0, 2)).as("shuffled, not in the order found").isNotEqualTo(List.of(c.get(0), c.get(0).held()));
+    List<List<DelaySchedule.Delay>> g = groups(20);
+    assertThat(aimedOf(RaceTargets.of(g, 7))).isEqualTo(aimedOf(RaceTargets.of(g, 7)))
+        .isNotEqualTo(aimedOf(RaceTargets.of(g, 8)));
   }
 
   @Test
   void anAimedScheduleRunsTheBaselinesModelAndIsNamedAsTheDefaultStrategy() {
-    RaceTargets t = RaceTargets.of(places(4), 5);
+    RaceTargets t = RaceTargets.of(groups(4), 5);
     Strategy aimed = Strategies.forId(new ScheduleId("delay", 5, 3), t);
     assertThat(aimed).isInstanceOf(RaceTargets.Aimed.class);
     assertThat(aimed.name()).isEqualTo("delay");
@@ -93,13 +113,16 @@ class RaceTargetsTest {
       rt.runToQuiescence();
     }
     assertThat(readTimes).hasSize(100).endsWith(990_000L);
-    List<DelaySchedule.Delay> p = rec.rareCandidates(100_000, RaceTargets.RARE);
-    // Reads at 400..500 us (11 of them: the lag is inclusive) and the write at 500 us.
-    assertThat(p).hasSize(12);
-    assertThat(p.stream().filter(d -> d.actor() == 2)).as("the write itself").hasSize(1);
-    assertThat(p.stream().filter(d -> d.actor() == 1).map(DelaySchedule.Delay::occurrence))
-        .containsExactly(41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51);
-    assertThat(p.stream().filter(d -> d.actor() == 3)).as("y is written 100 times: not rare").isEmpty();
+    List<List<DelaySchedule.Delay>> p = rec.rareCandidates(100_000, RaceTargets.RARE);
+    // One rare write (x at 500 us): itself first (the read at 510 us follows it), then the reads
+    // at 500 us back to 400 us (11: the lag is inclusive), the closest first; y is written 100
+    // times, not rare.
+    assertThat(p).singleElement().satisfies(g -> {
+      assertThat(g.get(0).actor()).isEqualTo(2);
+      assertThat(g.subList(1, g.size())).extracting(DelaySchedule.Delay::occurrence)
+          .containsExactly(51, 50, 49, 48, 47, 46, 45, 44, 43, 42, 41);
+      assertThat(g.subList(1, g.size())).allSatisfy(d -> assertThat(d.actor()).isEqualTo(1));
+    });
   }
 
   private static void poll(Exec exec, Actor a, Resource r, Access acc, long start, long gap, int n, List<Long> times) {
