@@ -8,6 +8,7 @@ import irqlab.kernel.KernelException;
 import irqlab.kernel.cpu.CpuMask;
 import irqlab.kernel.irq.IrqAction;
 import irqlab.kernel.irq.IrqAffinity;
+import irqlab.kernel.irq.IrqDesc;
 import irqlab.kernel.irq.IrqHandler;
 import irqlab.kernel.irq.IrqReturn;
 import irqlab.kernel.msi.MsiDesc;
@@ -268,10 +269,17 @@ public class NicDriver extends PciDriver {
     return inv;
   }
 
-  /** The vector index of {@code irq}, one of the driver's lines (see {@link #handler}). */
+  /**
+   * The vector index of {@code irq}, one of the driver's lines (see {@link #handler}); -1 (nothing
+   * to serve) for a line whose descriptor is gone from the table.
+   */
   private int vectorOfIrq(int irq) {
-    if (kind == Kind.INTX || !(k.descs().get(irq).msiDesc() instanceof MsiDesc d)) {
+    if (kind == Kind.INTX) {
       return 0;
+    }
+    IrqDesc desc = k.descs().get(irq);
+    if (desc == null || !(desc.msiDesc() instanceof MsiDesc d)) {
+      return desc == null ? -1 : 0;
     }
     return d.isMsix() ? d.msiIndex() : irq - d.irq();
   }
