@@ -10,7 +10,7 @@ package irqlab.exec;
  * <p>The explore runtime numbers resources in the order it first sees them, so a schedule's
  * numbering is a function of the schedule alone. A resource belongs to one machine.
  */
-public final class Resource {
+public class Resource {
   /** Names one offset of a resource for traces ("msix[1].data"); null: the offset in hex. */
   @FunctionalInterface
   public interface Naming {
@@ -28,53 +28,78 @@ public final class Resource {
   /** The unit of {@link #ANY_OFFSET}: conflicts with every unit of the resource. */
   public static final long ANY_UNIT = -1;
 
-  /** The name, or a Supplier of it (made when first asked: a million descriptor locks need none). */
-  private Object name;
-  private final Units units;
-  private final Naming naming;
+  /** The name, or null until a subclass makes it (a million descriptor locks are never named). */
+  private String name;
   private Object owner;
   private int key = -1;
 
   /** A resource whose every offset is one unit (a lock, an APIC). */
   public Resource(String name) {
-    this(name, off -> 0, off -> "");
-  }
-
-  /** A one-unit resource whose name is made when first asked for. */
-  public Resource(java.util.function.Supplier<String> name) {
     this.name = name;
-    this.units = off -> 0;
-    this.naming = off -> "";
   }
 
-  /** Units of {@code 1 << unitShift} bytes. */
-  public Resource(String name, int unitShift, Naming naming) {
-    this(name, off -> off >>> unitShift, naming);
+  /**
+   * A one-unit resource that is also the thing it guards (a lock is its own resource: one object
+   * per lock, not two), named by {@link #makeName} when first asked.
+   */
+  protected Resource() {}
+
+  /** A resource of units of {@code 1 << unitShift} bytes, offsets named by {@code naming} (null: hex). */
+  public static Resource of(String name, int unitShift, Naming naming) {
     if (unitShift < 0 || unitShift > 62) {
       throw new IllegalArgumentException("unit shift " + unitShift);
     }
+    return new Divided(name, off -> off >>> unitShift, naming);
   }
 
-  public Resource(String name, Units units, Naming naming) {
-    this.name = name;
-    this.units = units;
-    this.naming = naming;
+  /** A resource divided into units by {@code units}, offsets named by {@code naming} (null: hex). */
+  public static Resource of(String name, Units units, Naming naming) {
+    return new Divided(name, units, naming);
   }
 
-  public String name() {
-    Object n = name;
-    if (n instanceof String s) {
-      return s;
+  /** A resource of several units: the one-unit kind (locks, APICs, one per irq) carries no mapping. */
+  private static final class Divided extends Resource {
+    private final Units units;
+    private final Naming naming;
+
+    Divided(String name, Units units, Naming naming) {
+      super(name);
+      this.units = units;
+      this.naming = naming;
     }
-    @SuppressWarnings("unchecked")
-    String made = ((java.util.function.Supplier<String>) n).get();
-    name = made;
-    return made;
+
+    @Override
+    protected long unitOf(long offset) {
+      return units.unit(offset);
+    }
+
+    @Override
+    protected String nameOf(long offset) {
+      return naming != null ? naming.name(offset) : String.format("0x%x", offset);
+    }
+  }
+
+  public final String name() {
+    String n = name;
+    if (n == null) {
+      n = name = makeName();
+    }
+    return n;
+  }
+
+  /** The name of a resource made without one; only subclasses using {@link #Resource()} make one. */
+  protected String makeName() {
+    throw new IllegalStateException("a resource without a name");
   }
 
   /** The conflict unit of {@code offset}. */
-  public long unit(long offset) {
-    return offset == ANY_OFFSET ? ANY_UNIT : units.unit(offset);
+  public final long unit(long offset) {
+    return offset == ANY_OFFSET ? ANY_UNIT : unitOf(offset);
+  }
+
+  /** The unit of a real offset: 0 for a one-unit resource. */
+  protected long unitOf(long offset) {
+    return 0;
   }
 
   /** A readable name of {@code offset} within the resource, e.g. "msix[1].data". */
@@ -82,7 +107,12 @@ public final class Resource {
     if (offset == ANY_OFFSET) {
       return "";
     }
-    return naming != null ? naming.name(offset) : String.format("0x%x", offset);
+    return nameOf(offset);
+  }
+
+  /** The name of a real offset: nothing for a one-unit resource. */
+  protected String nameOf(long offset) {
+    return "";
   }
 
   /** The number {@code runtime} gave this resource, or -1 when it has not numbered it. */

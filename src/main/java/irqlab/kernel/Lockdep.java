@@ -32,9 +32,7 @@ public final class Lockdep implements LockWatch {
   /** dependency[a][b]: the site where class b was first taken with class a held, or null. */
   private Site[][] dependency = new Site[8][8];
   /** Per actor id, the locks it holds and their classes, in acquisition order. */
-  private Object[][] heldLocks = new Object[8][];
-  private int[][] heldClasses = new int[8][];
-  private int[] heldCount = new int[8];
+  private Held[] held = new Held[8];
   private final java.util.Set<Long> reported = new java.util.HashSet<>();
 
   Lockdep(Kernel k) {
@@ -60,42 +58,61 @@ public final class Lockdep implements LockWatch {
     return n;
   }
 
+  /** One actor's held locks, innermost last: one object per actor, so a lock costs a load or two. */
+  private static final class Held {
+    Object[] locks = new Object[4];
+    int[] classes = new int[4];
+    int count;
+  }
+
+  private Held held(int id) {
+    Held h;
+    if (id >= held.length) {
+      held = Arrays.copyOf(held, Math.max(id + 1, held.length * 2));
+    } else if ((h = held[id]) != null) {
+      return h;
+    }
+    return held[id] = new Held();
+  }
+
   @Override
   public void acquired(Actor actor, Object lock, int c) {
-    int id = actor.id();
-    if (id >= heldCount.length) {
-      int n = Math.max(id + 1, heldCount.length * 2);
-      heldLocks = Arrays.copyOf(heldLocks, n);
-      heldClasses = Arrays.copyOf(heldClasses, n);
-      heldCount = Arrays.copyOf(heldCount, n);
-    }
-    int held = heldCount[id];
-    for (int i = 0; i < held; i++) {
-      int h = heldClasses[id][i];
-      if (h != c && dependency[h][c] == null) {
-        newDependency(actor, h, c);
+    Held h = held(actor.id());
+    int n = h.count;
+    int[] classes = h.classes;
+    for (int i = 0; i < n; i++) {
+      int x = classes[i];
+      if (x != c && dependency[x][c] == null) {
+        newDependency(actor, x, c);
       }
     }
-    if (heldLocks[id] == null || held == heldLocks[id].length) {
-      int n = held == 0 ? 4 : held * 2;
-      heldLocks[id] = heldLocks[id] == null ? new Object[n] : Arrays.copyOf(heldLocks[id], n);
-      heldClasses[id] = heldClasses[id] == null ? new int[n] : Arrays.copyOf(heldClasses[id], n);
+    if (n == classes.length) {
+      h.locks = Arrays.copyOf(h.locks, n * 2);
+      h.classes = Arrays.copyOf(classes, n * 2);
     }
-    heldLocks[id][held] = lock;
-    heldClasses[id][held] = c;
-    heldCount[id] = held + 1;
+    h.locks[n] = lock;
+    h.classes[n] = c;
+    h.count = n + 1;
   }
 
   @Override
   public void released(Actor actor, Object lock) {
     int id = actor.id();
-    int held = id < heldCount.length ? heldCount[id] : 0;
-    for (int i = held - 1; i >= 0; i--) {
-      if (heldLocks[id][i] == lock) {
-        System.arraycopy(heldLocks[id], i + 1, heldLocks[id], i, held - 1 - i);
-        System.arraycopy(heldClasses[id], i + 1, heldClasses[id], i, held - 1 - i);
-        heldLocks[id][held - 1] = null;
-        heldCount[id] = held - 1;
+    Held h = id < held.length ? held[id] : null;
+    if (h == null) {
+      return;
+    }
+    Object[] locks = h.locks;
+    int last = h.count - 1;
+    for (int i = last; i >= 0; i--) {
+      if (locks[i] == lock) {
+        if (i < last) {
+          // Released out of order: close the gap.
+          System.arraycopy(locks, i + 1, locks, i, last - i);
+          System.arraycopy(h.classes, i + 1, h.classes, i, last - i);
+        }
+        locks[last] = null;
+        h.count = last;
         return;
       }
     }

@@ -161,7 +161,7 @@ public class QueueDevice extends PciFunction {
     if (bar != DEVICE_BAR) {
       return super.newBarResource(bar);
     }
-    return new Resource(id + " regs", off -> off < QUEUE_BASE ? 0 : 1 + (off - QUEUE_BASE) / QUEUE_STRIDE, off -> {
+    return Resource.of(id + " regs", off -> off < QUEUE_BASE ? 0 : 1 + (off - QUEUE_BASE) / QUEUE_STRIDE, off -> {
       if (off == REG_NUM_QUEUES) {
         return "num_queues";
       }

@@ -18,7 +18,7 @@ public final class QueueMemory {
 
   private final Exec exec;
   /** One conflict unit per 64-byte line: a queue context. */
-  private final Resource resource = new Resource("host memory", 6, off -> String.format("0x%x", off));
+  private final Resource resource = Resource.of("host memory", 6, off -> String.format("0x%x", off));
   private int[] words = new int[0];
   private long top = BASE;
 

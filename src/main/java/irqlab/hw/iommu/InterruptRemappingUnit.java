@@ -62,7 +62,7 @@ public final class InterruptRemappingUnit implements InterruptRemapper {
   public static final int OWN_SOURCE_ID = 0;
 
   private final Exec exec;
-  private final Resource registers = new Resource("dmar0 regs", 2, off -> String.format("0x%02x", off));
+  private final Resource registers = Resource.of("dmar0 regs", 2, off -> String.format("0x%02x", off));
   private final PlatformBus bus;
   private final TableMemory memory;
   private final int faultRecordOffset;

@@ -19,7 +19,7 @@ public final class TableMemory {
   private final Exec exec;
   private final Map<Long, long[]> pages = new HashMap<>();
   /** One conflict unit per 16-byte table entry (an IRTE). */
-  private final Resource resource = new Resource("remapping table memory", 4, off -> String.format("0x%x", off));
+  private final Resource resource = Resource.of("remapping table memory", 4, off -> String.format("0x%x", off));
 
   public TableMemory(Exec exec) {
     this.exec = exec;

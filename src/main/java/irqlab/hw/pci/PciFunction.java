@@ -87,9 +87,9 @@ public class PciFunction {
     } else {
       msi = null;
     }
-    this.configResource = new Resource(bdf + " config",
+    this.configResource = Resource.of(bdf + " config",
         off -> msi != null && msi.covers((int) off) ? MSI_CAP_OFFSET : off >>> 2, this::configName);
-    this.msixResource = new Resource(bdf + " msix", this::msixUnit, this::msixName);
+    this.msixResource = Resource.of(bdf + " msix", this::msixUnit, this::msixName);
   }
 
   private String configName(long off) {
@@ -133,7 +133,7 @@ public class PciFunction {
 
   /** A device BAR's resource; devices override to name their registers and units. */
   protected Resource newBarResource(int bar) {
-    return new Resource(bdf + " bar" + bar, 2, null);
+    return Resource.of(bdf + " bar" + bar, 2, null);
   }
 
   /**

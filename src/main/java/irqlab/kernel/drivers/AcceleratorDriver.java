@@ -76,6 +76,8 @@ public final class AcceleratorDriver extends PciDriver {
   private final Commands commands = new Commands();
   private final IrqHandler queueHandler = (irq, devId) -> service(queueOf(irq));
   private final IrqHandler miscHandler = (irq, devId) -> misc();
+  /** "acc0-wq": every queue's action name, the queue number after it (one string for all). */
+  private final String queuePrefix;
   private final Actor worker;
   private Wait wait = Wait.SLEEP;
   private WaitQueue cmdWait;
@@ -92,6 +94,7 @@ public final class AcceleratorDriver extends PciDriver {
   public AcceleratorDriver(Kernel k, PciDev dev, PciIms ims, QueueMemory memory, String name,
       int minQueues, int maxQueues, AffinityPolicy policy, CpuMask pinned) {
     super(k, dev, name);
+    this.queuePrefix = name + "-wq";
     this.ims = ims;
     this.memory = memory;
     this.minQueues = minQueues;
@@ -134,7 +137,7 @@ public final class AcceleratorDriver extends PciDriver {
   }
 
   public String queueActionName(int q) {
-    return name + "-wq" + q;
+    return queuePrefix + q;
   }
 
   public String miscActionName() {
@@ -256,7 +259,7 @@ public final class AcceleratorDriver extends PciDriver {
 
   /** request_irq for queue {@code q}'s interrupt. */
   public void requestQueueIrq(int q) {
-    requestIrq(imsIrq(queueIndex[q]), queueHandler, 0, queueActionName(q), this);
+    requestIrq(imsIrq(queueIndex[q]), queueHandler, 0, queuePrefix, q, this);
   }
 
   /** free_irq for queue {@code q}'s interrupt. */
@@ -284,7 +287,7 @@ public final class AcceleratorDriver extends PciDriver {
   /** Request by IMS index. */
   @Override
   public void requestIrq(int index) {
-    requestIrq(imsIrq(index), queueHandler, 0, queueActionName(queueOf(imsIrq(index))), this);
+    requestIrq(imsIrq(index), queueHandler, 0, queuePrefix, queueOf(imsIrq(index)), this);
   }
 
   /** Free by IMS index. */

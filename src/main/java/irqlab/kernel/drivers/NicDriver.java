@@ -8,8 +8,10 @@ import irqlab.kernel.KernelException;
 import irqlab.kernel.cpu.CpuMask;
 import irqlab.kernel.irq.IrqAction;
 import irqlab.kernel.irq.IrqAffinity;
+import irqlab.kernel.irq.IrqDesc;
 import irqlab.kernel.irq.IrqHandler;
 import irqlab.kernel.irq.IrqReturn;
+import irqlab.kernel.msi.MsiDesc;
 import irqlab.kernel.pci.PciDev;
 import irqlab.kernel.pci.PciMsi;
 import java.util.ArrayList;
@@ -43,11 +45,19 @@ public class NicDriver extends PciDriver {
   private int queues;
   /** The MSI-X entry each queue signals (the device's vector select registers mirror it). */
   private int[] queueVector = new int[0];
-  /** The inverse: queues per vector index, rebuilt when a queue is repointed (rare). */
-  private int[][] vectorQueues = new int[0][];
-  /** The handler of each vector index (its dev_id, in effect), kept across free and request. */
-  private IrqHandler[] handlers = new IrqHandler[0];
+  /**
+   * The inverse, queues per vector index in one array (see {@link #queuesByVector}), rebuilt and
+   * replaced whole when a queue is repointed (rare).
+   */
+  private int[] vectorQueues = queuesByVector(new int[0]);
+  /**
+   * The hard interrupt handler of every vector: the vector is the line's MSI index (MSI-X), its
+   * place in the MSI block, or 0 (INTx), as a Linux driver finds its queue vector from dev_id.
+   */
+  private final IrqHandler handler = (irq, devId) -> service(vectorOfIrq(irq));
   private final VectorIrqs irqs = new VectorIrqs();
+  /** {@link #actionNamePrefix}, kept once (every action shares it); null before the first request. */
+  private String actionPrefix;
 
   /** The PCI interrupt mode the driver asks pci_alloc_irq_vectors for (scenario vectors.kind). */
   public enum Kind {
@@ -130,6 +140,14 @@ public class NicDriver extends PciDriver {
     return name + "-TxRx-" + index;
   }
 
+  /**
+   * What {@link #actionName} is before the index ("nic0-TxRx-"), or "" when the driver names its
+   * actions otherwise.
+   */
+  protected String actionNamePrefix() {
+    return name + "-TxRx-";
+  }
+
   /** The driver's probe. */
   @Override
   public void probe() {
@@ -139,7 +157,6 @@ public class NicDriver extends PciDriver {
     queues = fn.mmioRead32(PciFunction.DEVICE_BAR, QueueDevice.REG_NUM_QUEUES);
     nvec = allocIrqVectors(min, max);
     irqs.clear();
-    handlers = new IrqHandler[0];
     queueVector = new int[queues];
     for (int q = 0; q < queues; q++) {
       queueVector[q] = q % nvec;
@@ -226,38 +243,57 @@ public class NicDriver extends PciDriver {
         QueueDevice.IVAR_VALID | vector);
   }
 
-  /** The queues of each vector in queue order, in time linear in the queues (a 65,536-queue NIC). */
-  private static int[][] queuesByVector(int[] queueVector) {
+  /**
+   * The queues of each vector in queue order, in time linear in the queues (a 65,536-queue NIC),
+   * as one array: for the V vectors 0..V-1, entries 0..V are where each vector's queues start (and
+   * where the last ends), the queues follow; entry 0 is therefore V + 1.
+   */
+  private static int[] queuesByVector(int[] queueVector) {
     int max = 0;
     for (int v : queueVector) {
       max = Math.max(max, v);
     }
-    int[] count = new int[max + 1];
+    int vectors = max + 1;
+    int[] inv = new int[vectors + 1 + queueVector.length];
     for (int v : queueVector) {
-      count[v]++;
+      inv[v + 1]++;
     }
-    int[][] inv = new int[max + 1][];
-    for (int v = 0; v <= max; v++) {
-      inv[v] = count[v] == 0 ? null : new int[count[v]];
-      count[v] = 0;
+    inv[0] = vectors + 1;
+    for (int v = 1; v <= vectors; v++) {
+      inv[v] += inv[v - 1];
     }
+    int[] next = java.util.Arrays.copyOf(inv, vectors);
     for (int i = 0; i < queueVector.length; i++) {
-      int v = queueVector[i];
-      inv[v][count[v]++] = i;
+      inv[next[queueVector[i]]++] = i;
     }
     return inv;
+  }
+
+  /**
+   * The vector index of {@code irq}, one of the driver's lines (see {@link #handler}); -1 (nothing
+   * to serve) for a line whose descriptor is gone from the table.
+   */
+  private int vectorOfIrq(int irq) {
+    if (kind == Kind.INTX) {
+      return 0;
+    }
+    IrqDesc desc = k.descs().get(irq);
+    if (desc == null || !(desc.msiDesc() instanceof MsiDesc d)) {
+      return desc == null ? -1 : 0;
+    }
+    return d.isMsix() ? d.msiIndex() : irq - d.irq();
   }
 
   /** The hard interrupt handler of vector {@code vector}: consume completions of its queues. */
   private IrqReturn service(int vector) {
     PciFunction fn = dev.function();
     boolean any = false;
-    int[][] inv = vectorQueues;
-    int[] mine = vector < inv.length ? inv[vector] : null;
-    if (mine == null) {
+    int[] inv = vectorQueues;
+    if (vector < 0 || vector + 1 >= inv[0]) {
       return IrqReturn.NONE;
     }
-    for (int q : mine) {
+    for (int i = inv[vector], end = inv[vector + 1]; i < end; i++) {
+      int q = inv[i];
       int done = fn.mmioRead32(PciFunction.DEVICE_BAR, QueueDevice.queueRegister(q, QueueDevice.REG_COMPLETIONS));
       if (done > 0) {
         fn.mmioWrite32(PciFunction.DEVICE_BAR, QueueDevice.queueRegister(q, QueueDevice.REG_COMPLETIONS), done);
@@ -269,14 +305,17 @@ public class NicDriver extends PciDriver {
 
   /** request_irq of vector {@code index} with its queues' handler. */
   private void request(int index) {
-    if (index >= handlers.length) {
-      handlers = java.util.Arrays.copyOf(handlers, Math.max(index + 1, nvec));
+    IrqHandler h = handler;
+    int flags = kind == Kind.INTX ? IrqAction.IRQF_SHARED : 0;
+    String prefix = actionPrefix;
+    if (prefix == null) {
+      prefix = actionPrefix = actionNamePrefix();
     }
-    IrqHandler h = handlers[index];
-    if (h == null) {
-      h = handlers[index] = (irq, devId) -> service(index);
+    if (prefix.isEmpty()) {
+      requestIrq(irq(index), h, flags, actionName(index), this);
+    } else {
+      requestIrq(irq(index), h, flags, prefix, index, this);
     }
-    requestIrq(irq(index), h, kind == Kind.INTX ? IrqAction.IRQF_SHARED : 0, actionName(index), this);
   }
 
   /**
@@ -318,9 +357,6 @@ public class NicDriver extends PciDriver {
     forget(irq);
     k.pciMsi().msixFreeIrq(dev, index);
     irqs.remove(index);
-    if (index < handlers.length) {
-      handlers[index] = null;
-    }
     nvec--;
   }
 

@@ -96,6 +96,12 @@ public abstract class PciDriver {
     requests.add(k.manage().requestIrq(irq, handler, flags, actionName, devId));
   }
 
+  /** The same, the action named {@code namePrefix} followed by {@code nameNumber} ("nic0-TxRx-" 3). */
+  protected final void requestIrq(int irq, IrqHandler handler, int flags, String namePrefix, int nameNumber,
+      Object devId) {
+    requests.add(k.manage().requestIrq(irq, handler, flags, namePrefix, nameNumber, devId));
+  }
+
   /** Whether {@code a} is on its line's action chain (not taken off by a timeline free-irq). */
   private boolean installed(IrqAction a) {
     IrqDesc d = k.descs().get(a.irq());
@@ -112,6 +118,11 @@ public abstract class PciDriver {
     IrqDesc d = k.descs().get(irq);
     IrqAction on = d == null ? null : d.action();
     boolean unique = stale == 0 && on != null && on.next() == null && (on.flags() & IrqAction.IRQF_SHARED) == 0;
+    if (unique && requests.removeIfHeld(on)) {
+      // With no stale requests the driver's only request on an unshared line is the one installed.
+      k.manage().freeIrq(irq, on.devId());
+      return;
+    }
     for (IrqAction r : requests.removeOn(irq, unique)) {
       if (installed(r)) {
         k.manage().freeIrq(irq, r.devId());
@@ -183,7 +194,8 @@ public abstract class PciDriver {
       if (on && (r.flags() & IrqAction.IRQF_SHARED) != 0) {
         throw new KernelException(Errno.EBUSY, name + ": " + r.name() + " is requested already");
       }
-      IrqAction again = k.manage().requestIrq(irq, r.handler(), r.flags(), r.name(), r.devId());
+      IrqAction again = k.manage().requestIrq(irq, r.handler(), r.flags(), r.namePrefix(), r.nameNumber(),
+          r.devId());
       if (!on) {
         requests.replace(r, again);
         stale--;

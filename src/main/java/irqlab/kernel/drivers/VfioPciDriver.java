@@ -122,6 +122,12 @@ public final class VfioPciDriver extends NicDriver {
     return r;
   }
 
+  /** Not a prefix and a number: see {@link #actionName}. */
+  @Override
+  protected String actionNamePrefix() {
+    return "";
+  }
+
   /** "vfio-msix[0](0000:00:03.0)". */
   @Override
   public String actionName(int index) {

@@ -13,18 +13,36 @@ public final class IrqAction {
   public static final int IRQF_NO_THREAD = 0x10000;
 
   private final IrqHandler handler;
+  /** The name, or its prefix when {@link #nameNumber} is not negative. */
   private final String name;
+  /**
+   * A number that ends the name ("nic0-TxRx-" and 3: "nic0-TxRx-3"), or -1: a driver names its
+   * queues' actions after a prefix it keeps once, as Linux drivers keep each queue's name in the
+   * queue's own struct, instead of a string per action.
+   */
+  private final int nameNumber;
   private final Object devId;
   private final int flags;
   /** The line the action is installed on (irqaction.irq). */
   private final int irq;
   private IrqAction next;
+  /**
+   * Where the driver that requested the action keeps it in its own bookkeeping, or -1: as a
+   * driver stores each queue's irq beside the queue, so that free_irq needs no search.
+   */
+  private int ownerSlot = -1;
 
   public IrqAction(int irq, IrqHandler handler, int flags, String name, Object devId) {
+    this(irq, handler, flags, name, -1, devId);
+  }
+
+  /** An action named {@code namePrefix} followed by {@code nameNumber} (or by nothing when it is -1). */
+  public IrqAction(int irq, IrqHandler handler, int flags, String namePrefix, int nameNumber, Object devId) {
     this.irq = irq;
     this.handler = handler;
     this.flags = flags;
-    this.name = name;
+    this.name = namePrefix;
+    this.nameNumber = nameNumber;
     this.devId = devId;
   }
 
@@ -33,7 +51,17 @@ public final class IrqAction {
   }
 
   public String name() {
+    return nameNumber < 0 ? name : name + nameNumber;
+  }
+
+  /** The name without its number (the whole name when it has none). */
+  public String namePrefix() {
     return name;
+  }
+
+  /** The number ending the name, or -1. */
+  public int nameNumber() {
+    return nameNumber;
   }
 
   public Object devId() {
@@ -51,6 +79,16 @@ public final class IrqAction {
   /** The next action on a shared line (action->next), or null. */
   public IrqAction next() {
     return next;
+  }
+
+  /** The requesting driver's slot for this action (see {@link #setOwnerSlot}), or -1. */
+  public int ownerSlot() {
+    return ownerSlot;
+  }
+
+  /** Set by the requesting driver's bookkeeping only; it checks the slot before trusting it. */
+  public void setOwnerSlot(int slot) {
+    this.ownerSlot = slot;
   }
 
   void setNext(IrqAction next) {

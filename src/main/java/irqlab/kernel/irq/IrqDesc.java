@@ -20,17 +20,17 @@ public final class IrqDesc {
   private String handlerName;
   private IrqAction action;
   private int depth = 1;
-  private int wakeDepth;
-  private int istate = IrqsState.SYSFS;
+  /** The IRQS_* bits (all below 0x8000: a short keeps a million allocated lines small). */
+  private short istate = IrqsState.SYSFS;
   // desc_set_defaults (kernel/irq/irqdesc.c): a new line is disabled and masked, depth 1.
   private int state = IrqdState.IRQ_DISABLED | IrqdState.IRQ_MASKED;
   private int status;
   private CpuMask affinity;
   private CpuMask effectiveAffinity = CpuMask.EMPTY;
   private CpuMask pendingMask = CpuMask.EMPTY;
-  private CpuMask affinityHint;
   private String devName = "";
-  private int node;
+  /** The NUMA node (a short: a million allocated lines each have one). */
+  private short node;
   private Object msiDesc;
   /**
    * Per-CPU counts: while one CPU has taken the line (the usual case, one effective target), that
@@ -38,13 +38,14 @@ public final class IrqDesc {
    * of all CPUs. A 1,024-CPU machine would otherwise give each line that ever fires 8 KiB.
    */
   private long[] kstat;
-  private int kstatCpu = -1;
+  private short kstatCpu = -1;
   private long totalCount;
   // note_interrupt() bookkeeping (kernel/irq/spurious.c).
-  /** note_interrupt's bookkeeping, made when a handler first goes unhandled (most lines never do). */
-  private UnhandledStats unhandled;
-  /** Who returned the descriptor's memory, once it is freed; null while it is valid. */
-  private irqlab.kernel.Freed freed;
+  /**
+   * What most lines never have: note_interrupt's bookkeeping (made when a handler first goes
+   * unhandled), an affinity hint, a wake depth, who freed the descriptor. Null until one is set.
+   */
+  private Rare rare;
 
   public IrqDesc(int irq, IrqData.Factory dataFactory, RawSpinLock lock, CpuMask defaultAffinity) {
     this.irq = irq;
@@ -78,8 +79,7 @@ public final class IrqDesc {
   public RawSpinLock lock() {
     RawSpinLock l = lock;
     if (l == null) {
-      int n = irq;
-      l = lock = new RawSpinLock(exec, () -> "irq_desc(" + n + ")", "irq_desc");
+      l = lock = new RawSpinLock(exec, "irq_desc", irq);
     }
     return l;
   }
@@ -116,11 +116,11 @@ public final class IrqDesc {
   }
 
   public int wakeDepth() {
-    return wakeDepth;
+    return rare == null ? 0 : rare.wakeDepth;
   }
 
   public int istate() {
-    return istate;
+    return istate & 0xffff;
   }
 
   public boolean istate(int bits) {
@@ -205,11 +205,13 @@ public final class IrqDesc {
 
   /** desc->affinity_hint (/proc/irq/N/affinity_hint), null when the driver gave none. */
   public CpuMask affinityHint() {
-    return affinityHint;
+    return rare == null ? null : rare.affinityHint;
   }
 
   public void setAffinityHint(CpuMask hint) {
-    this.affinityHint = hint;
+    if (hint != null || rare != null) {
+      rare().affinityHint = hint;
+    }
   }
 
   public String devName() {
@@ -225,7 +227,7 @@ public final class IrqDesc {
   }
 
   public void setNode(int node) {
-    this.node = node;
+    this.node = (short) node;
   }
 
   public Object msiDesc() {
@@ -241,7 +243,7 @@ public final class IrqDesc {
     long[] k = kstat;
     if (k == null) {
       if (kstatCpu == cpu || kstatCpu < 0) {
-        kstatCpu = cpu;
+        kstatCpu = (short) cpu;
         totalCount++;
         return;
       }
@@ -264,30 +266,33 @@ public final class IrqDesc {
     return totalCount;
   }
 
-  /** The spurious-interrupt counters of a line that went unhandled at least once. */
-  private static final class UnhandledStats {
+  /** The fields of {@link #rare}: the spurious-interrupt counters and the settings few lines get. */
+  private static final class Rare {
     long[] perCpu;
     int irqCount;
     int irqsUnhandled;
     long lastUnhandledNs;
+    int wakeDepth;
+    CpuMask affinityHint;
+    irqlab.kernel.Freed freed;
   }
 
-  private UnhandledStats unhandledStats() {
-    UnhandledStats u = unhandled;
-    if (u == null) {
-      u = unhandled = new UnhandledStats();
+  private Rare rare() {
+    Rare r = rare;
+    if (r == null) {
+      r = rare = new Rare();
     }
-    return u;
+    return r;
   }
 
   /** Handler invocations on {@code cpu} that no action claimed (IRQ_NONE). */
   public long unhandled(int cpu) {
-    long[] p = unhandled == null ? null : unhandled.perCpu;
+    long[] p = rare == null ? null : rare.perCpu;
     return p == null || cpu >= p.length ? 0 : p[cpu];
   }
 
   void countUnhandledOn(int cpu, int nrCpus) {
-    UnhandledStats u = unhandledStats();
+    Rare u = rare();
     if (u.perCpu == null) {
       u.perCpu = new long[nrCpus];
     }
@@ -295,32 +300,32 @@ public final class IrqDesc {
   }
 
   int irqCount() {
-    return unhandled == null ? 0 : unhandled.irqCount;
+    return rare == null ? 0 : rare.irqCount;
   }
 
   void setIrqCount(int n) {
-    if (n != 0 || unhandled != null) {
-      unhandledStats().irqCount = n;
+    if (n != 0 || rare != null) {
+      rare().irqCount = n;
     }
   }
 
   public int irqsUnhandled() {
-    return unhandled == null ? 0 : unhandled.irqsUnhandled;
+    return rare == null ? 0 : rare.irqsUnhandled;
   }
 
   void setIrqsUnhandled(int n) {
-    if (n != 0 || unhandled != null) {
-      unhandledStats().irqsUnhandled = n;
+    if (n != 0 || rare != null) {
+      rare().irqsUnhandled = n;
     }
   }
 
   long lastUnhandledNs() {
-    return unhandled == null ? 0 : unhandled.lastUnhandledNs;
+    return rare == null ? 0 : rare.lastUnhandledNs;
   }
 
   void setLastUnhandledNs(long t) {
-    if (t != 0 || unhandled != null) {
-      unhandledStats().lastUnhandledNs = t;
+    if (t != 0 || rare != null) {
+      rare().lastUnhandledNs = t;
     }
   }
 
@@ -329,16 +334,18 @@ public final class IrqDesc {
    * RCU grace period since, delayed_free_desc); any later use is a use-after-free.
    */
   public boolean freed() {
-    return freed != null;
+    return rare != null && rare.freed != null;
   }
 
   /** Who freed the descriptor, or null while it is valid. */
   public irqlab.kernel.Freed freedBy() {
-    return freed;
+    return rare == null ? null : rare.freed;
   }
 
   void markFreed(irqlab.kernel.Freed by) {
-    freed = by;
+    if (by != null || rare != null) {
+      rare().freed = by;
+    }
   }
 
   @Override

@@ -20,8 +20,8 @@ public final class IrqDescTable {
   public static final int MAX_SPARSE_IRQS = 1 << 21;
 
   private final Exec exec;
-  private final Resource sparseIrqs = new Resource("sparse_irqs", off -> off, off -> "irq " + off);
-  private final Resource descMemory = new Resource("irq_desc memory",
+  private final Resource sparseIrqs = Resource.of("sparse_irqs", off -> off, off -> "irq " + off);
+  private final Resource descMemory = Resource.of("irq_desc memory",
       off -> off & 0xffffffffL, off -> "irq " + (off & 0xffffffffL) + ((off >>> 32) != 0 ? " (shut down)" : ""));
   private final int dynamicLowerBound;
   private final BitSet allocated = new BitSet();

@@ -34,6 +34,12 @@ public final class Manage {
    * the action installed.
    */
   public IrqAction requestIrq(int irq, IrqHandler handler, int flags, String name, Object devId) {
+    return requestIrq(irq, handler, flags, name, -1, devId);
+  }
+
+  /** request_irq with the name {@code namePrefix} followed by {@code nameNumber} (see {@link IrqAction}). */
+  public IrqAction requestIrq(int irq, IrqHandler handler, int flags, String namePrefix, int nameNumber,
+      Object devId) {
     if (handler == null) {
       throw new KernelException(Errno.EINVAL, "request_irq: no handler for irq " + irq);
     }
@@ -49,7 +55,7 @@ public final class Manage {
     boolean irqs = k.localIrqSave();
     desc.lock().lock();
     try {
-      IrqAction action = new IrqAction(irq, handler, flags, name, devId);
+      IrqAction action = new IrqAction(irq, handler, flags, namePrefix, nameNumber, devId);
       IrqAction old = desc.action();
       if (old != null) {
         addShared(desc, old, action);

@@ -12,14 +12,22 @@ public final class MsiDesc {
   private int irq;
   /** At most 32 (PCI multi-MSI): a byte keeps a million IMS descriptors small. */
   private byte nvecUsed = 1;
-  private MsiMsg msg;
+  /**
+   * The last message written (struct msi_msg, embedded as in Linux), valid with {@link #HAS_MSG}:
+   * three words in the descriptor instead of an object per requested interrupt.
+   */
+  private int msgAddressLo;
+  private int msgAddressHi;
+  private int msgData;
   /** One entry per interrupt of the descriptor (PCI multi-MSI has nvec_used of them), or null. */
   private java.util.List<IrqDomains.Affinity> affinity;
   private long cookie;
-  // PCI attributes (struct pci_msi_desc).
-  boolean isMsix;
-  boolean canMask;
-  boolean is64;
+  /** {@link #HAS_MSG} and the PCI attributes (struct pci_msi_desc): is_msix, can_mask, is_64. */
+  private byte flags;
+  private static final int IS_MSIX = 1;
+  private static final int CAN_MASK = 2;
+  private static final int IS_64 = 4;
+  private static final int HAS_MSG = 8;
   int msixCtrl;
   /** PCI MSI only (null for MSI-X and IMS): the block sizes, the mask register and its cache. */
   private MsiAttrs msiAttrs;
@@ -60,12 +68,20 @@ public final class MsiDesc {
     this.nvecUsed = (byte) n;
   }
 
+  /** The last message written, or null before the first. */
   public MsiMsg msg() {
-    return msg;
+    return (flags & HAS_MSG) == 0 ? null : new MsiMsg(msgAddressLo, msgAddressHi, msgData);
   }
 
   public void setMsg(MsiMsg msg) {
-    this.msg = msg;
+    if (msg == null) {
+      flags &= ~HAS_MSG;
+      return;
+    }
+    msgAddressLo = msg.addressLo();
+    msgAddressHi = msg.addressHi();
+    msgData = msg.data();
+    flags |= HAS_MSG;
   }
 
   /** The first interrupt's affinity, or null. */
@@ -96,11 +112,11 @@ public final class MsiDesc {
   }
 
   public boolean isMsix() {
-    return isMsix;
+    return (flags & IS_MSIX) != 0;
   }
 
   public boolean canMask() {
-    return canMask;
+    return (flags & CAN_MASK) != 0;
   }
 
   public int msixCtrl() {
@@ -108,9 +124,7 @@ public final class MsiDesc {
   }
 
   public void setPci(boolean isMsix, boolean canMask, boolean is64, int msixCtrl) {
-    this.isMsix = isMsix;
-    this.canMask = canMask;
-    this.is64 = is64;
+    flags = (byte) ((flags & HAS_MSG) | (isMsix ? IS_MSIX : 0) | (canMask ? CAN_MASK : 0) | (is64 ? IS_64 : 0));
     this.msixCtrl = msixCtrl;
   }
 
@@ -119,7 +133,7 @@ public final class MsiDesc {
   }
 
   public boolean is64() {
-    return is64;
+    return (flags & IS_64) != 0;
   }
 
   /** msi_setup_msi_desc's attributes of a plain MSI descriptor. */

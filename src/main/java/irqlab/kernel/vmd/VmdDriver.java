@@ -99,8 +99,8 @@ public final class VmdDriver extends PciDriver {
     enableDevice();
     instance = k.ida("vmd").alloc();
     vmdName = "vmd" + instance;
-    lists = new Resource(vmdName + " irq_list", off -> off, off -> "irqs[" + off + "]");
-    entries = new Resource(vmdName + " struct vmd_irq", off -> off & 0xffffffffL,
+    lists = Resource.of(vmdName + " irq_list", off -> off, off -> "irqs[" + off + "]");
+    entries = Resource.of(vmdName + " struct vmd_irq", off -> off & 0xffffffffL,
         off -> "irq " + (off & 0xffffffffL) + ((off >>> 32) != 0 ? " (off the list)" : ""));
     // VMD_FEAT_OFFSET_FIRST_VECTOR: vector 0 is for software triggering, not for children.
     firstVec = offsetFirstVector ? 1 : 0;

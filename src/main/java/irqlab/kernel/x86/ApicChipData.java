@@ -9,17 +9,20 @@ public final class ApicChipData {
   // Vectors (< 256) and CPUs (< 1024) are shorts: a million allocated interrupts each have one.
   /** hw_irq_cfg: what the message is composed from. */
   short cfgVector;
+  /** The destination APIC ID (x2APIC cluster mode: cluster << 16 | the CPU's bit). */
   int cfgDestApicId;
   short vector;
   short prevVector;
   short cpu;
   short prevCpu;
-  boolean moveInProgress;
-  boolean isManaged;
-  boolean canReserve;
-  boolean hasReserved;
+  /** move_in_progress, is_managed, can_reserve, has_reserved, and whether it is on its old CPU's cleanup list. */
+  private byte flags;
+  private static final int MOVE_IN_PROGRESS = 1;
+  private static final int IS_MANAGED = 2;
+  private static final int CAN_RESERVE = 4;
+  private static final int HAS_RESERVED = 8;
   /** On its old CPU's cleanup list (the kernel's hlist clist is hashed). */
-  boolean cleanupPending;
+  private static final int CLEANUP_PENDING = 16;
 
   ApicChipData(int irq) {
     this.irq = irq;
@@ -46,23 +49,43 @@ public final class ApicChipData {
   }
 
   public boolean moveInProgress() {
-    return moveInProgress;
+    return (flags & MOVE_IN_PROGRESS) != 0;
+  }
+
+  void setMoveInProgress(boolean on) {
+    flags = (byte) (on ? flags | MOVE_IN_PROGRESS : flags & ~MOVE_IN_PROGRESS);
   }
 
   public boolean isManaged() {
-    return isManaged;
+    return (flags & IS_MANAGED) != 0;
+  }
+
+  void setManaged(boolean on) {
+    flags = (byte) (on ? flags | IS_MANAGED : flags & ~IS_MANAGED);
   }
 
   public boolean canReserve() {
-    return canReserve;
+    return (flags & CAN_RESERVE) != 0;
+  }
+
+  void setCanReserve(boolean on) {
+    flags = (byte) (on ? flags | CAN_RESERVE : flags & ~CAN_RESERVE);
   }
 
   public boolean hasReserved() {
-    return hasReserved;
+    return (flags & HAS_RESERVED) != 0;
+  }
+
+  void setHasReserved(boolean on) {
+    flags = (byte) (on ? flags | HAS_RESERVED : flags & ~HAS_RESERVED);
   }
 
   public boolean cleanupPending() {
-    return cleanupPending;
+    return (flags & CLEANUP_PENDING) != 0;
+  }
+
+  void setCleanupPending(boolean on) {
+    flags = (byte) (on ? flags | CLEANUP_PENDING : flags & ~CLEANUP_PENDING);
   }
 
   public int cfgVector() {
@@ -71,5 +94,9 @@ public final class ApicChipData {
 
   public int cfgDestApicId() {
     return cfgDestApicId;
+  }
+
+  void setCfgDestApicId(int apicId) {
+    cfgDestApicId = apicId;
   }
 }

@@ -131,7 +131,7 @@ public final class VectorDomain implements IrqDomainOps {
   private void updateIrqCfg(IrqData irqd, int vector, int cpu) {
     ApicChipData a = apicChipData(irqd);
     a.cfgVector = (short) vector;
-    a.cfgDestApicId = apicId(cpu);
+    a.setCfgDestApicId(apicId(cpu));
     irqd.desc().setEffectiveAffinity(k.cpumaskOf(cpu));
   }
 
@@ -141,7 +141,7 @@ public final class VectorDomain implements IrqDomainOps {
     a.prevVector = 0;
     if (a.vector != 0 && a.vector != VectorMatrix.MANAGED_IRQ_SHUTDOWN_VECTOR) {
       if (k.cpuOnline(a.cpu)) {
-        a.moveInProgress = true;
+        a.setMoveInProgress(true);
         a.prevVector = a.vector;
         a.prevCpu = a.cpu;
       } else {
@@ -165,8 +165,8 @@ public final class VectorDomain implements IrqDomainOps {
   private void reserveIrqVectorLocked(IrqData irqd) {
     ApicChipData a = apicChipData(irqd);
     matrix.reserve();
-    a.canReserve = true;
-    a.hasReserved = true;
+    a.setCanReserve(true);
+    a.setHasReserved(true);
     irqd.set(IrqdState.CAN_RESERVE);
     assignManagedShutdown(irqd);
   }
@@ -177,10 +177,10 @@ public final class VectorDomain implements IrqDomainOps {
     if (a.vector != 0 && k.cpuOnline(a.cpu) && dest.contains(a.cpu)) {
       return;
     }
-    if (a.moveInProgress || a.cleanupPending) {
+    if (a.moveInProgress() || a.cleanupPending()) {
       throw new KernelException(Errno.EBUSY, "irq " + a.irq + ": vector move or cleanup pending");
     }
-    VectorMatrix.Allocation al = matrix.alloc(dest, a.hasReserved);
+    VectorMatrix.Allocation al = matrix.alloc(dest, a.hasReserved());
     updateVector(irqd, al.vector(), al.cpu());
     updateIrqCfg(irqd, al.vector(), al.cpu());
   }
@@ -228,10 +228,10 @@ public final class VectorDomain implements IrqDomainOps {
     vectorIrq[a.prevCpu][a.prevVector] = VECTOR_SHUTDOWN;
     matrix.free(a.prevCpu, a.prevVector, managed);
     a.prevVector = 0;
-    a.moveInProgress = false;
-    if (a.cleanupPending) {
+    a.setMoveInProgress(false);
+    if (a.cleanupPending()) {
       cleanupLists.get(a.prevCpu).remove(a);
-      a.cleanupPending = false;
+      a.setCleanupPending(false);
     }
   }
 
@@ -278,7 +278,7 @@ public final class VectorDomain implements IrqDomainOps {
         irqd.set(IrqdState.ACTIVATED);
         return true;
       }
-      a.canReserve = true;
+      a.setCanReserve(true);
       irqd.set(IrqdState.CAN_RESERVE);
       clearIrqVector(irqd);
       return false;
@@ -292,7 +292,7 @@ public final class VectorDomain implements IrqDomainOps {
     boolean f = lockIrqSave();
     try {
       if (irqd.is(IrqdState.AFFINITY_MANAGED)) {
-        a.isManaged = true;
+        a.setManaged(true);
         matrix.reserveManaged(irqd.desc().affinity());
       } else if (info.mask() != null) {
         assignVectorLocked(irqd, info.mask().and(k.onlineMask()));
@@ -315,10 +315,10 @@ public final class VectorDomain implements IrqDomainOps {
       boolean f = lockIrqSave();
       try {
         clearIrqVector(irqd);
-        if (a.hasReserved) {
+        if (a.hasReserved()) {
           matrix.removeReserved();
         }
-        if (a.isManaged) {
+        if (a.isManaged()) {
           matrix.removeManaged(desc.affinity());
         }
         irqd.reset();
@@ -339,7 +339,7 @@ public final class VectorDomain implements IrqDomainOps {
     ApicChipData a = apicChipData(irqd);
     boolean f = lockIrqSave();
     try {
-      if (!a.canReserve && !a.isManaged) {
+      if (!a.canReserve() && !a.isManaged()) {
         try {
           assignIrqVectorAnyLocked(irqd);
         } catch (KernelException e) {
@@ -347,18 +347,18 @@ public final class VectorDomain implements IrqDomainOps {
         }
       } else if (reserve || irqd.is(IrqdState.MANAGED_SHUTDOWN)) {
         assignManagedShutdown(irqd);
-      } else if (a.isManaged) {
+      } else if (a.isManaged()) {
         CpuMask search = irqd.desc().affinity().and(k.onlineMask());
         if (search.isEmpty()) {
           k.log().err("Managed startup for irq " + a.irq + ", but no CPU");
           throw new KernelException(Errno.EINVAL, "managed irq " + a.irq + " has no online CPU in its mask");
         }
         assignManagedVector(irqd, search);
-      } else if (a.hasReserved) {
+      } else if (a.hasReserved()) {
         assignIrqVectorAnyLocked(irqd);
-        a.hasReserved = false;
+        a.setHasReserved(false);
         if (!irqd.is(IrqdState.CAN_RESERVE)) {
-          a.canReserve = false;
+          a.setCanReserve(false);
         }
         if (!irqd.desc().effectiveAffinity().isSubsetOf(irqd.desc().affinity())) {
           k.log().warn("irq " + a.irq + ": Affinity broken due to vector space exhaustion.");
@@ -372,16 +372,16 @@ public final class VectorDomain implements IrqDomainOps {
   @Override
   public void deactivate(IrqDomain d, IrqData irqd) {
     ApicChipData a = apicChipData(irqd);
-    if (!a.isManaged && !a.canReserve) {
+    if (!a.isManaged() && !a.canReserve()) {
       return;
     }
-    if (a.hasReserved) {
+    if (a.hasReserved()) {
       return;
     }
     boolean f = lockIrqSave();
     try {
       clearIrqVector(irqd);
-      if (a.canReserve) {
+      if (a.canReserve()) {
         reserveIrqVectorLocked(irqd);
       } else {
         assignManagedShutdown(irqd);
@@ -426,7 +426,7 @@ public final class VectorDomain implements IrqDomainOps {
    */
   void completeMove(IrqData irqd, int cpu) {
     ApicChipData a = apicChipData(irqd);
-    if (!a.moveInProgress) {
+    if (!a.moveInProgress()) {
       return;
     }
     if (a.cpu == cpu) {
@@ -440,7 +440,7 @@ public final class VectorDomain implements IrqDomainOps {
    */
   public void vectorScheduleCleanup(IrqData irqd) {
     ApicChipData a = apicChipData(irqd);
-    if (a != null && a.moveInProgress) {
+    if (a != null && a.moveInProgress()) {
       scheduleCleanup(a);
     }
   }
@@ -450,10 +450,10 @@ public final class VectorDomain implements IrqDomainOps {
     int cpu = a.prevCpu;
     vectorLock.lock();
     try {
-      a.moveInProgress = false;
+      a.setMoveInProgress(false);
       if (k.cpuOnline(cpu)) {
         cleanupLists.get(cpu).add(a);
-        a.cleanupPending = true;
+        a.setCleanupPending(true);
         Event t = cleanupTimers[cpu];
         if (!t.isQueued()) {
           k.exec().schedule(t, nextTick());
@@ -477,14 +477,14 @@ public final class VectorDomain implements IrqDomainOps {
 
   /** free_moved_vector: the old vector of a move goes back to the matrix on its old CPU. */
   void freeMovedVector(ApicChipData a) {
-    matrix.free(a.prevCpu, a.prevVector, a.isManaged);
+    matrix.free(a.prevCpu, a.prevVector, a.isManaged());
     vectorIrq[a.prevCpu][a.prevVector] = null;
-    if (a.cleanupPending) {
+    if (a.cleanupPending()) {
       cleanupLists.get(a.prevCpu).remove(a);
-      a.cleanupPending = false;
+      a.setCleanupPending(false);
     }
     a.prevVector = 0;
-    a.moveInProgress = false;
+    a.setMoveInProgress(false);
   }
 
   /** vector_cleanup_callback: frees each queued old vector unless it is still pending in this APIC's IRR. */

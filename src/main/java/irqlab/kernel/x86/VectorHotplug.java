@@ -71,7 +71,7 @@ final class VectorHotplug implements CpuHotplug.Arch {
       if (vector == 0 || (!leak && a.cpu != cpu && a.prevCpu != cpu)) {
         return;
       }
-      if (a.moveInProgress) {
+      if (a.moveInProgress()) {
         k.log().warn("IRQ fixup: irq " + a.irq + " move in progress, old vector " + vector);
       }
       vd.freeMovedVector(a);
