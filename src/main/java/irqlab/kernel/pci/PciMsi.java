@@ -187,13 +187,10 @@ public final class PciMsi {
    * last mode tried when none works. With PCI_IRQ_AFFINITY the vectors beyond the pre and post
    * ones are spread over the CPUs and managed. {@code pinned}, when given, is the irqlab extension
    * for a driver that places unmanaged vectors on fixed CPUs (one mask per vector). Returns the
-   * number of vectors.
+   * number of vectors. Flags that allow no type answer the initial -ENOSPC (drivers/pci/msi/api.c).
    */
   public int allocIrqVectors(PciDev dev, int min, int max, int flags, IrqAffinity.AffinityDescriptor affd,
       List<irqlab.kernel.cpu.CpuMask> pinned) {
-    if ((flags & (PCI_IRQ_MSIX | PCI_IRQ_MSI | PCI_IRQ_INTX)) == 0) {
-      throw new KernelException(Errno.EINVAL, dev.devName() + ": no interrupt type asked for");
-    }
     if ((flags & PCI_IRQ_AFFINITY) != 0 && affd == null) {
       affd = IrqAffinity.AffinityDescriptor.NONE;
     } else if ((flags & PCI_IRQ_AFFINITY) == 0) {
