@@ -302,6 +302,11 @@ public final class PciMsi {
     PciFunction fn = dev.function();
     List<IrqAffinity.IrqAffinityMask> masks = affd == null ? null
         : IrqAffinity.createAffinityMasks(nvec, affd, k.possibleMask(), k.possibleMask());
+    if (masks != null && masks.isEmpty()) {
+      // irq_create_affinity_masks returns NULL when the pre and post vectors are all there is:
+      // every descriptor keeps the default affinity (msix_setup_msi_descs).
+      masks = null;
+    }
     MsiDeviceDomain dd = dev.msiData().domain(MsiDeviceData.DEFAULT_DOMAIN);
     for (int i = 0; i < nvec; i++) {
       MsiDesc d = dd.store().insert(i);

@@ -263,6 +263,62 @@ class ChipFlowTest {
     assertThat(desc.istate(IrqsState.REPLAY)).isTrue();
   }
 
+  /** What the kernel observers hear of each handler run: irq, CPU and the combined return. */
+  private List<String> observe() {
+    List<String> heard = new ArrayList<>();
+    k.addObserver(new irqlab.kernel.KernelObserver() {
+      @Override
+      public void handled(IrqDesc d, int cpu, IrqReturn ret) {
+        heard.add("handled " + d.irq() + " cpu" + cpu + " " + ret);
+      }
+
+      @Override
+      public void handledUntracked(IrqDesc d, int cpu, IrqReturn ret) {
+        heard.add("untracked " + d.irq() + " cpu" + cpu + " " + ret);
+      }
+    });
+    return heard;
+  }
+
+  /** A second action on the line, returning {@code ret}. */
+  private void share(IrqReturn ret) {
+    IrqAction second = new IrqAction(desc.irq(), (n, dev) -> {
+      calls.add("second");
+      return ret;
+    }, 0, "second", calls);
+    desc.action().setNext(second);
+  }
+
+  @Test
+  void handleIrqEventRunsEveryActionInProgressAndTellsNoteInterrupt() {
+    List<String> heard = observe();
+    boolean[] inProgress = new boolean[1];
+    line(new Rec(0, ALL), () -> inProgress[0] = desc.data().is(IrqdState.IRQ_INPROGRESS));
+    share(IrqReturn.NONE);
+    fire(flow.fasteoiHandler());
+    assertThat(calls).containsExactly("handler", "second", "eoi");
+    assertThat(inProgress[0]).isTrue();
+    // __handle_irq_event_percpu ORs the returns: one handler claimed it.
+    assertThat(heard).containsExactly("handled " + desc.irq() + " cpu0 HANDLED");
+    // note_interrupt (kernel/irq/spurious.c): no unhandled one, and a line that never had one is
+    // not counted at all.
+    assertThat(desc.irqsUnhandled()).isZero();
+    assertThat(desc.irqCount()).isZero();
+  }
+
+  @Test
+  void anInterruptNoActionClaimedIsCountedUnhandled() {
+    List<String> heard = observe();
+    line(new Rec(0, ALL));
+    desc.setAction(new IrqAction(desc.irq(), (n, dev) -> IrqReturn.NONE, 0, "none", this));
+    share(IrqReturn.NONE);
+    fire(flow.fasteoiHandler());
+    assertThat(heard).containsExactly("handled " + desc.irq() + " cpu0 NONE");
+    assertThat(desc.irqCount()).isEqualTo(1);
+    assertThat(desc.irqsUnhandled()).isEqualTo(1);
+    assertThat(desc.unhandled(0)).isEqualTo(1);
+  }
+
   // ---- handle_level_irq ----
 
   @Test
@@ -272,6 +328,9 @@ class ChipFlowTest {
     assertThat(calls).containsExactly("mask", "ack", "handler", "unmask");
     assertThat(desc.count(0)).isEqualTo(1);
     assertThat(is(IrqdState.IRQ_MASKED)).isFalse();
+    fire(flow.levelHandler());
+    assertThat(calls).containsExactly("mask", "ack", "handler", "unmask");
+    assertThat(desc.count(0)).isEqualTo(2);
   }
 
   @Test
@@ -306,11 +365,21 @@ class ChipFlowTest {
 
   @Test
   void untrackedRunsTheActionsWithoutChipCallsOrCounts() {
-    line(new Rec(0, ALL));
+    List<String> heard = observe();
+    boolean[] inProgress = new boolean[1];
+    line(new Rec(0, ALL), () -> inProgress[0] = desc.data().is(IrqdState.IRQ_INPROGRESS));
+    share(IrqReturn.HANDLED);
     desc.setIstate(IrqsState.PENDING | IrqsState.REPLAY | IrqsState.WAITING);
     fire(flow.untrackedHandler());
-    assertThat(calls).containsExactly("handler");
+    assertThat(calls).containsExactly("handler", "second");
+    assertThat(inProgress[0]).isTrue();
+    assertThat(heard).containsExactly("untracked " + desc.irq() + " cpu0 HANDLED");
+    // No kstat and no note_interrupt.
     assertThat(desc.count(0)).isZero();
+    assertThat(desc.irqCount()).isZero();
+    // The descriptor lock was given back: a second interrupt runs too.
+    fire(flow.untrackedHandler());
+    assertThat(calls).containsExactly("handler", "second");
     assertThat(desc.istate(IrqsState.PENDING | IrqsState.REPLAY | IrqsState.WAITING)).isFalse();
     assertThat(is(IrqdState.IRQ_INPROGRESS)).isFalse();
   }

@@ -155,27 +155,79 @@ class PciMsiApiTest {
         read(0, MsixCapability.ENTRY_DATA));
   }
 
+  /** A one-CPU machine of its own, for a kernel built differently (variants). */
+  private static final class Rig {
+    final RunRuntime rt = new RunRuntime(1);
+    final List<Cpu> cs = List.of(new Cpu(0, 0));
+    final Kernel k;
+    final Function f = new Function(rt, new PlatformBus(rt, cs));
+    final PciDev d = new PciDev(f);
+
+    Rig(String... variants) {
+      k = new Kernel(rt, cs, new Variants(List.of(variants)), true);
+    }
+
+    KernelException run(Runnable r) {
+      KernelException[] err = new KernelException[1];
+      rt.schedule(Event.of(rt.newActor("probe", Actor.Kind.TASK, 0), () -> {
+        try {
+          r.run();
+        } catch (KernelException e) {
+          err[0] = e;
+        }
+      }), rt.now());
+      rt.runUntil(rt.now());
+      return err[0];
+    }
+
+    MsiDesc desc(int index) {
+      return d.msiData().domain(MsiDeviceData.DEFAULT_DOMAIN).store().get(index);
+    }
+  }
+
   @Test
   void theUnmaskedUpdateVariantWritesTheWordsOfAnUnmaskedEntryWithoutMasking() {
-    RunRuntime rt = new RunRuntime(1);
-    List<Cpu> cs = List.of(new Cpu(0, 0));
-    Kernel kv = new Kernel(rt, cs, new Variants(List.of(Variants.MSIX_UNMASKED_UPDATE)), true);
-    Function f = new Function(rt, new PlatformBus(rt, cs));
-    PciDev d = new PciDev(f);
-    MsiDesc[] md = new MsiDesc[1];
-    rt.schedule(Event.of(rt.newActor("probe", Actor.Kind.TASK, 0), () -> {
-      kv.pciMsi().allocIrqVectors(d, 1, 1, PciMsi.PCI_IRQ_MSIX, null, null);
-      md[0] = d.msiData().domain(MsiDeviceData.DEFAULT_DOMAIN).store().get(0);
-      md[0].setMsixCtrl(0);
-      f.writes.clear();
-      kv.pciMsi().writeMsiMsg(kv.descs().get(md[0].irq()), md[0], new MsiMsg(0xfee00000, 0, 0x43));
-    }), rt.now());
-    rt.runUntil(rt.now());
-    assertThat(f.writes).containsExactly(
+    Rig r = new Rig(Variants.MSIX_UNMASKED_UPDATE);
+    assertThat(r.run(() -> r.k.pciMsi().allocIrqVectors(r.d, 1, 1, PciMsi.PCI_IRQ_MSIX, null, null))).isNull();
+    r.desc(0).setMsixCtrl(0);
+    r.f.writes.clear();
+    r.run(() -> r.k.pciMsi().writeMsiMsg(r.k.descs().get(r.desc(0).irq()), r.desc(0), new MsiMsg(0xfee00000, 0, 0x43)));
+    assertThat(r.f.writes).containsExactly(
         entry(0, MsixCapability.ENTRY_LOWER_ADDR, 0xfee00000),
         entry(0, MsixCapability.ENTRY_UPPER_ADDR, 0),
         entry(0, MsixCapability.ENTRY_DATA, 0x43),
         read(0, MsixCapability.ENTRY_DATA));
+  }
+
+  /**
+   * __pci_enable_msix_range: msix_capability_init answering a positive count (msi_handle_pci_fail:
+   * what was allocated before the failure) makes it try again with that many, after
+   * irq_calc_affinity_vectors; below minvec it is -ENOSPC. One CPU with no vector left: the
+   * managed vector cannot be reserved (irq_matrix_reserve_managed), the pre vector (reservation
+   * mode) can.
+   */
+  @Test
+  void aPartialAllocationIsRetriedWithTheCountThatWorked() {
+    Rig r = new Rig();
+    r.run(() -> {
+      while (r.k.matrix().available(0) > 0) {
+        r.k.matrix().alloc(CpuMask.of(0), false);
+      }
+    });
+    int[] n = new int[1];
+    IrqAffinity.AffinityDescriptor onePre = new IrqAffinity.AffinityDescriptor(1, 0);
+    KernelException e = r.run(() -> r.k.pciMsi().allocIrqVectors(r.d, 2, 2,
+        PciMsi.PCI_IRQ_MSIX | PciMsi.PCI_IRQ_AFFINITY, onePre, null));
+    assertThat(e.errno()).isEqualTo(Errno.ENOSPC);
+    assertThat(r.f.msixEnabled()).isFalse();
+    assertThat(r.run(() -> n[0] = r.k.pciMsi().allocIrqVectors(r.d, 1, 2,
+        PciMsi.PCI_IRQ_MSIX | PciMsi.PCI_IRQ_AFFINITY, onePre, null))).isNull();
+    assertThat(n[0]).isEqualTo(1);
+    // One vector, the pre vector: irq_create_affinity_masks returns NULL, the default affinity.
+    assertThat(r.desc(0).affinity()).isNull();
+    assertThat(r.k.descs().get(r.desc(0).irq()).data().is(irqlab.kernel.irq.IrqdState.AFFINITY_MANAGED)).isFalse();
+    assertThat(r.desc(1)).isNull();
+    assertThat(r.f.msixEnabled()).isTrue();
   }
 
   @Test
@@ -274,6 +326,53 @@ class PciMsiApiTest {
       k.pciMsi().msixFreeIrq(dev, 0);
       return null;
     })).isEqualTo(Errno.ENOTSUPP);
+  }
+
+  @Test
+  void theGlobalDomainChipOpsReachTheMsixEntry() {
+    assertThat(msix(2, 2)).isEqualTo(2);
+    fn.writes.clear();
+    onTask(() -> {
+      k.pciMsi().unmaskIrq(irq(1).data());
+      return null;
+    });
+    assertThat(fn.entryMasked(1)).isFalse();
+    assertThat(fn.entryMasked(0)).isTrue();
+    onTask(() -> {
+      k.pciMsi().maskIrq(irq(1).data());
+      k.pciMsi().writeMsg(irq(1).data(), new MsiMsg(0xfee01000, 0, 0x44));
+      return null;
+    });
+    assertThat(fn.entryMasked(1)).isTrue();
+    assertThat(fn.writes).containsExactly(entry(1, CTRL, 0), entry(1, CTRL, MASKBIT), read(1, CTRL),
+        entry(1, MsixCapability.ENTRY_LOWER_ADDR, 0xfee01000), entry(1, MsixCapability.ENTRY_UPPER_ADDR, 0),
+        entry(1, MsixCapability.ENTRY_DATA, 0x44), read(1, MsixCapability.ENTRY_DATA));
+  }
+
+  /** Without PCI_IRQ_AFFINITY an affinity descriptor is ignored (WARN_ON(affd); affd = NULL). */
+  @Test
+  void anAffinityDescriptorWithoutTheFlagIsIgnored() {
+    int n = onTask(() -> k.pciMsi().allocIrqVectors(dev, 3, 3, PciMsi.PCI_IRQ_MSIX,
+        new IrqAffinity.AffinityDescriptor(1, 0), null));
+    assertThat(n).isEqualTo(3);
+    for (int i = 0; i < 3; i++) {
+      assertThat(desc(i).affinity()).isNull();
+      assertThat(irq(i).data().is(irqlab.kernel.irq.IrqdState.AFFINITY_MANAGED)).isFalse();
+    }
+  }
+
+  @Test
+  void intxIsUsedOnlyWhenAskedFor() {
+    dev.irq = 11;
+    assertThat(msix(1, 1)).isEqualTo(1);
+    // MSI-X already on: EINVAL; INTx not allowed, so that error is the answer.
+    assertThat(errno(() -> k.pciMsi().allocIrqVectors(dev, 1, 1, PciMsi.PCI_IRQ_MSIX, null, null)))
+        .isEqualTo(Errno.EINVAL);
+    assertThat(dev.intxInUse()).isFalse();
+    // Allowed, without affinity: the line.
+    assertThat((int) onTask(() -> k.pciMsi().allocIrqVectors(dev, 1, 1,
+        PciMsi.PCI_IRQ_MSIX | PciMsi.PCI_IRQ_INTX, null, null))).isEqualTo(1);
+    assertThat(dev.intxInUse()).isTrue();
   }
 
   @Test
