@@ -720,6 +720,38 @@ class ChipFlowTest {
     assertThat(desc.affinity()).isEqualTo(CpuMask.of(1));
   }
 
+  // ---- a descriptor used after it was freed (what KASAN reports) ----
+
+  @Test
+  void aFreedDescriptorIsReportedAndNotHandled() {
+    List<String> uaf = new ArrayList<>();
+    k.addObserver(new irqlab.kernel.KernelObserver() {
+      @Override
+      public void useAfterFree(String what, int irq) {
+        uaf.add(irq + ": " + what);
+      }
+    });
+    line(new Rec(0, ALL));
+    desc.setHandler(flow.fasteoiHandler(), "fasteoi");
+    IrqDescTable.markFreed(desc, new irqlab.kernel.Freed("cpu1", 0, "irq_free_descs"));
+    int[] ret = {-1};
+    calls.clear();
+    onCpu0(() -> {
+      flow.handleEdgeIrq(desc);
+      flow.handleFasteoiIrq(desc);
+      flow.handleUntrackedIrq(desc);
+      ret[0] = flow.genericHandleIrq(desc.irq());
+    });
+    assertThat(calls).isEmpty();
+    assertThat(ret[0]).isZero();
+    assertThat(desc.count(0)).isZero();
+    assertThat(uaf).hasSize(4);
+    assertThat(uaf.get(0)).startsWith(desc.irq() + ": irq " + desc.irq() + "'s irq_desc used by cpu0 in handle_edge_irq, ");
+    assertThat(uaf.get(1)).contains(" in handle_fasteoi_irq, ");
+    assertThat(uaf.get(2)).contains(" in handle_untracked_irq, ");
+    assertThat(uaf.get(3)).contains(" in handle_irq_desc (generic_handle_irq(" + desc.irq() + ")), ");
+  }
+
   // ---- generic_handle_irq ----
 
   @Test

@@ -445,4 +445,38 @@ class MsiCoreTest {
     assertThat(dev.msiData().domain(MsiDeviceData.SECONDARY_DOMAIN)).isNull();
     assertThat(k.domains().all()).contains(mine.domain());
   }
+  /**
+   * msi_domain_prepare_irqs: a domain's msi_prepare that answers non-zero (vmd_msi_prepare offers
+   * the count the VMD has) ends the range allocation before anything is allocated, and
+   * msi_domain_alloc_locked frees the range's descriptors.
+   */
+  @Test
+  void aPrepareAnswerEndsTheAllocationAndFreesTheRangesDescriptors() {
+    int[] asked = {-1};
+    final class Preparing extends MsiDomainOps implements MsiPrepare {
+      @Override
+      public int prepare(MsiDeviceDomain dd, int nvec) {
+        asked[0] = nvec;
+        return nvec > 2 ? 2 : 0;
+      }
+
+      @Override
+      public void alloc(irqlab.kernel.domain.IrqDomain domain, int virq, int nrIrqs, Object arg) {
+        throw new AssertionError("allocated after a non-zero msi_prepare");
+      }
+
+      @Override
+      public void free(irqlab.kernel.domain.IrqDomain domain, int virq, int nrIrqs) {}
+    }
+    irqlab.kernel.domain.IrqDomain global = k.domains().create("PREP-MSI", k.vectorDomain().domain(), new Preparing(),
+        irqlab.kernel.domain.IrqDomain.FLAG_MSI, BusToken.PCI_MSI, null);
+    MsiDeviceDomain g = core.attachGlobalDomain(dev, MsiDeviceData.SECONDARY_DOMAIN, global, chip("P"),
+        new MsiDomainTemplate("P", BusToken.PCI_MSI, MsiDomainTemplate.FLAG_FREE_MSI_DESCS, MsiCoreTest::chip));
+    g.store().insert(3);
+    g.store().insert(9);
+    assertThat(onTask(() -> core.allocIrqsRange(dev, MsiDeviceData.SECONDARY_DOMAIN, 2, 6))).isEqualTo(2);
+    assertThat(asked[0]).isEqualTo(5);
+    assertThat(g.store().get(3)).isNull();
+    assertThat(g.store().get(9)).isNotNull();
+  }
 }

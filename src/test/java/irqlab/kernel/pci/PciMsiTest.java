@@ -310,6 +310,15 @@ class PciMsiTest {
     });
     assertThat(spare.function().msi().data()).isEqualTo(0x60);
     assertThat(spare.function().msi().address()).isEqualTo(0xfee03000L);
+    // Freeing the block deactivates its own three interrupts, not the lines numbered below it.
+    int below = b.irq() - 1;
+    assertThat(k.descs().get(below).data().is(IrqdState.ACTIVATED)).isTrue();
+    onTask(() -> {
+      multi.freeIrqVectors(spare);
+      return null;
+    });
+    assertThat(k.descs().get(below).data().is(IrqdState.ACTIVATED)).isTrue();
+    assertThat(k.descs().get(b.irq())).isNull();
   }
 
   @Test
