@@ -143,4 +143,54 @@ class VectorMatrixBoundsTest {
     assertThatThrownBy(() -> m.reserveManaged(CpuMask.of(2))).isInstanceOf(IllegalArgumentException.class);
     assertThat(m.alloc(CpuMask.of(1), false).cpu()).isEqualTo(1);
   }
+  /** matrix_alloc_area finding nothing free up to the end of the map: a managed reservation is ENOSPC. */
+  @Test
+  void aFullMatrixWithNoBitsBeyondItsRangeRefusesAManagedReservation() {
+    VectorMatrix m = new VectorMatrix(1, 64, 0, 64);
+    m.online(0);
+    for (int i = 0; i < 64; i++) {
+      m.alloc(CpuMask.of(0), false);
+    }
+    assertThatThrownBy(() -> m.reserveManaged(CpuMask.of(0))).isInstanceOfSatisfying(
+        irqlab.kernel.KernelException.class, e -> assertThat(e.errno()).isEqualTo(irqlab.kernel.Errno.ENOSPC));
+    assertThat(m.managed(0)).isZero();
+  }
+
+  /** irq_matrix_alloc_managed takes the first reserved, unallocated bit, beyond the first word too. */
+  @Test
+  void aManagedBitAboveTheFirstWordIsFound() {
+    VectorMatrix m = VectorMatrix.x86Boot(1);
+    while (!m.isUsed(0, 63)) {
+      m.alloc(CpuMask.of(0), false);
+    }
+    m.reserveManaged(CpuMask.of(0));
+    assertThat(m.isManagedBit(0, 64)).isTrue();
+    assertThat(m.allocManaged(CpuMask.of(0)).vector()).isEqualTo(64);
+  }
+
+  /** irq_matrix_assign_system with replace: the CPU's allocated bit becomes a system bit. */
+  @Test
+  void aReplacedAssignedVectorBecomesSystemAndLeavesTheCounts() {
+    VectorMatrix m = new VectorMatrix(1);
+    m.online(0);
+    m.assign(0x31);
+    assertThat(m.allocated(0)).isEqualTo(1);
+    assertThat(m.totalAllocated()).isEqualTo(1);
+    m.assignSystem(0x31, true);
+    assertThat(m.allocated(0)).isZero();
+    assertThat(m.totalAllocated()).isZero();
+    assertThat(m.isUsed(0, 0x31)).isFalse();
+    assertThat(m.isSystem(0x31)).isTrue();
+    // An unallocated bit cannot be replaced: BUG_ON(!test_and_clear_bit(...)).
+    assertThatThrownBy(() -> m.assignSystem(0x40, true)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void bitsPastAWholeWordMapAreNotUsed() {
+    VectorMatrix m = VectorMatrix.x86Boot(2);
+    assertThat(m.isUsed(0, 256)).isFalse();
+    assertThat(m.isManagedBit(0, 256)).isFalse();
+    assertThatThrownBy(() -> m.allocManaged(CpuMask.of(2))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> m.removeManaged(CpuMask.of(2))).isInstanceOf(IllegalArgumentException.class);
+  }
 }
