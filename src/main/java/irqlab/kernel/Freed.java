@@ -15,6 +15,6 @@ public record Freed(String actor, long timeNs, String site) {
 
   @Override
   public String toString() {
-    return "freed by " + actor + " at " + KernelLog.stamp(timeNs) + " in " + site;
+    return "freed by " + actor + " at " + irqlab.exec.VirtualTime.format(timeNs) + " in " + site;
   }
 }

@@ -43,13 +43,7 @@ public final class Durations {
 
   /** The shortest exact form: 2500000 -> "2.5ms", 0 -> "0ns". */
   public static String format(long ns) {
-    for (int i = 0; i < UNITS.length; i++) {
-      if (Math.abs(ns) >= NANOS[i]) {
-        BigDecimal v = BigDecimal.valueOf(ns).divide(BigDecimal.valueOf(NANOS[i]));
-        return v.stripTrailingZeros().toPlainString() + UNITS[i];
-      }
-    }
-    return ns + "ns";
+    return irqlab.exec.VirtualTime.format(ns);
   }
 
   private static long nanosPer(String unit) {

@@ -3,11 +3,15 @@ package irqlab.sim;
 import irqlab.scenario.Scenario;
 import irqlab.sim.explore.Carriers;
 import irqlab.sim.explore.DeadlockException;
+import irqlab.sim.explore.DelaySchedule;
 import irqlab.sim.explore.ExploreRuntime;
 import irqlab.sim.explore.Explorer;
+import irqlab.sim.explore.RaceTargets;
 import irqlab.sim.explore.ScheduleId;
+import irqlab.sim.explore.SiteRecorder;
 import irqlab.sim.explore.StepBoundException;
 import irqlab.sim.explore.Strategies;
+import irqlab.sim.explore.Strategy;
 import irqlab.sim.run.RunRuntime;
 import irqlab.sim.trace.Trace;
 import java.util.ArrayList;
@@ -170,6 +174,7 @@ public final class Exploration {
     String strategy = resolveStrategy(scenario, o.strategy(), o.seed());
     long bound = o.maxSteps() > 0 ? o.maxSteps() : stepBound(scenario);
     int todo = o.shard().size(o.schedules());
+    RaceTargets targets = targets(scenario, strategy, o.seed(), bound);
     long deadline = o.timeBudgetNs() > 0 ? System.nanoTime() + o.timeBudgetNs() : Long.MAX_VALUE;
     Collector c = new Collector(o.keepFailures());
     AtomicInteger next = new AtomicInteger();
@@ -189,7 +194,7 @@ public final class Exploration {
             return;
           }
           ScheduleId id = new ScheduleId(strategy, o.seed(), o.shard().schedule(k));
-          c.add(k, run(scenario, id, bound, carriers));
+          c.add(k, run(scenario, id, targets, bound, carriers));
           progress.accept(done.incrementAndGet());
         }
       }
@@ -276,8 +281,60 @@ public final class Exploration {
 
   /** Runs one schedule and judges it. */
   public static Outcome run(Scenario scenario, ScheduleId id, long maxSteps, Carriers carriers) {
-    Explorer.Result r = Explorer.run(id, maxSteps, carriers, false, rt -> runSchedule(scenario, rt, null));
+    return run(scenario, id, targets(scenario, id.strategy(), id.runSeed(), maxSteps), maxSteps, carriers);
+  }
+
+  static Outcome run(Scenario scenario, ScheduleId id, RaceTargets targets, long maxSteps, Carriers carriers) {
+    Explorer.Result r = Explorer.run(id, targets, maxSteps, carriers, false, rt -> runSchedule(scenario, rt, null));
     return outcome(id, r.steps(), r.failure());
+  }
+
+  /** The last baseline runs' targets, per scenario (by identity), seed and step bound. */
+  private static final java.util.LinkedHashMap<TargetsKey, RaceTargets> TARGETS = new java.util.LinkedHashMap<>();
+
+  private record TargetsKey(IdentityOf scenario, long runSeed, long bound) {}
+
+  /** A scenario compared by identity: two equal files parsed twice are computed twice, which is only slower. */
+  private record IdentityOf(Scenario s) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof IdentityOf i && i.s == s;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(s);
+    }
+  }
+
+  /**
+   * Where the default strategy's aimed schedules delay an actor (RaceTargets): found by one run
+   * of the baseline schedule {@code delays:SEED:0}, once per scenario and seed, and kept for the
+   * replays and shrinks that follow. Other strategies aim nowhere.
+   */
+  public static RaceTargets targets(Scenario scenario, String strategy, long runSeed, long bound) {
+    if (!strategy.equals(Strategies.DEFAULT)) {
+      return RaceTargets.NONE;
+    }
+    TargetsKey key = new TargetsKey(new IdentityOf(scenario), runSeed, bound);
+    synchronized (TARGETS) {
+      RaceTargets t = TARGETS.get(key);
+      if (t == null) {
+        t = findTargets(scenario, runSeed, bound);
+        TARGETS.put(key, t);
+        if (TARGETS.size() > 4) {
+          TARGETS.remove(TARGETS.keySet().iterator().next());
+        }
+      }
+      return t;
+    }
+  }
+
+  private static RaceTargets findTargets(Scenario scenario, long runSeed, long bound) {
+    SiteRecorder rec = SiteRecorder.stepsOnly();
+    Strategy watch = rec.watching(new DelaySchedule(List.of()));
+    Explorer.run(RaceTargets.baseline(runSeed), watch, bound, null, false, rt -> runSchedule(scenario, rt, null));
+    return RaceTargets.of(rec.rareCandidates(ExploreRuntime.MAX_LAG_NS, RaceTargets.RARE), runSeed);
   }
 
   static Outcome outcome(ScheduleId id, long steps, Throwable failure) {
@@ -425,7 +482,8 @@ public final class Exploration {
     Machine[] m = new Machine[1];
     TraceRecorder[] rec = new TraceRecorder[1];
     long bound = maxSteps > 0 ? maxSteps : stepBound(scenario);
-    Explorer.Result r = Explorer.run(id, bound, null, true, rt -> {
+    RaceTargets targets = targets(scenario, id.strategy(), id.runSeed(), bound);
+    Explorer.Result r = Explorer.run(id, targets, bound, null, true, rt -> {
       if (trace) {
         rec[0] = new TraceRecorder(rt);
       }

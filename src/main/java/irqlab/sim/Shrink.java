@@ -4,6 +4,7 @@ import irqlab.scenario.Scenario;
 import irqlab.sim.explore.Carriers;
 import irqlab.sim.explore.DelaySchedule;
 import irqlab.sim.explore.Explorer;
+import irqlab.sim.explore.RaceTargets;
 import irqlab.sim.explore.ScheduleId;
 import irqlab.sim.explore.Strategies;
 import java.util.ArrayList;
@@ -40,7 +41,8 @@ public final class Shrink {
     List<String> kinds = failing.kinds();
     try (Carriers carriers = new Carriers()) {
       // Where did the failing schedule preempt actors, and when did it first go wrong?
-      DelaySchedule.Recorder rec = new DelaySchedule.Recorder(Strategies.forId(id));
+      RaceTargets targets = Exploration.targets(scenario, id.strategy(), id.runSeed(), maxSteps);
+      DelaySchedule.Recorder rec = new DelaySchedule.Recorder(Strategies.forId(id, targets));
       Machine[] m = new Machine[1];
       Explorer.Result r = Explorer.run(id, rec, maxSteps, carriers, false,
           rt -> Exploration.runSchedule(scenario, rt, m));
@@ -55,6 +57,13 @@ public final class Shrink {
         }
       }
       LinkedHashSet<DelaySchedule.Delay> places = new LinkedHashSet<>();
+      // An aimed schedule is one delay on the baseline's model seed: that delay first.
+      DelaySchedule.Delay aim = id.strategy().equals(Strategies.DEFAULT) ? targets.aimed(id.index()) : null;
+      ScheduleId base = id;
+      if (aim != null) {
+        base = new ScheduleId(id.strategy(), id.runSeed(), 0);
+        places.add(aim);
+      }
       List<DelaySchedule.Recorder.Preemption> ps = rec.preemptions();
       for (int i = ps.size() - 1; i >= 0 && places.size() < SINGLES; i--) {
         if (ps.get(i).timeNs() <= until) {
@@ -64,21 +73,21 @@ public final class Shrink {
       List<DelaySchedule.Delay> cands = new ArrayList<>(places);
       int runs = 1;
       // No delay at all, then one, then two.
-      if (fails(scenario, id, List.of(), kinds, maxSteps, carriers)) {
-        return new Result(id, shrunkId(id, List.of()), 0, kinds, runs + 1);
+      if (fails(scenario, base, List.of(), kinds, maxSteps, carriers)) {
+        return new Result(id, shrunkId(base, List.of()), 0, kinds, runs + 1);
       }
       runs++;
       for (DelaySchedule.Delay c : cands) {
         runs++;
-        if (fails(scenario, id, List.of(c), kinds, maxSteps, carriers)) {
-          return new Result(id, shrunkId(id, List.of(c)), 1, kinds, runs);
+        if (fails(scenario, base, List.of(c), kinds, maxSteps, carriers)) {
+          return new Result(id, shrunkId(base, List.of(c)), 1, kinds, runs);
         }
       }
       // A failure may need an actor held longer, past the first access that races with it.
       for (DelaySchedule.Delay c : cands) {
         runs++;
-        if (fails(scenario, id, List.of(c.held()), kinds, maxSteps, carriers)) {
-          return new Result(id, shrunkId(id, List.of(c.held())), 1, kinds, runs);
+        if (fails(scenario, base, List.of(c.held()), kinds, maxSteps, carriers)) {
+          return new Result(id, shrunkId(base, List.of(c.held())), 1, kinds, runs);
         }
       }
       int pool = Math.min(PAIR_POOL, cands.size());
@@ -86,8 +95,8 @@ public final class Shrink {
         for (int j = i + 1; j < pool; j++) {
           runs++;
           List<DelaySchedule.Delay> two = List.of(cands.get(i), cands.get(j));
-          if (fails(scenario, id, two, kinds, maxSteps, carriers)) {
-            return new Result(id, shrunkId(id, two), 2, kinds, runs);
+          if (fails(scenario, base, two, kinds, maxSteps, carriers)) {
+            return new Result(id, shrunkId(base, two), 2, kinds, runs);
           }
         }
       }

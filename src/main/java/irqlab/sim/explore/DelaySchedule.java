@@ -172,6 +172,11 @@ public final class DelaySchedule implements Strategy {
       return inner.name();
     }
 
+    @Override
+    public long modelSeed(long scheduleSeed) {
+      return inner.modelSeed(scheduleSeed);
+    }
+
     private Delay pending;
 
     @Override

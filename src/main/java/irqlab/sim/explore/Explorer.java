@@ -46,10 +46,16 @@ public final class Explorer {
     return run(id, Strategies.forId(id), maxSteps, carriers, record, scenario);
   }
 
+  /** The same for a schedule of an exploration whose baseline found {@code targets}. */
+  public static Result run(ScheduleId id, RaceTargets targets, long maxSteps, Carriers carriers, boolean record,
+      Scenario scenario) {
+    return run(id, Strategies.forId(id, targets), maxSteps, carriers, record, scenario);
+  }
+
   /** As above with {@code strategy} deciding (a wrapper of the id's own, such as a recorder). */
   public static Result run(ScheduleId id, Strategy strategy, long maxSteps, Carriers carriers, boolean record,
       Scenario scenario) {
-    ExploreRuntime rt = new ExploreRuntime(id.seed(), strategy, maxSteps, carriers);
+    ExploreRuntime rt = new ExploreRuntime(strategy.modelSeed(id.seed()), strategy, maxSteps, carriers);
     if (record) {
       rt.recordDecisions();
     }

@@ -29,6 +29,20 @@ final class LongCounts {
     return 1;
   }
 
+  /** The count of {@code k} (0 when never incremented). */
+  int get(long k) {
+    long[] t = table;
+    int mask = (t.length >>> 1) - 1;
+    int i = slot(k);
+    while (t[2 * i + 1] != 0) {
+      if (t[2 * i] == k) {
+        return (int) t[2 * i + 1];
+      }
+      i = (i + 1) & mask;
+    }
+    return 0;
+  }
+
   int size() {
     return size;
   }

@@ -3,6 +3,7 @@ package irqlab.sim.explore;
 import irqlab.exec.Access;
 import irqlab.exec.Resource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -16,13 +17,64 @@ import java.util.Map;
  * conflicting steps). Names steps by site as {@link DelaySchedule} does.
  */
 public final class SiteRecorder {
-  private record Step(int actor, long site, int occurrence, long time, long unitKey, Access access, boolean armed) {}
-
   private final Sites sites = new Sites();
   private final IdentityHashMap<Resource, Long> names = new IdentityHashMap<>();
-  private final List<Step> steps = new ArrayList<>();
+  /** Whether to keep the signature (the exhaustive strategy) or only the steps. */
+  private final boolean ordered;
   private final Map<Long, Long> orders = new HashMap<>();
-  private Step[] pending = new Step[8];
+  // The steps taken, one column per field: a baseline of two million steps stays small.
+  private int count;
+  private int[] actor = new int[1024];
+  private long[] site = new long[1024];
+  private int[] occurrence = new int[1024];
+  private long[] time = new long[1024];
+  private long[] unitKey = new long[1024];
+  private byte[] access = new byte[1024];
+  private boolean[] armed = new boolean[1024];
+  // Per actor, the step it arrived at and has not taken yet.
+  private boolean[] pending = new boolean[8];
+  private long[] pendingSite = new long[8];
+  private int[] pendingOccurrence = new int[8];
+  private long[] pendingUnit = new long[8];
+  private byte[] pendingAccess = new byte[8];
+  private static final Access[] ACCESSES = Access.values();
+
+  /** A recorder of steps and of the order of conflicting accesses. */
+  public SiteRecorder() {
+    this(true);
+  }
+
+  private SiteRecorder(boolean ordered) {
+    this.ordered = ordered;
+  }
+
+  /** A recorder of the steps alone ({@link #signature()} is not kept). */
+  public static SiteRecorder stepsOnly() {
+    return new SiteRecorder(false);
+  }
+
+  /** {@code inner}'s schedule with every step it takes recorded here. */
+  public Strategy watching(Strategy inner) {
+    return new Strategy() {
+      @Override
+      public String name() {
+        return inner.name();
+      }
+
+      @Override
+      public long modelSeed(long scheduleSeed) {
+        return inner.modelSeed(scheduleSeed);
+      }
+
+      @Override
+      public int pick(Decision d) {
+        before(d);
+        int x = inner.pick(d);
+        after(d, x, true);
+        return x;
+      }
+    };
+  }
 
   /** Called before the strategy decides: notes the site of the step the running actor arrived at. */
   public void before(Decision d) {
@@ -31,29 +83,55 @@ public final class SiteRecorder {
       return;
     }
     if (r >= pending.length) {
-      pending = java.util.Arrays.copyOf(pending, Math.max(r + 1, pending.length * 2));
+      int c = Math.max(r + 1, pending.length * 2);
+      pending = Arrays.copyOf(pending, c);
+      pendingSite = Arrays.copyOf(pendingSite, c);
+      pendingOccurrence = Arrays.copyOf(pendingOccurrence, c);
+      pendingUnit = Arrays.copyOf(pendingUnit, c);
+      pendingAccess = Arrays.copyOf(pendingAccess, c);
     }
     Resource res = d.resource(r);
     if (res == null) {
-      pending[r] = null;
+      pending[r] = false;
       return;
     }
-    long site = sites.site(res, d.offset(r), d.access(r));
-    int occ = sites.occurrence(r, site);
-    long unitKey = Seeds.mix(nameHash(res) ^ d.unit(r));
-    pending[r] = new Step(r, site, occ, 0, unitKey, d.access(r), false);
+    long st = sites.site(res, d.offset(r), d.access(r));
+    pending[r] = true;
+    pendingSite[r] = st;
+    pendingOccurrence[r] = sites.occurrence(r, st);
+    pendingUnit[r] = Seeds.mix(nameHash(res) ^ d.unit(r));
+    pendingAccess[r] = (byte) d.access(r).ordinal();
   }
 
   /** Called with the strategy's choice: that actor's noted step runs now. */
-  public void after(Decision d, int x, boolean armed) {
-    if (x < 0 || x >= pending.length || pending[x] == null) {
+  public void after(Decision d, int x, boolean isArmed) {
+    if (x < 0 || x >= pending.length || !pending[x]) {
       return;
     }
-    Step p = pending[x];
-    pending[x] = null;
-    steps.add(new Step(p.actor, p.site, p.occurrence, d.now(), p.unitKey, p.access, armed));
-    long h = orders.getOrDefault(p.unitKey, p.unitKey);
-    orders.put(p.unitKey, Seeds.mix(h * 31 + p.actor * 4L + p.access.ordinal()));
+    pending[x] = false;
+    if (count == actor.length) {
+      int c = count * 2;
+      actor = Arrays.copyOf(actor, c);
+      site = Arrays.copyOf(site, c);
+      occurrence = Arrays.copyOf(occurrence, c);
+      time = Arrays.copyOf(time, c);
+      unitKey = Arrays.copyOf(unitKey, c);
+      access = Arrays.copyOf(access, c);
+      armed = Arrays.copyOf(armed, c);
+    }
+    int i = count++;
+    actor[i] = x;
+    site[i] = pendingSite[x];
+    occurrence[i] = pendingOccurrence[x];
+    time[i] = d.now();
+    unitKey[i] = pendingUnit[x];
+    access[i] = pendingAccess[x];
+    armed[i] = isArmed;
+    if (ordered) {
+      long u = pendingUnit[x];
+      long h = orders.getOrDefault(u, u);
+      orders.put(u, Seeds.mix(h * 31 + x * 4L + pendingAccess[x]));
+    }
   }
 
   /** The order of accesses per unit, as one number. */
@@ -65,43 +143,123 @@ public final class SiteRecorder {
     return s;
   }
 
+  private boolean conflicts(int a, int b) {
+    return ACCESSES[access[a]].conflicts(ACCESSES[access[b]]);
+  }
+
+  private DelaySchedule.Delay delayAt(int i) {
+    return new DelaySchedule.Delay(actor[i], site[i], occurrence[i]);
+  }
+
+  /** The steps of each unit, in the order taken; only units {@code keep} accepts. */
+  private Map<Long, int[]> byUnit(java.util.function.LongPredicate keep) {
+    Map<Long, int[]> m = new HashMap<>(); // [0] = size, then step indexes
+    for (int i = 0; i < count; i++) {
+      long u = unitKey[i];
+      if (!keep.test(u)) {
+        continue;
+      }
+      int[] l = m.get(u);
+      if (l == null) {
+        l = new int[8];
+        m.put(u, l);
+      } else if (l[0] + 1 == l.length) {
+        l = Arrays.copyOf(l, l.length * 2);
+        m.put(u, l);
+      }
+      l[++l[0]] = i;
+    }
+    return m;
+  }
+
   /** Steps taken while armed that another actor's later access, within {@code lagNs}, conflicts with. */
   public List<DelaySchedule.Delay> candidates(long lagNs) {
-    Map<Long, List<Integer>> byUnit = new HashMap<>();
-    for (int i = 0; i < steps.size(); i++) {
-      byUnit.computeIfAbsent(steps.get(i).unitKey, k -> new ArrayList<>()).add(i);
-    }
-    List<DelaySchedule.Delay> out = new ArrayList<>();
+    java.util.TreeSet<Integer> picked = new java.util.TreeSet<>();
     java.util.Set<DelaySchedule.Delay> seen = new java.util.HashSet<>();
-    for (List<Integer> idx : byUnit.values()) {
-      for (int a = 0; a < idx.size(); a++) {
-        Step s = steps.get(idx.get(a));
-        if (!s.armed) {
+    for (int[] idx : byUnit(u -> true).values()) {
+      for (int a = 1; a <= idx[0]; a++) {
+        int s = idx[a];
+        if (!armed[s]) {
           continue;
         }
-        for (int b = a + 1; b < idx.size(); b++) {
-          Step t = steps.get(idx.get(b));
-          if (t.time > s.time + lagNs) {
+        for (int b = a + 1; b <= idx[0]; b++) {
+          int t = idx[b];
+          if (time[t] > time[s] + lagNs) {
             break;
           }
-          if (t.actor != s.actor && s.access.conflicts(t.access)) {
-            DelaySchedule.Delay dl = new DelaySchedule.Delay(s.actor, s.site, s.occurrence);
-            if (seen.add(dl)) {
-              out.add(dl);
-            }
+          if (actor[t] != actor[s] && conflicts(s, t)) {
+            picked.add(s);
             break;
           }
         }
       }
     }
-    // In the order the steps ran.
-    Map<DelaySchedule.Delay, Integer> pos = new HashMap<>();
-    for (int i = 0; i < steps.size(); i++) {
-      Step s = steps.get(i);
-      pos.putIfAbsent(new DelaySchedule.Delay(s.actor, s.site, s.occurrence), i);
+    // In the order the steps ran, each place once (its first step).
+    List<DelaySchedule.Delay> out = new ArrayList<>();
+    for (int i : picked) {
+      DelaySchedule.Delay dl = delayAt(i);
+      if (seen.add(dl)) {
+        out.add(dl);
+      }
     }
-    out.sort((x, y) -> Integer.compare(pos.get(x), pos.get(y)));
     return out;
+  }
+
+  /**
+   * The steps around rare writes: a write to a unit by an actor that makes at most {@code rare}
+   * writes to it in the whole run, and another actor's access to that unit within {@code lagNs}
+   * before it (delayed, it sees the write) or after it (the write itself, delayed, lets that access
+   * go first). One group per rare write, in the order the writes ran: the write itself first when
+   * another actor's access follows it, then the others' steps before it, the closest first.
+   */
+  public List<List<DelaySchedule.Delay>> rareCandidates(long lagNs, int rare) {
+    LongCounts writes = new LongCounts();
+    for (int i = 0; i < count; i++) {
+      if (access[i] != Access.READ.ordinal()) {
+        writes.increment(Seeds.mix(unitKey[i] * 31 + actor[i]));
+      }
+    }
+    LongCounts rareUnits = new LongCounts();
+    for (int i = 0; i < count; i++) {
+      if (access[i] != Access.READ.ordinal() && writes.get(Seeds.mix(unitKey[i] * 31 + actor[i])) <= rare) {
+        rareUnits.increment(unitKey[i]);
+      }
+    }
+    java.util.TreeMap<Integer, List<DelaySchedule.Delay>> groups = new java.util.TreeMap<>();
+    for (int[] idx : byUnit(u -> rareUnits.get(u) > 0).values()) {
+      for (int b = 1; b <= idx[0]; b++) {
+        int t = idx[b];
+        if (access[t] == Access.READ.ordinal() || writes.get(Seeds.mix(unitKey[t] * 31 + actor[t])) > rare) {
+          continue;
+        }
+        List<DelaySchedule.Delay> g = new ArrayList<>();
+        // The write itself when another actor's access follows it (a writer stopped half way) ...
+        for (int c = b + 1; c <= idx[0]; c++) {
+          int u = idx[c];
+          if (time[u] > time[t] + lagNs) {
+            break;
+          }
+          if (actor[u] != actor[t]) {
+            g.add(delayAt(t));
+            break;
+          }
+        }
+        // ... and the steps of other actors just before it (a reader stopped on what it frees).
+        for (int a = b - 1; a >= 1; a--) {
+          int s = idx[a];
+          if (time[s] < time[t] - lagNs) {
+            break;
+          }
+          if (actor[s] != actor[t]) {
+            g.add(delayAt(s));
+          }
+        }
+        if (!g.isEmpty()) {
+          groups.put(t, g);
+        }
+      }
+    }
+    return new ArrayList<>(groups.values());
   }
 
   private long nameHash(Resource r) {

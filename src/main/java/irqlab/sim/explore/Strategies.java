@@ -15,6 +15,20 @@ public final class Strategies {
 
   /** The strategy of schedule {@code id}, seeded with the schedule's own seed. */
   public static Strategy forId(ScheduleId id) {
+    return forId(id, RaceTargets.NONE);
+  }
+
+  /**
+   * The strategy of schedule {@code id} of an exploration whose baseline run found {@code
+   * targets}: the default strategy's odd schedules aim a delay at one of them.
+   */
+  public static Strategy forId(ScheduleId id, RaceTargets targets) {
+    if (id.strategy().equals(DelayStrategy.NAME) && targets.runSeed() == id.runSeed()) {
+      DelaySchedule.Delay aim = targets.aimed(id.index());
+      if (aim != null) {
+        return new RaceTargets.Aimed(aim, id.runSeed());
+      }
+    }
     Strategy s = of(id.strategy(), id.seed());
     if (!s.name().equals(id.strategy())) {
       throw new IllegalArgumentException("schedule ids name the strategy as " + s.name() + ", not " + id.strategy()

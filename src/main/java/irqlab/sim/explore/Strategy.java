@@ -14,4 +14,12 @@ public interface Strategy {
    * Strategies that keep the running actor when they can make most steps cost no thread switch.
    */
   int pick(Decision d);
+
+  /**
+   * The seed the model runs with (traffic arrivals): the schedule's own, except for a schedule
+   * aimed at a place another run found ({@link RaceTargets}), which must replay that run's model.
+   */
+  default long modelSeed(long scheduleSeed) {
+    return scheduleSeed;
+  }
 }
