@@ -118,7 +118,7 @@ final class ExploreCommand implements Callable<Integer> {
     if (sd < 0) {
       throw new Main.BadInput("irqlab explore: --seed: expected a non-negative number, got " + sd);
     }
-    long bound = maxSteps != null ? maxSteps : Exploration.stepBound(s);
+    long bound = maxSteps != null ? Exploration.checkBuilds(s, maxSteps) : Exploration.stepBound(s);
     if (exhaustive) {
       return exhaustive(out, s, sd, bound, budget);
     }

@@ -8,9 +8,11 @@ public interface MessageObserver {
   /**
    * As {@link #delivered(int, long, int, int, int)}, knowing which of the function's interrupts
    * the device signalled: {@code source} is the MSI-X entry or the vector of the MSI block, -1 when
-   * unknown (a spoofed write, an IMS slot, the remapping unit's own fault event).
+   * unknown (a spoofed write, an IMS slot, the remapping unit's own fault event). {@code origin}
+   * is the requester id of the function that signalled it: {@code requesterId} itself, except
+   * for a child's message a VMD in bypass mode forwards as its own.
    */
-  default void delivered(int requesterId, long address, int data, int cpu, int vector, int source) {
+  default void delivered(int requesterId, long address, int data, int cpu, int vector, int origin, int source) {
     delivered(requesterId, address, data, cpu, vector);
   }
 

@@ -47,6 +47,16 @@ public final class PlatformBus {
    * that reached another interrupt's vector.
    */
   public void memoryWrite(int requesterId, long address, int data, int source) {
+    forward(requesterId, requesterId, address, data, source);
+  }
+
+  /**
+   * A write that {@code requesterId} passes upstream on behalf of function {@code origin}, which
+   * signalled its interrupt {@code source}: a VMD in bypass mode sends its children's messages
+   * with its own requester id (what remapping checks), while the oracle still knows whose
+   * interrupt it was.
+   */
+  public void forward(int requesterId, int origin, long address, int data, int source) {
     messages++;
     if (!MsiMessage.isInterruptAddress(address)) {
       for (MessageObserver o : observerArray) {
@@ -56,17 +66,18 @@ public final class PlatformBus {
     }
     InterruptRemapper r = remapper;
     if (r != null) {
-      remapped(r, requesterId, address, data, source);
+      remapped(r, requesterId, origin, address, data, source);
       return;
     }
-    deliver(requesterId, address, data, MsiMessage.destination(address), MsiMessage.vector(data), source);
+    deliver(requesterId, origin, address, data, MsiMessage.destination(address), MsiMessage.vector(data), source,
+        false);
   }
 
   /** Kept out of memoryWrite so that the path without a remapping unit stays small. */
-  private void remapped(InterruptRemapper r, int requesterId, long address, int data, int source) {
+  private void remapped(InterruptRemapper r, int requesterId, int origin, long address, int data, int source) {
     long t = r.remap(requesterId, address, data);
     if (t != InterruptRemapper.BLOCKED) {
-      deliver(requesterId, address, data, apicIdOf(t), (int) t & 0xff, source);
+      deliver(requesterId, origin, address, data, apicIdOf(t), (int) t & 0xff, source, false);
     }
   }
 
@@ -96,7 +107,8 @@ public final class PlatformBus {
       }
       return;
     }
-    deliver(requesterId, address, data, MsiMessage.destination(address), MsiMessage.vector(data), -1);
+    deliver(requesterId, requesterId, address, data, MsiMessage.destination(address), MsiMessage.vector(data), -1,
+        false);
   }
 
   /** The remapping unit reports a request it blocked (after recording the fault). */
@@ -142,13 +154,13 @@ public final class PlatformBus {
       }
       long t = r.remap(sourceId, address, 0);
       if (t != InterruptRemapper.BLOCKED) {
-        deliver(sourceId, address, 0, apicIdOf(t), (int) t & 0xff, -1, false);
+        deliver(sourceId, sourceId, address, 0, apicIdOf(t), (int) t & 0xff, -1, false);
       }
       return;
     }
     int dest = (int) ((rte >>> 56) & 0xff);
     int vector = (int) (rte & 0xff);
-    deliver(sourceId, MsiMessage.ADDRESS_BASE | ((long) dest << 12), vector, dest, vector, -1,
+    deliver(sourceId, sourceId, MsiMessage.ADDRESS_BASE | ((long) dest << 12), vector, dest, vector, -1,
         (rte & (1L << 15)) != 0);
   }
 
@@ -161,11 +173,8 @@ public final class PlatformBus {
     }
   }
 
-  private void deliver(int requesterId, long address, int data, int dest, int vector, int source) {
-    deliver(requesterId, address, data, dest, vector, source, false);
-  }
-
-  private void deliver(int requesterId, long address, int data, int dest, int vector, int source, boolean level) {
+  private void deliver(int requesterId, int origin, long address, int data, int dest, int vector, int source,
+      boolean level) {
     Cpu cpu = dest >= 0 && dest < byApicId.length ? byApicId[dest] : null;
     if (cpu == null || !cpu.online()) {
       for (MessageObserver o : observerArray) {
@@ -175,7 +184,7 @@ public final class PlatformBus {
     }
     cpu.apic().accept(vector, level);
     for (MessageObserver o : observerArray) {
-      o.delivered(requesterId, address, data, cpu.index(), vector, source);
+      o.delivered(requesterId, address, data, cpu.index(), vector, origin, source);
     }
     exec.interruptRaised(cpu.index());
   }

@@ -22,7 +22,7 @@ public final class Lockdep implements LockWatch {
   private record Site(String actor, long timeNs, String where) {
     @Override
     public String toString() {
-      return actor + " at " + KernelLog.stamp(timeNs) + " in " + where;
+      return actor + " at " + irqlab.exec.VirtualTime.format(timeNs) + " in " + where;
     }
   }
 

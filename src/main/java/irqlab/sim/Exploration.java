@@ -172,7 +172,7 @@ public final class Exploration {
   /** Runs the schedules of {@code o.shard()} among {@code 0..o.schedules()-1}. */
   public static Report explore(Scenario scenario, Options o, IntConsumer progress) {
     String strategy = resolveStrategy(scenario, o.strategy(), o.seed());
-    long bound = o.maxSteps() > 0 ? o.maxSteps() : stepBound(scenario);
+    long bound = o.maxSteps() > 0 ? checkBuilds(scenario, o.maxSteps()) : stepBound(scenario);
     int todo = o.shard().size(o.schedules());
     RaceTargets targets = targets(scenario, strategy, o.seed(), bound);
     long deadline = o.timeBudgetNs() > 0 ? System.nanoTime() + o.timeBudgetNs() : Long.MAX_VALUE;
@@ -441,11 +441,32 @@ public final class Exploration {
       rt.runToQuiescence();
       m.checkQuiescent();
       return Math.max(MIN_STEP_BOUND, rt.eventsRun() * STEPS_PER_EVENT);
+    } catch (irqlab.scenario.ScenarioException e) {
+      throw e; // bad input that only a machine shows (an INTx device without a chipset): exit 2, not a schedule's failure
     } catch (RuntimeException e) {
       return MIN_STEP_BOUND; // run mode itself fails (a deadlock): explore reports it per schedule
     } finally {
       rt.close();
     }
+  }
+
+  /**
+   * Returns {@code bound} once the scenario's machine builds: input only a machine can refuse (a
+   * device the chipset cannot serve) is bad input for explore and replay too, one line and exit
+   * 2, not a model error in every schedule.
+   */
+  public static long checkBuilds(Scenario scenario, long bound) {
+    RunRuntime rt = new RunRuntime(scenario.seed());
+    try {
+      Machine.build(scenario, rt);
+    } catch (irqlab.scenario.ScenarioException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // not input: each schedule reports it
+    } finally {
+      rt.close();
+    }
+    return bound;
   }
 
   /**
@@ -481,7 +502,7 @@ public final class Exploration {
       java.util.function.Consumer<Machine> beforeRun) {
     Machine[] m = new Machine[1];
     TraceRecorder[] rec = new TraceRecorder[1];
-    long bound = maxSteps > 0 ? maxSteps : stepBound(scenario);
+    long bound = maxSteps > 0 ? checkBuilds(scenario, maxSteps) : stepBound(scenario);
     RaceTargets targets = targets(scenario, id.strategy(), id.runSeed(), bound);
     Explorer.Result r = Explorer.run(id, targets, bound, null, true, rt -> {
       if (trace) {

@@ -131,7 +131,7 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
   }
 
   @Override
-  public void delivered(int requesterId, long address, int data, int cpu, int vector, int source) {
+  public void delivered(int requesterId, long address, int data, int cpu, int vector, int origin, int source) {
     delivered(requesterId, address, data, cpu, vector);
     if (source < 0 || kernel == null || spoofs.active()) {
       return;
@@ -140,7 +140,7 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
     if (target == null) {
       return; // common_interrupt reports it: no-handler
     }
-    Binding b = bindingOf(requesterId);
+    Binding b = bindingOf(origin);
     IrqDesc expected = b == null ? null : b.irqOfEntry(source);
     if (expected == null || expected == target) {
       return;

@@ -124,8 +124,8 @@ final class TraceRecorder implements StepObserver, MessageObserver, KernelObserv
   // ---- the bus ----
 
   @Override
-  public void delivered(int requesterId, long address, int data, int cpu, int vector, int source) {
-    irqlab.sim.devices.Binding b = binding(requesterId);
+  public void delivered(int requesterId, long address, int data, int cpu, int vector, int origin, int source) {
+    irqlab.sim.devices.Binding b = binding(origin);
     String intended = "";
     IrqDesc expected = null;
     if (b != null && b.driver() != null && source >= 0) {

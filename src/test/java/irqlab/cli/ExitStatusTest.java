@@ -26,10 +26,14 @@ class ExitStatusTest {
   static void files() throws IOException {
     greedy = Files.writeString(tmp.resolve("greedy.yaml"), Cli.GREEDY);
     Files.writeString(tmp.resolve("bad.yaml"), "name: bad\nmachine: { cpus: 0 }\n");
+    // Parses, but only a machine can refuse it: an INTx-only device with no chipset to route it.
+    Files.writeString(tmp.resolve("nochipset.yaml"), "name: nochipset\nmachine: { cpus: 2 }\n"
+        + "devices:\n  - { id: eth0, type: virtio-net, queues: 1 }\ndrivers:\n  - { device: eth0 }\n");
   }
 
   private static String[] args(String line) {
     return line.replace("GREEDY", greedy.toString()).replace("BAD", tmp.resolve("bad.yaml").toString())
+        .replace("NOCHIPSET", tmp.resolve("nochipset.yaml").toString())
         .replace("MISSING", tmp.resolve("missing.json").toString())
         .split(" ");
   }
@@ -49,6 +53,12 @@ class ExitStatusTest {
       "explore msix-affinity-race --schedules 20 | 0",
       "explore nic-basic --schedules 0 | 2",
       "explore BAD | 2",
+      "run NOCHIPSET | 2",
+      "explore NOCHIPSET | 2",
+      "explore NOCHIPSET --max-steps 1000 | 2",
+      "explore NOCHIPSET --strategy exhaustive --max-steps 1000 | 2",
+      "replay NOCHIPSET --schedule delay:1:1 | 2",
+      "replay NOCHIPSET --schedule delay:1:1 --max-steps 1000 | 2",
       "replay msix-affinity-race --schedule pct-3-180:1:0 | 0",
       "replay msix-affinity-race --schedule nonsense | 2",
       "replay BAD --schedule pct-3-180:1:0 | 2",

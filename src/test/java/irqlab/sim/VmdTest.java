@@ -279,6 +279,38 @@ class VmdTest {
     m.close();
   }
 
+  /**
+   * Bypassed children all write with the VMD's requester id, so a remapping entry cannot tell one
+   * child from another: nvme1's queue entry pointed at nvme0's handle passes source validation and
+   * lands on nvme0's vector. The oracle still knows whose interrupt it was (the VMD forwards it on
+   * the child's behalf) and reports it misrouted; so does the trace.
+   */
+  @Test
+  void aBypassedChildsMessageOnAnotherChildsRemappingEntryIsMisrouted() {
+    String tl = "  - at: 0ms\n    traffic: { device: nvme1, queues: [0], rate: 50k/s, for: 1ms }\n";
+    Machine m = TestMachines.boot(yaml(2, ", remapping: intel", ", features: [bypass]",
+        nvme("nvme0", 1) + nvme("nvme1", 1), drv("nvme0") + drv("nvme1"), tl), 1);
+    irqlab.hw.pci.PciFunction n0 = (irqlab.hw.pci.PciFunction) m.binding("nvme0").device();
+    irqlab.hw.pci.PciFunction n1 = (irqlab.hw.pci.PciFunction) m.binding("nvme1").device();
+    long other = n0.entryAddress(1);
+    assertThat(other).isNotEqualTo(n1.entryAddress(1));
+    TestMachines.onTask(m, () -> {
+      n1.mmioWrite32(irqlab.hw.pci.PciFunction.MSIX_BAR, 16, (int) other);
+      n1.mmioWrite32(irqlab.hw.pci.PciFunction.MSIX_BAR, 16 + 8, n0.entryData(1));
+    });
+    TestMachines.rt(m).runToQuiescence();
+    m.checkQuiescent();
+    IrqDesc q0 = desc(m, "nvme0/msix/1");
+    IrqDesc q1 = desc(m, "nvme1/msix/1");
+    assertThat(m.oracle().violations()).extracting(Violation::kind).contains(Violation.MISROUTED);
+    assertThat(m.oracle().violations()).anySatisfy(v -> assertThat(v.detail())
+        .startsWith("nvme1 signalled nvme1/msix/1 (irq " + q1.irq() + ")")
+        .contains("bound to irq " + q0.irq()));
+    assertThat(q1.totalCount()).isZero();
+    assertThat(q0.totalCount()).isPositive();
+    m.close();
+  }
+
   @Test
   void theSharedVectorsCountWrapsAsVmdMsiFreeLowersItForAChildItNeverCounted() {
     String tl = "  - at: 1ms\n    unbind: { device: sata }\n";

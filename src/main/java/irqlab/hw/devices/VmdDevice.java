@@ -66,8 +66,8 @@ public final class VmdDevice extends QueueDevice {
   private void childWrite(int requesterId, long address, int data, int source) {
     if (bypassing()) {
       bypassed++;
-      // As the VMD's requester: the child's entry number means nothing on the VMD's id.
-      bus.memoryWrite(requesterId(), address, data, -1);
+      // As the VMD's requester (what remapping checks), on behalf of the child and its entry.
+      bus.forward(requesterId(), requesterId, address, data, source);
       return;
     }
     int index = MsiMessage.destination(address);
