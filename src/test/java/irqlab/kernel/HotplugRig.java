@@ -23,17 +23,7 @@ final class HotplugRig {
 
   /** Runs {@code r} as a kernel task on CPU 0 now (as timeline actions run); returns its error. */
   KernelException onTask(Runnable r) {
-    KernelException[] err = new KernelException[1];
-    Actor task = k.exec().newActor("test", Actor.Kind.TASK, 0);
-    k.exec().schedule(Event.of(task, () -> {
-      try {
-        r.run();
-      } catch (KernelException e) {
-        err[0] = e;
-      }
-    }), k.exec().now());
-    TestMachines.rt(m).runUntil(k.exec().now());
-    return err[0];
+    return TestMachines.onTaskError(m, r);
   }
 
   KernelException cpuDown(int cpu) {

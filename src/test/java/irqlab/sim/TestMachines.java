@@ -32,6 +32,22 @@ public final class TestMachines {
     rt(m).runUntil(m.exec().now());
   }
 
+  /**
+   * The same, for kernel calls that may fail: returns the {@link irqlab.kernel.KernelException} the
+   * task threw, or null.
+   */
+  public static irqlab.kernel.KernelException onTaskError(Machine m, Runnable r) {
+    irqlab.kernel.KernelException[] err = new irqlab.kernel.KernelException[1];
+    onTask(m, () -> {
+      try {
+        r.run();
+      } catch (irqlab.kernel.KernelException e) {
+        err[0] = e;
+      }
+    });
+    return err[0];
+  }
+
   /** Explores {@code n} schedules of {@code s} with the default strategy, a random walk and PCT: none may fail. */
   public static void exploresClean(irqlab.scenario.Scenario s, long seed, int n) {
     for (String strategy : new String[] {irqlab.sim.explore.Strategies.DEFAULT, "random", "pct-3"}) {

@@ -210,11 +210,14 @@ public final class MsiCore {
     }
   }
 
-  /** msi_init_virq: reservation-mode lines are activated with a placeholder, then marked inactive. */
+  /**
+   * msi_init_virq: reservation-mode lines are activated with a placeholder, then marked inactive.
+   * A managed line with no online CPU is left in managed shutdown, when it is to be activated.
+   */
   private void initVirq(IrqData irqd, boolean canReserve, boolean activate) {
     if (!canReserve) {
       irqd.clear(IrqdState.CAN_RESERVE);
-      if (irqd.is(IrqdState.AFFINITY_MANAGED) && !irqd.desc().affinity().intersects(k.onlineMask())) {
+      if (activate && irqd.is(IrqdState.AFFINITY_MANAGED) && !irqd.desc().affinity().intersects(k.onlineMask())) {
         irqd.set(IrqdState.MANAGED_SHUTDOWN);
         return;
       }

@@ -187,13 +187,10 @@ public final class PciMsi {
    * last mode tried when none works. With PCI_IRQ_AFFINITY the vectors beyond the pre and post
    * ones are spread over the CPUs and managed. {@code pinned}, when given, is the irqlab extension
    * for a driver that places unmanaged vectors on fixed CPUs (one mask per vector). Returns the
-   * number of vectors.
+   * number of vectors. Flags that allow no type answer the initial -ENOSPC (drivers/pci/msi/api.c).
    */
   public int allocIrqVectors(PciDev dev, int min, int max, int flags, IrqAffinity.AffinityDescriptor affd,
       List<irqlab.kernel.cpu.CpuMask> pinned) {
-    if ((flags & (PCI_IRQ_MSIX | PCI_IRQ_MSI | PCI_IRQ_INTX)) == 0) {
-      throw new KernelException(Errno.EINVAL, dev.devName() + ": no interrupt type asked for");
-    }
     if ((flags & PCI_IRQ_AFFINITY) != 0 && affd == null) {
       affd = IrqAffinity.AffinityDescriptor.NONE;
     } else if ((flags & PCI_IRQ_AFFINITY) == 0) {
@@ -305,6 +302,11 @@ public final class PciMsi {
     PciFunction fn = dev.function();
     List<IrqAffinity.IrqAffinityMask> masks = affd == null ? null
         : IrqAffinity.createAffinityMasks(nvec, affd, k.possibleMask(), k.possibleMask());
+    if (masks != null && masks.isEmpty()) {
+      // irq_create_affinity_masks returns NULL when the pre and post vectors are all there is:
+      // every descriptor keeps the default affinity (msix_setup_msi_descs).
+      masks = null;
+    }
     MsiDeviceDomain dd = dev.msiData().domain(MsiDeviceData.DEFAULT_DOMAIN);
     for (int i = 0; i < nvec; i++) {
       MsiDesc d = dd.store().insert(i);

@@ -33,7 +33,7 @@ class MsixCapabilityInitTest {
   /** An MMIO or config write to the MSI-X table or capability, in order. */
   record Write(String what, int offset, int value) {}
 
-  static final class RecordingFunction extends PciFunction {
+  static class RecordingFunction extends PciFunction {
     final List<Write> writes = new ArrayList<>();
 
     RecordingFunction(RunRuntime exec, PlatformBus bus, int table) {

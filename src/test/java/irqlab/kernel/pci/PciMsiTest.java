@@ -274,6 +274,53 @@ class PciMsiTest {
     assertThat(spare.msiEnabled()).isFalse();
   }
 
+  /**
+   * pci_msi_domain_update_chip_ops: a global PCI/MSI domain's chip masks a block member by its own
+   * bit of the mask register (pci_msi_mask_irq: BIT(data->irq - desc->irq)), and writes the block's
+   * one message from its first interrupt only (__pci_write_msi_msg through the descriptor).
+   */
+  @Test
+  void theGlobalDomainChipOpsMaskABlockMemberByItsBitAndWriteFromTheFirstIrq() {
+    PciMsi multi = new PciMsi(k, k.msiCore(), new MultiMsiParent(k.msiParent()));
+    PciDev spare = pci("spare");
+    assertThat(onTask(() -> multi.allocIrqVectors(spare, 1, 3, PciMsi.PCI_IRQ_MSI, null, null))).isEqualTo(3);
+    MsiDesc b = block(spare);
+    IrqData second = k.descs().get(b.irq() + 1).data();
+    IrqData third = k.descs().get(b.irq() + 2).data();
+    onTask(() -> {
+      multi.unmaskIrq(second);
+      return null;
+    });
+    assertThat(spare.function().msi().maskBits()).isEqualTo(0xfd);
+    onTask(() -> {
+      multi.unmaskIrq(third);
+      multi.maskIrq(second);
+      return null;
+    });
+    assertThat(spare.function().msi().maskBits()).isEqualTo(0xfb);
+    int data = spare.function().msi().data();
+    onTask(() -> {
+      multi.writeMsg(second, new irqlab.kernel.msi.MsiMsg(0xfee03000, 0, 0x61));
+      return null;
+    });
+    assertThat(spare.function().msi().data()).as("not the block's first irq: nothing written").isEqualTo(data);
+    onTask(() -> {
+      multi.writeMsg(k.descs().get(b.irq()).data(), new irqlab.kernel.msi.MsiMsg(0xfee03000, 0, 0x60));
+      return null;
+    });
+    assertThat(spare.function().msi().data()).isEqualTo(0x60);
+    assertThat(spare.function().msi().address()).isEqualTo(0xfee03000L);
+    // Freeing the block deactivates its own three interrupts, not the lines numbered below it.
+    int below = b.irq() - 1;
+    assertThat(k.descs().get(below).data().is(IrqdState.ACTIVATED)).isTrue();
+    onTask(() -> {
+      multi.freeIrqVectors(spare);
+      return null;
+    });
+    assertThat(k.descs().get(below).data().is(IrqdState.ACTIVATED)).isTrue();
+    assertThat(k.descs().get(b.irq())).isNull();
+  }
+
   @Test
   void aFailedMultiMsiBlockLetsThePciCallerRetryWithOne() {
     // A parent that can place no vector (an empty CPU mask: EINVAL from the matrix) fails the block.
