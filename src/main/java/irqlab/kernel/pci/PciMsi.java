@@ -388,11 +388,10 @@ public final class PciMsi {
       return;
     }
     MsiDeviceDomain dd = dev.msiData().domain(MsiDeviceData.DEFAULT_DOMAIN);
+    // 6.12 frees a vector whose handler is still installed without a word (a driver bug it does
+    // not check for: irq_domain_free_irqs has no WARN on desc->action), so neither does the model.
     dd.store().forEach(d -> {
       IrqDesc irq = d.irq() == 0 ? null : k.descs().get(d.irq());
-      if (irq != null && irq.action() != null) {
-        k.log().warn(dev.devName() + ": freeing MSI-X vector " + d.msiIndex() + " (irq " + d.irq() + ") with a handler installed");
-      }
       if (irq != null) {
         msixMask(irq, d);
       }
