@@ -290,7 +290,14 @@ public final class Exploration {
   }
 
   /** The last baseline runs' targets, per scenario (by identity), seed and step bound. */
-  private static final java.util.LinkedHashMap<TargetsKey, RaceTargets> TARGETS = new java.util.LinkedHashMap<>();
+  private static final Map<TargetsKey, RaceTargets> TARGETS = new java.util.LinkedHashMap<>() {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<TargetsKey, RaceTargets> eldest) {
+      return size() > 4;
+    }
+  };
 
   private record TargetsKey(IdentityOf scenario, long runSeed, long bound) {}
 
@@ -322,9 +329,6 @@ public final class Exploration {
       if (t == null) {
         t = findTargets(scenario, runSeed, bound);
         TARGETS.put(key, t);
-        if (TARGETS.size() > 4) {
-          TARGETS.remove(TARGETS.keySet().iterator().next());
-        }
       }
       return t;
     }

@@ -199,9 +199,10 @@ final class PciMsiCapability {
 
   /** msi_verify_entries: an arch-chosen address above 4 GiB on a 32-bit-only capability is EIO. */
   private void verifyEntries(PciDev dev, MsiDesc d) {
-    if (dev.no64bitMsi && d.msg() != null && d.msg().addressHi() != 0) {
+    MsiMsg m = dev.no64bitMsi ? d.msg() : null; // the descriptor rebuilds it from its words
+    if (m != null && m.addressHi() != 0) {
       k.log().err("pci " + dev.devName() + ": arch assigned 64-bit MSI address "
-          + String.format("%#x%08x", d.msg().addressHi(), d.msg().addressLo()) + " but device only supports 32 bits");
+          + String.format("%#x%08x", m.addressHi(), m.addressLo()) + " but device only supports 32 bits");
       throw new KernelException(Errno.EIO, dev.devName() + ": 64-bit MSI address on a 32-bit capability");
     }
   }

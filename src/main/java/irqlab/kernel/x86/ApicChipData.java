@@ -53,7 +53,7 @@ public final class ApicChipData {
   }
 
   void setMoveInProgress(boolean on) {
-    flags = (byte) (on ? flags | MOVE_IN_PROGRESS : flags & ~MOVE_IN_PROGRESS);
+    setFlag(MOVE_IN_PROGRESS, on);
   }
 
   public boolean isManaged() {
@@ -61,7 +61,7 @@ public final class ApicChipData {
   }
 
   void setManaged(boolean on) {
-    flags = (byte) (on ? flags | IS_MANAGED : flags & ~IS_MANAGED);
+    setFlag(IS_MANAGED, on);
   }
 
   public boolean canReserve() {
@@ -69,7 +69,7 @@ public final class ApicChipData {
   }
 
   void setCanReserve(boolean on) {
-    flags = (byte) (on ? flags | CAN_RESERVE : flags & ~CAN_RESERVE);
+    setFlag(CAN_RESERVE, on);
   }
 
   public boolean hasReserved() {
@@ -77,7 +77,7 @@ public final class ApicChipData {
   }
 
   void setHasReserved(boolean on) {
-    flags = (byte) (on ? flags | HAS_RESERVED : flags & ~HAS_RESERVED);
+    setFlag(HAS_RESERVED, on);
   }
 
   public boolean cleanupPending() {
@@ -85,7 +85,7 @@ public final class ApicChipData {
   }
 
   void setCleanupPending(boolean on) {
-    flags = (byte) (on ? flags | CLEANUP_PENDING : flags & ~CLEANUP_PENDING);
+    setFlag(CLEANUP_PENDING, on);
   }
 
   public int cfgVector() {
@@ -94,6 +94,10 @@ public final class ApicChipData {
 
   public int cfgDestApicId() {
     return cfgDestApicId;
+  }
+
+  private void setFlag(int bit, boolean on) {
+    flags = (byte) (on ? flags | bit : flags & ~bit);
   }
 
   void setCfgDestApicId(int apicId) {

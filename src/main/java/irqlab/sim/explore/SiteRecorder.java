@@ -175,7 +175,6 @@ public final class SiteRecorder {
   /** Steps taken while armed that another actor's later access, within {@code lagNs}, conflicts with. */
   public List<DelaySchedule.Delay> candidates(long lagNs) {
     java.util.TreeSet<Integer> picked = new java.util.TreeSet<>();
-    java.util.Set<DelaySchedule.Delay> seen = new java.util.HashSet<>();
     for (int[] idx : byUnit(u -> true).values()) {
       for (int a = 1; a <= idx[0]; a++) {
         int s = idx[a];
@@ -194,13 +193,10 @@ public final class SiteRecorder {
         }
       }
     }
-    // In the order the steps ran, each place once (its first step).
+    // In the order the steps ran; a step's place is its own (its occurrence counts its site).
     List<DelaySchedule.Delay> out = new ArrayList<>();
     for (int i : picked) {
-      DelaySchedule.Delay dl = delayAt(i);
-      if (seen.add(dl)) {
-        out.add(dl);
-      }
+      out.add(delayAt(i));
     }
     return out;
   }
