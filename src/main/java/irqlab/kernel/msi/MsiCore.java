@@ -211,8 +211,9 @@ public final class MsiCore {
   }
 
   /**
-   * msi_init_virq: reservation-mode lines are activated with a placeholder, then marked inactive.
-   * A managed line with no online CPU is left in managed shutdown, when it is to be activated.
+   * msi_init_virq (kernel/irq/msi.c): reservation-mode lines are activated with a placeholder,
+   * then marked inactive. A managed line with no online CPU is left in managed shutdown, when it
+   * is to be activated (VIRQ_ACTIVATE).
    */
   private void initVirq(IrqData irqd, boolean canReserve, boolean activate) {
     if (!canReserve) {

@@ -303,8 +303,9 @@ public final class PciMsi {
     List<IrqAffinity.IrqAffinityMask> masks = affd == null ? null
         : IrqAffinity.createAffinityMasks(nvec, affd, k.possibleMask(), k.possibleMask());
     if (masks != null && masks.isEmpty()) {
-      // irq_create_affinity_masks returns NULL when the pre and post vectors are all there is:
-      // every descriptor keeps the default affinity (msix_setup_msi_descs).
+      // irq_create_affinity_masks (kernel/irq/affinity.c) returns NULL when the pre and post
+      // vectors are all there is: every descriptor keeps the default affinity
+      // (drivers/pci/msi/msi.c: msix_setup_msi_descs).
       masks = null;
     }
     MsiDeviceDomain dd = dev.msiData().domain(MsiDeviceData.DEFAULT_DOMAIN);
