@@ -90,8 +90,12 @@ public class QueueDevice extends PciFunction {
     exec.traceValue(completions[queue]);
     completedTotal[queue]++;
     observer.completed(this, queue);
-    if (signals(queue) && !signal(ivar[queue] & 0xffff)) {
-      observer.notSignalled(this, queue);
+    if (signals(queue)) {
+      observer.signalling(this, queue);
+      if (!signal(ivar[queue] & 0xffff)) {
+        observer.notSignalled(this, queue);
+      }
+      observer.signalled(this, queue);
     }
   }
 
