@@ -32,6 +32,8 @@ public class QueueDevice extends PciFunction {
   private final int[] ivar;
   private final int[] completions;
   private final long[] completedTotal;
+  /** Work completed on every queue together. */
+  private long completedAll;
   private WorkObserver observer = new WorkObserver() {};
   private boolean running;
   /** A stuck INTx source: the line is held asserted with no work behind it. */
@@ -89,6 +91,7 @@ public class QueueDevice extends PciFunction {
     completions[queue]++;
     exec.traceValue(completions[queue]);
     completedTotal[queue]++;
+    completedAll++;
     observer.completed(this, queue);
     if (signals(queue)) {
       observer.signalling(this, queue);
@@ -149,6 +152,11 @@ public class QueueDevice extends PciFunction {
   /** Outstanding (completed, not yet consumed) work on {@code queue}. */
   public int outstanding(int queue) {
     return completions[queue];
+  }
+
+  /** Work completed on all queues so far. */
+  public long completedAll() {
+    return completedAll;
   }
 
   public long completedTotal(int queue) {
