@@ -48,4 +48,38 @@ class UserScenarioFidelityTest {
     assertThat(r.failedExpectations()).isEmpty();
     assertThat(r.ok()).isTrue();
   }
+
+  /**
+   * drivers/pci/msi/msi.c __pci_enable_msix_range: a max above the table is cut to the table
+   * (hwsize < nvec: nvec = hwsize), a min above it is -ENOSPC (nvec < minvec);
+   * __pci_enable_msi_range: the same against the MSI capability's count (nvec < minvec: -ENOSPC,
+   * nvec > maxvec: nvec = maxvec).
+   */
+  @Test
+  void askingForMoreVectorsThanTheDeviceHasIsCappedOrEnospc() {
+    RunResult r = run("""
+        name: more-than-table
+        machine: { cpus: 4, remapping: intel }
+        devices:
+          - { id: nic0, type: nic, msix: { table: 8 }, queues: 16 }
+          - { id: nic1, type: nic, msix: { table: 4 }, queues: 8 }
+          - { id: nic2, type: nic, msi: { vectors: 4, maskable: true }, queues: 4 }
+          - { id: nic3, type: nic, msi: { vectors: 2 }, queues: 2 }
+        drivers:
+          - { device: nic0, vectors: { min: 1, max: 32, kind: msix } }
+          - { device: nic1, vectors: { min: 6, max: 64, kind: msix } }
+          - { device: nic2, vectors: { min: 1, max: 32, kind: msi } }
+          - { device: nic3, vectors: { min: 4, max: 8, kind: msi } }
+        timeline:
+          - { at: 0ms, traffic: { device: nic0, queues: all, rate: 10k/s, for: 2ms } }
+        expect:
+          probe: { nic1: ENOSPC, nic3: ENOSPC }
+        """);
+    assertThat(r.actions()).containsSubsequence(
+        "0ns probe nic0: 8 MSI-X vectors",
+        "0ns probe nic1: FAILED: ENOSPC (No space left on device)",
+        "0ns probe nic2: 4 MSI vectors",
+        "0ns probe nic3: FAILED: ENOSPC (No space left on device)");
+    assertThat(r.ok()).isTrue();
+  }
 }
