@@ -149,6 +149,7 @@ public final class Machine {
 
   private void queueTimeline() {
     IsaDrivers isa = chipset == null ? null : new IsaDrivers(kernel);
+    at(0, kernel.descs()::initIrqProc); // do_basic_setup: before every initcall and probe
     if (isa != null) {
       at(0, () -> {
         isa.early();

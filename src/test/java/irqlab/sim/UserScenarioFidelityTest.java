@@ -82,4 +82,29 @@ class UserScenarioFidelityTest {
         "0ns probe nic3: FAILED: ENOSPC (No space left on device)");
     assertThat(r.ok()).isTrue();
   }
+
+  /**
+   * kernel/irq/proc.c: /proc/irq/N is made by register_irq_proc, called from init_irq_proc at boot
+   * and from __setup_irq (kernel/irq/manage.c) at a line's first request_irq, and removed only
+   * with the descriptor (irqdesc.c free_desc). e1000e's vectors are allocated at probe and
+   * requested at ndo_open: before link-up there is no file to write (ENOENT); after link-down
+   * (free_irq) the file is still there and the write works.
+   */
+  @Test
+  void aNeverRequestedInterruptHasNoProcIrqFile() {
+    RunResult r = run("""
+        name: proc-irq-dir
+        machine: { cpus: 4 }
+        devices: [ { id: eth0, type: e1000e } ]
+        drivers: [ { device: eth0 } ]
+        timeline:
+          - { at: 1ms, set-affinity: { irq: eth0/msix/0, cpus: [2] } }
+          - { at: 2ms, link-up: { device: eth0 } }
+          - { at: 3ms, link-down: { device: eth0 } }
+          - { at: 4ms, set-affinity: { irq: eth0/msix/0, cpus: [2] } }
+        """);
+    assertThat(action(r, "1ms write /proc/irq/"))
+        .endsWith("(eth0/msix/0): FAILED: ENOENT (No such file or directory)");
+    assertThat(action(r, "4ms write /proc/irq/")).endsWith("(eth0/msix/0): OK; now smp=2 eff=2");
+  }
 }

@@ -74,6 +74,7 @@ public final class Manage {
       desc.setAction(action);
       desc.setIrqCount(0);
       desc.setIrqsUnhandled(0);
+      desc.registerProc();
       return action;
     } finally {
       desc.lock().unlock();
@@ -98,6 +99,7 @@ public final class Manage {
     last.setNext(action);
     desc.setIrqCount(0);
     desc.setIrqsUnhandled(0);
+    desc.registerProc();
     // A line the spurious detector disabled gets another chance with the new handler.
     if (desc.istate(IrqsState.SPURIOUS_DISABLED)) {
       desc.clearIstate(IrqsState.SPURIOUS_DISABLED);
