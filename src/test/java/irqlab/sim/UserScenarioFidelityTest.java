@@ -107,4 +107,28 @@ class UserScenarioFidelityTest {
         .endsWith("(eth0/msix/0): FAILED: ENOENT (No such file or directory)");
     assertThat(action(r, "4ms write /proc/irq/")).endsWith("(eth0/msix/0): OK; now smp=2 eff=2");
   }
+
+  /**
+   * kernel/irq/manage.c __free_irq: a free_irq that finds no action of its dev_id WARNs "Trying to
+   * free already-free IRQ %d" and returns; an IMS queue's line is no exception.
+   */
+  @Test
+  void freeingAnImsInterruptTwiceWarns() {
+    RunResult r = run("""
+        name: ims-double-free
+        machine: { cpus: 2, remapping: intel }
+        devices:
+          - { id: acc0, type: accelerator, msix: { table: 1 }, ims: { storage: host-memory, slots: 8, cache: 2 }, queues: 2 }
+        drivers: [ { device: acc0, vectors: { kind: ims, max: 2 } } ]
+        timeline:
+          - { at: 0ms, traffic: { device: acc0, queues: all, rate: 10k/s, for: 4ms } }
+          - { at: 1ms, free-irq: { irq: acc0/ims/1 } }
+          - { at: 2ms, free-irq: { irq: acc0/ims/1 } }
+          - { at: 3ms, request-irq: { irq: acc0/ims/1 } }
+        """);
+    assertThat(action(r, "1ms free-irq")).endsWith(": OK; depth=1");
+    assertThat(action(r, "2ms free-irq")).matches(".*\\(irq (\\d+)\\): WARN: Trying to free already-free IRQ \\1; depth=1");
+    assertThat(action(r, "3ms request-irq")).endsWith(": OK; depth=0");
+    assertThat(r.ok()).isTrue();
+  }
 }
