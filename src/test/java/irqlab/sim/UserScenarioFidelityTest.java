@@ -171,4 +171,30 @@ class UserScenarioFidelityTest {
     // The link status interrupt and the 100,000 unhandled ones; polled runs are not counted.
     assertThat(after.irqs().get(0).deliveredTotal()).isEqualTo(100_001);
   }
+
+  /**
+   * arch/x86/kernel/setup.c arch_cpu_is_hotpluggable is cpu > 0, so drivers/base/cpu.c
+   * register_cpu sets offline_disabled and drivers/base/core.c device_add makes no 'online' file
+   * for CPU 0; "echo 0 > /sys/devices/system/cpu/cpu0/online" opens it with O_CREAT in a sysfs
+   * directory, which cannot create files: fs/namei.c lookup_open returns -EACCES. The same for
+   * writing 1. Other CPUs' writes that change nothing succeed (device_offline/device_online
+   * return 1, online_store treats it as success).
+   */
+  @Test
+  void cpu0HasNoOnlineFile() {
+    RunResult r = run("""
+        name: cpu0
+        machine: { cpus: 2 }
+        devices: [ { id: nic0, type: nic, msix: { table: 2 }, queues: 2 } ]
+        drivers: [ { device: nic0, vectors: { min: 2, max: 2, kind: msix } } ]
+        timeline:
+          - { at: 1ms, cpu-offline: 0 }
+          - { at: 2ms, cpu-online: 0 }
+          - { at: 3ms, cpu-online: 1 }
+        """);
+    assertThat(r.actions()).containsSubsequence(
+        "1ms write /sys/devices/system/cpu/cpu0/online <- 0: FAILED: EACCES (Permission denied)",
+        "2ms write /sys/devices/system/cpu/cpu0/online <- 1: FAILED: EACCES (Permission denied)",
+        "3ms write /sys/devices/system/cpu/cpu1/online <- 1: OK (already online); online=0-1");
+  }
 }
