@@ -7,10 +7,16 @@ package irqlab.hw;
  */
 public final class MsiMessage {
   public static final long ADDRESS_BASE = 0xFEE00000L;
-  public static final long ADDRESS_MASK = 0xFFF00000L;
+  /**
+   * The APIC's 1 MiB window lies below 4 GiB: a write with any upper address bit set is a memory
+   * write, not an interrupt (arch/x86/kernel/apic/apic.c, __irq_msi_compose_msg: only the
+   * remapping unit's own message may carry destination bits in the upper address).
+   */
+  public static final long ADDRESS_MASK = 0xFFFFFFFF_FFF00000L;
 
   private MsiMessage() {}
 
+  /** Whether a device's 64-bit write address is an interrupt message (0xFEExxxxx, upper half 0). */
   public static boolean isInterruptAddress(long address) {
     return (address & ADDRESS_MASK) == ADDRESS_BASE;
   }

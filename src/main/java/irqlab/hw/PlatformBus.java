@@ -101,14 +101,16 @@ public final class PlatformBus {
    */
   public void deliverUntranslated(int requesterId, long address, int data) {
     messages++;
-    if (!MsiMessage.isInterruptAddress(address)) {
+    // The unit's fault event register pair may hold destination bits 31:8 in its upper address
+    // (FEUADDR, x2APIC mode; dmar's case in __irq_msi_compose_msg): only the low half decodes.
+    if (!MsiMessage.isInterruptAddress(address & 0xffffffffL)) {
       for (MessageObserver o : observerArray) {
         o.dropped(requesterId, address, data, "not an interrupt address");
       }
       return;
     }
-    deliver(requesterId, requesterId, address, data, MsiMessage.destination(address), MsiMessage.vector(data), -1,
-        false);
+    int dest = MsiMessage.destination(address) | (int) (address >>> 32) << 8;
+    deliver(requesterId, requesterId, address, data, dest, MsiMessage.vector(data), -1, false);
   }
 
   /** The remapping unit reports a request it blocked (after recording the fault). */

@@ -56,6 +56,18 @@ public final class RunReport {
           rows, new boolean[] {false, false, true, true, true, true}));
       sb.append("  (completed: work items the device finished; outstanding: finished but not yet consumed\n"
           + "   by a handler; msgs-held: messages held back by a masked MSI-X entry or MSI vector)\n");
+      StringBuilder idle = new StringBuilder();
+      for (RunResult.DeviceStat d : r.devices()) {
+        if (d.idleArrivals() > 0) {
+          idle.append(idle.length() == 0 ? "" : ", ").append(d.id()).append(' ').append(d.idleArrivals());
+        }
+      }
+      if (idle.length() > 0) {
+        sb.append("  idle arrivals: ").append(idle).append('\n')
+            .append("  (traffic that found its queue not running and completed nothing: an interface carries\n"
+            + "   traffic between link-up and link-down, an nvme queue while a CPU of its context is online,\n"
+            + "   any device while its driver is bound)\n");
+      }
     }
 
     sb.append("\nInterrupts (delivered = handler runs counted per CPU, as /proc/interrupts shows them):\n");
@@ -377,6 +389,7 @@ public final class RunReport {
       j.put("outstanding", d.outstanding());
       j.put("messages_sent", d.messagesSent());
       j.put("messages_held_pending", d.messagesHeldPending());
+      j.put("idle_arrivals", d.idleArrivals());
     }
     ArrayNode vmds = o.putArray("vmds");
     for (RunResult.VmdStat v : r.vmds()) {

@@ -249,7 +249,7 @@ public final class Machine {
 
         @Override
         public void run() {
-          b.work(q);
+          b.arrive(q);
           // Arrivals follow one another, not the device: in explore mode a busy device may get to
           // one late, and the workload must not shrink because of that.
           arrival += Math.max(1, Math.round(-Math.log(1 - rnd.nextDouble()) * meanGap));

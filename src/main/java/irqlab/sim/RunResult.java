@@ -125,9 +125,12 @@ public record RunResult(
   public record VmdVector(int index, int irq, String cpu, long count, int assigned, int peak, long runs,
       long childCalls, long childRuns, long claimed, List<String> children) {}
 
-  /** One device's work and message counts. */
+  /**
+   * One device's work and message counts; {@code idleArrivals}: traffic that found its queue not
+   * running and completed nothing.
+   */
   public record DeviceStat(String id, String bdf, long completed, long outstanding, long messagesSent,
-      long messagesHeldPending) {}
+      long messagesHeldPending, long idleArrivals) {}
 
   /** The same result judged as explore mode judges a schedule: {@code failed} counts, {@code unjudged} does not. */
   public RunResult judgedAs(List<String> failed, List<String> unjudged) {

@@ -162,7 +162,7 @@ public final class Simulation {
         outstanding += b.device().outstanding(q);
       }
       devices.add(new RunResult.DeviceStat(b.id(), b.device().bdf().toString(), completed, outstanding,
-          b.device().messagesSent(), b.device().messagesHeldPending()));
+          b.device().messagesSent(), b.device().messagesHeldPending(), b.idleArrivals()));
     }
     List<Violation> violations = m.oracle().violations();
     List<String> failed = new ArrayList<>();

@@ -72,6 +72,18 @@ class RemappingScenarioTest {
     assertThat(r.actions()).anyMatch(a -> a.contains("delivered: vector") && a.contains("the device's own irq 25"));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"", "remapping: intel"})
+  void aWriteAboveFourGibIsMemoryNotAnInterrupt(String remapping) {
+    // The APIC window is 0xfee00000-0xfeefffff below 4 GiB; 0x1_fee00000 is ordinary memory.
+    String yaml = vfioYaml(remapping, "allow-unsafe-interrupts: true")
+        + "timeline:\n  - { at: 1ms, spoof-msi: { device: nic0, address: 0x1fee00000, data: 0x22 } }\n";
+    RunResult r = Simulation.run(ScenarioParser.parse("hi.yaml", yaml), 1);
+    assertThat(r.violations()).isEmpty();
+    assertThat(r.actions()).anyMatch(a -> a.contains("spoof-msi") && a.endsWith("dropped: not an interrupt address"));
+    assertThat(dmesg(r)).noneMatch(l -> l.contains("No irq handler") || l.contains("INTR-REMAP"));
+  }
+
   private static String vfioYaml(String remapping, String unsafe) {
     return "name: vfio\n"
         + "machine: { cpus: 2" + (remapping.isEmpty() ? "" : ", " + remapping) + (unsafe.isEmpty() ? "" : ", " + unsafe)

@@ -84,6 +84,7 @@ public final class AcceleratorDevice extends QueueDevice {
   private final int[] intHandle;
   private final int[] producer;
   private final long[] completedTotal;
+  private long completedAll;
   private final Actor engine;
   private final ArrayDeque<int[]> commands = new ArrayDeque<>();
   private final Event engineStep;
@@ -183,6 +184,7 @@ public final class AcceleratorDevice extends QueueDevice {
     }
     exec.point("device completion");
     completedTotal[queue]++;
+    completedAll++;
     workObserver.completed(this, queue);
     signallingQueue = queue;
     signallingActor = exec.current();
@@ -211,6 +213,11 @@ public final class AcceleratorDevice extends QueueDevice {
   @Override
   public int outstanding(int queue) {
     return contexts.outstanding(queue);
+  }
+
+  @Override
+  public long completedAll() {
+    return completedAll;
   }
 
   @Override

@@ -32,6 +32,8 @@ public class QueueDevice extends PciFunction {
   private final int[] ivar;
   private final int[] completions;
   private final long[] completedTotal;
+  /** Work completed on every queue together. */
+  private long completedAll;
   private WorkObserver observer = new WorkObserver() {};
   private boolean running;
   /** A stuck INTx source: the line is held asserted with no work behind it. */
@@ -84,6 +86,7 @@ public class QueueDevice extends PciFunction {
     completions[queue]++;
     exec.traceValue(completions[queue]);
     completedTotal[queue]++;
+    completedAll++;
     observer.completed(this, queue);
     if (signals(queue) && !signal(ivar[queue] & 0xffff)) {
       observer.notSignalled(this, queue);
@@ -140,6 +143,11 @@ public class QueueDevice extends PciFunction {
   /** Outstanding (completed, not yet consumed) work on {@code queue}. */
   public int outstanding(int queue) {
     return completions[queue];
+  }
+
+  /** Work completed on all queues so far. */
+  public long completedAll() {
+    return completedAll;
   }
 
   public long completedTotal(int queue) {

@@ -24,6 +24,7 @@ public class Binding {
   private final DeviceSpec spec;
   private final DeviceType type;
   private final QueueDevice device;
+  private long idleArrivals;
   private final PciDev pci;
   private final PciDriver driver;
   protected final Kernel kernel;
@@ -112,6 +113,23 @@ public class Binding {
   /** How many queues traffic can name (the scenario's {@code queues}). */
   public int trafficQueues() {
     return device.queues();
+  }
+
+  /**
+   * Traffic's arrival on queue {@code q}: the work, counted as idle when it completed nothing
+   * (the queue was not running: an interface down, a driver unbound, no blk-mq context).
+   */
+  public final void arrive(int q) {
+    long before = device.completedAll();
+    work(q);
+    if (device.completedAll() == before) {
+      idleArrivals++;
+    }
+  }
+
+  /** Traffic arrivals that found their queue not running. */
+  public long idleArrivals() {
+    return idleArrivals;
   }
 
   /** One unit of work completes on traffic queue {@code q} (on the device's actor). */
