@@ -197,4 +197,35 @@ class UserScenarioFidelityTest {
         "2ms write /sys/devices/system/cpu/cpu0/online <- 1: FAILED: EACCES (Permission denied)",
         "3ms write /sys/devices/system/cpu/cpu1/online <- 1: OK (already online); online=0-1");
   }
+
+  /**
+   * Without remapping an affinity write only sets a pending move (kernel/irq/manage.c
+   * irq_set_affinity_locked); the next interrupt carries it out in irq_move_masked_irq
+   * (kernel/irq/migration.c), which on an error other than -EBUSY (here -ENOSPC from
+   * irq_matrix_alloc: CPU 1 has no vector left) drops the pending mask and says nothing. The
+   * write itself succeeded; the line keeps its affinity and CPU.
+   */
+  @Test
+  void aDeferredMoveToAFullCpuIsDroppedSilently() {
+    RunResult r = run("""
+        name: full-cpu
+        machine: { cpus: 2 }
+        devices:
+          - { id: big0, type: nic, msix: { table: 256 }, queues: 1 }
+          - { id: nic1, type: nic, msix: { table: 1 }, queues: 1 }
+        drivers:
+          - { device: big0, vectors: { min: 201, max: 201, kind: msix, affinity: [1] } }
+          - { device: nic1, vectors: { min: 1, max: 1, kind: msix } }
+        timeline:
+          - { at: 0ms, traffic: { device: nic1, queues: all, rate: 20k/s, for: 4ms } }
+          - { at: 1ms, set-affinity: { irq: nic1/msix/0, cpus: [1] } }
+        """);
+    assertThat(action(r, "1ms write /proc/irq/")).endsWith("(nic1/msix/0): OK; now smp=0-1 eff=0 pending=1");
+    assertThat(r.dmesg()).isEmpty();
+    RunResult.IrqStat nic1 = r.irqs().stream().filter(i -> i.name().equals("nic1/msix/0")).findFirst().orElseThrow();
+    assertThat(nic1.affinity()).isEqualTo("0-1");
+    assertThat(nic1.effective()).isEqualTo("0");
+    assertThat(nic1.delivered()[1]).isZero();
+    assertThat(r.ok()).isTrue();
+  }
 }
