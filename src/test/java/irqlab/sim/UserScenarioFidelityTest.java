@@ -228,4 +228,24 @@ class UserScenarioFidelityTest {
     assertThat(nic1.delivered()[1]).isZero();
     assertThat(r.ok()).isTrue();
   }
+
+  /**
+   * drivers/net/ethernet/intel/e1000e: e_err is netdev_err, and e1000e_set_interrupt_capability
+   * runs from e1000_sw_init before register_netdev, so net/core/dev.c __netdev_printk prints
+   * "%s %s %s%s: " with netdev_name "(unnamed net_device)" (the name is still "eth%d") and
+   * netdev_reg_state " (uninitialized)". An 82574 with a 2-entry table fails
+   * pci_enable_msix_range(3, 3) and falls back to MSI.
+   */
+  @Test
+  void e1000eFallbackMessageAtProbeNamesAnUnregisteredNetdev() {
+    RunResult r = run("""
+        name: e1000e-fallback
+        machine: { cpus: 2, chipset: q35 }
+        devices: [ { id: eth0, type: e1000e, msix: { table: 2 } } ]
+        drivers: [ { device: eth0 } ]
+        """);
+    assertThat(r.dmesg()).anyMatch(l -> l.text().equals("e1000e 0000:00:03.0 (unnamed net_device) (uninitialized): "
+        + "Failed to initialize MSI-X interrupts.  Falling back to MSI interrupts."));
+    assertThat(r.actions()).contains("0ns probe eth0: eth0, MSI, requested at open");
+  }
 }
