@@ -62,7 +62,7 @@ public final class CapacityPlan {
       UnplugCheck u = UnplugCheck.of(mx, c);
       String answer;
       if (c == 0) {
-        answer = "no: CPU 0 is not hotpluggable on x86 (EPERM)";
+        answer = "no: CPU 0 is not hotpluggable on x86 (no online file)";
       } else if (!u.fits()) {
         answer = "no: ENOSPC, \"CPU " + c + " has " + Integer.toUnsignedString(u.toMove()) + " vectors, "
             + Integer.toUnsignedString(u.available()) + " available. Cannot disable CPU\"";

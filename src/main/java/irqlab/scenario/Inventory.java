@@ -99,7 +99,9 @@ final class Inventory {
               + driverPath(device.id()) + ".vectors.kind), so '" + text
               + "' names no interrupt");
     }
-    int limit = control ? 1 : irq.kind().equals("msix") ? device.msix().table() : v.max();
+    int limit = control ? 1
+        : irq.kind().equals("msix") ? device.msix().table()
+        : irq.kind().equals("msi") ? Math.min(v.max(), device.msi().vectors()) : v.max();
     checkIndex(node, text, irq, limit);
     return irq;
   }

@@ -8,6 +8,7 @@ import irqlab.hw.devices.QueueDevice;
 import irqlab.hw.cpu.Cpu;
 import irqlab.hw.ioapic.Chipset;
 import irqlab.hw.pci.Bdf;
+import irqlab.kernel.Errno;
 import irqlab.kernel.Kernel;
 import irqlab.kernel.KernelException;
 import irqlab.kernel.KernelProfile;
@@ -148,6 +149,7 @@ public final class Machine {
 
   private void queueTimeline() {
     IsaDrivers isa = chipset == null ? null : new IsaDrivers(kernel);
+    at(0, kernel.descs()::initIrqProc); // do_basic_setup: before every initcall and probe
     if (isa != null) {
       at(0, () -> {
         isa.early();
@@ -375,6 +377,11 @@ public final class Machine {
     }
     if (a instanceof Action.Bind bd) {
       Binding b = bindings.get(bd.device());
+      // drivers/base/dd.c __driver_probe_device (from bind_store): a device that has a driver is
+      // -EBUSY and its probe does not run, so no probe outcome is recorded.
+      if (b.driver().bound()) {
+        throw new KernelException(Errno.EBUSY, bd.device() + " is bound to its driver already");
+      }
       return "OK" + probed(b, b::bind);
     }
     if (a instanceof Action.Link l) {

@@ -304,7 +304,14 @@ public final class AcceleratorDriver extends PciDriver {
 
   @Override
   public void freeAction(int irq) {
-    freeIrq(imsIndexOfIrq(irq));
+    int index = imsIndexOfIrq(irq);
+    if (k.descs().get(irq).action() == null) {
+      // A second free_irq of the queue's line: __free_irq finds no action of this dev_id and
+      // WARNs "Trying to free already-free IRQ" (kernel/irq/manage.c), as for any other driver.
+      k.manage().freeIrq(irq, this);
+      return;
+    }
+    freeIrq(index);
   }
 
   private int imsIndexOfIrq(int irq) {

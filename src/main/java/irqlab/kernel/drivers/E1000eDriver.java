@@ -93,8 +93,7 @@ public final class E1000eDriver extends PciDriver implements NetDriver {
         k.pciMsi().allocIrqVectors(dev, 3, 3, PciMsi.PCI_IRQ_MSIX, null, null);
         return;
       } catch (KernelException e) {
-        k.log().err("e1000e " + dev.devName() + ": Failed to initialize MSI-X interrupts.  Falling back to MSI"
-            + " interrupts.");
+        k.log().err(netdevPrefix() + "Failed to initialize MSI-X interrupts.  Falling back to MSI interrupts.");
         mode = Mode.MSI;
       }
     }
@@ -103,11 +102,19 @@ public final class E1000eDriver extends PciDriver implements NetDriver {
         k.pciMsi().allocIrqVectors(dev, 1, 1, PciMsi.PCI_IRQ_MSI, null, null);
         return;
       } catch (KernelException e) {
-        k.log().err("e1000e " + dev.devName() + ": Failed to initialize MSI interrupts.  Falling back to legacy"
-            + " interrupts.");
+        k.log().err(netdevPrefix() + "Failed to initialize MSI interrupts.  Falling back to legacy interrupts.");
         mode = Mode.LEGACY;
       }
     }
+  }
+
+  /**
+   * What e_err (netdev_err) puts in front (net/core/dev.c __netdev_printk): driver, PCI device,
+   * then the interface name, or, at probe before register_netdev, netdev_name's "(unnamed
+   * net_device)" with netdev_reg_state's " (uninitialized)".
+   */
+  private String netdevPrefix() {
+    return "e1000e " + dev.devName() + " " + (bound ? ifname() : "(unnamed net_device) (uninitialized)") + ": ";
   }
 
   /** e1000e_reset_interrupt_capability. */

@@ -462,7 +462,8 @@ public final class ChipFlow {
         }
       }
       int cpu = k.smpProcessorId();
-      if (ret == IrqReturn.NONE) {
+      // The spurious count is note_interrupt's, which skips the poller's runs (POLL_INPROGRESS).
+      if (ret == IrqReturn.NONE && !desc.istate(IrqsState.POLL_INPROGRESS)) {
         desc.countUnhandledOn(cpu, k.nrCpus());
       }
       // Indexed, not for-each: the iterator was allocated on every interrupt (not scalarized).

@@ -7,8 +7,10 @@ public final class IrqAction {
   public static final int IRQF_SHARED = 0x80;
   public static final int IRQF_NOBALANCING = 0x800;
   public static final int IRQF_IRQPOLL = 0x1000;
+  /** __IRQF_TIMER alone, the bit try_one_irq tests. */
+  public static final int IRQF_TIMER_BIT = 0x200;
   /** IRQF_TIMER: __IRQF_TIMER | IRQF_NO_SUSPEND | IRQF_NO_THREAD. */
-  public static final int IRQF_TIMER = 0x200 | 0x4000 | 0x10000;
+  public static final int IRQF_TIMER = IRQF_TIMER_BIT | 0x4000 | 0x10000;
   public static final int IRQF_ONESHOT = 0x2000;
   public static final int IRQF_NO_THREAD = 0x10000;
 

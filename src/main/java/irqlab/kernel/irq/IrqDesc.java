@@ -39,6 +39,8 @@ public final class IrqDesc {
    */
   private long[] kstat;
   private short kstatCpu = -1;
+  /** desc->dir: /proc/irq/N exists (fits the object's padding: no byte more per line). */
+  private boolean procDir;
   private long totalCount;
   // note_interrupt() bookkeeping (kernel/irq/spurious.c).
   /**
@@ -327,6 +329,20 @@ public final class IrqDesc {
     if (t != 0 || rare != null) {
       rare().lastUnhandledNs = t;
     }
+  }
+
+  /**
+   * register_irq_proc (kernel/irq/proc.c): /proc/irq/N is made for the descriptors that exist when
+   * init_irq_proc runs at boot and, for later ones, by __setup_irq at their first request_irq; it
+   * goes with the descriptor (irq_free_descs), not with free_irq.
+   */
+  public void registerProc() {
+    procDir = true;
+  }
+
+  /** Whether /proc/irq/N exists (see {@link #registerProc}). */
+  public boolean hasProcDir() {
+    return procDir;
   }
 
   /**

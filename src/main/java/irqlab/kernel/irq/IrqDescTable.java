@@ -190,6 +190,14 @@ public final class IrqDescTable {
     }
   }
 
+  /**
+   * init_irq_proc (kernel/irq/proc.c, from do_basic_setup before the initcalls): /proc/irq/N for
+   * every descriptor that exists now; later ones get theirs at their first request_irq.
+   */
+  public void initIrqProc() {
+    forEach(i -> get(i).registerProc());
+  }
+
   /** One past the highest allocated number (nr_irqs as the views size their columns by it). */
   public int highestPlusOne() {
     return allocated.length();

@@ -74,6 +74,7 @@ public final class Manage {
       desc.setAction(action);
       desc.setIrqCount(0);
       desc.setIrqsUnhandled(0);
+      desc.registerProc();
       return action;
     } finally {
       desc.lock().unlock();
@@ -87,7 +88,8 @@ public final class Manage {
     int mismatchBits = IrqAction.IRQF_TRIGGER_MASK | IrqAction.IRQF_ONESHOT;
     if ((old.flags() & action.flags() & IrqAction.IRQF_SHARED) == 0
         || ((old.flags() ^ action.flags()) & mismatchBits) != 0) {
-      k.log().err(String.format("Flags mismatch irq %d. %08x (%s) vs. %08x (%s)", desc.irq(), action.flags(),
+      // pr_err under kernel/irq/manage.c's pr_fmt, "genirq: ".
+      k.log().err(String.format("genirq: Flags mismatch irq %d. %08x (%s) vs. %08x (%s)", desc.irq(), action.flags(),
           action.name(), old.flags(), old.name()));
       throw new KernelException(Errno.EBUSY, "request_irq: irq " + desc.irq() + " already has handler " + old.name());
     }
@@ -98,6 +100,7 @@ public final class Manage {
     last.setNext(action);
     desc.setIrqCount(0);
     desc.setIrqsUnhandled(0);
+    desc.registerProc();
     // A line the spurious detector disabled gets another chance with the new handler.
     if (desc.istate(IrqsState.SPURIOUS_DISABLED)) {
       desc.clearIstate(IrqsState.SPURIOUS_DISABLED);

@@ -10,12 +10,15 @@ public final class ProcIrq {
   private ProcIrq() {}
 
   /**
-   * An administrator's affinity write. Managed interrupts refuse it with EPERM (the reference
-   * q35 dump shows "Operation not permitted"); a mask without an online CPU is EINVAL.
+   * An administrator's affinity write. A line never requested has no file (ENOENT); managed
+   * interrupts refuse it with EPERM (the reference q35 dump shows "Operation not permitted"); a
+   * mask without an online CPU is EINVAL.
    */
   public static void writeSmpAffinityList(Kernel k, int irq, CpuMask mask) {
     IrqDesc desc = k.descs().get(irq);
-    if (desc == null) {
+    // The directory comes with the first request_irq (register_irq_proc from __setup_irq): an
+    // interrupt allocated and never requested (e1000e's before ndo_open) has no file to write.
+    if (desc == null || !desc.hasProcDir()) {
       throw new KernelException(Errno.ENOENT, "/proc/irq/" + irq + " does not exist");
     }
     IrqData d = desc.data();

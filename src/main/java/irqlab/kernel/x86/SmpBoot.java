@@ -35,13 +35,16 @@ public final class SmpBoot {
 
   /**
    * cpu_down: false when the CPU is offline already (the write succeeds and changes nothing).
-   * EPERM for CPU 0, which has no online file on x86 in 6.12 (so some CPU always stays online);
+   * EACCES for CPU 0, which has no online file on x86 in 6.12 (arch/x86/kernel/setup.c
+   * arch_cpu_is_hotpluggable is cpu > 0, so drivers/base/core.c device_add makes no 'online'):
+   * a shell's "echo 0 >" opens it with O_CREAT, and sysfs directories cannot create files
+   * (fs/namei.c lookup_open: no ->create, -EACCES);
    * ENOSPC, with nothing changed, when the other CPUs cannot take its vectors.
    */
   public boolean cpuDown(int cpu) {
     checkCpu(cpu);
     if (cpu == 0) {
-      throw new KernelException(Errno.EPERM, "CPU 0 is not hotpluggable");
+      throw noOnlineFile();
     }
     if (!k.cpuOnline(cpu)) {
       return false;
@@ -132,9 +135,16 @@ public final class SmpBoot {
     vectors.lapicOffline(cpu);
   }
 
-  /** cpu_up: false when the CPU is online already. */
+  private static KernelException noOnlineFile() {
+    return new KernelException(Errno.EACCES, "CPU 0 is not hotpluggable: /sys/devices/system/cpu/cpu0/online does not exist");
+  }
+
+  /** cpu_up: false when the CPU is online already; EACCES for CPU 0 (see {@link #cpuDown}). */
   public boolean cpuUp(int cpu) {
     checkCpu(cpu);
+    if (cpu == 0) {
+      throw noOnlineFile(); // as for cpuDown: CPU 0 has no online file to write
+    }
     if (k.cpuOnline(cpu)) {
       return false;
     }

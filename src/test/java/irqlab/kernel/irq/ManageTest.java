@@ -156,15 +156,16 @@ class ManageTest {
   @Test
   void flagsMismatchIsEbusyWithTheKernelsMessage() {
     request(IrqAction.IRQF_SHARED | IrqAction.IRQF_ONESHOT, "a", devA);
-    // __setup_irq: both must be IRQF_SHARED with the same trigger and ONESHOT bits.
+    // __setup_irq: both must be IRQF_SHARED with the same trigger and ONESHOT bits; its pr_err
+    // carries manage.c's pr_fmt, "genirq: ".
     KernelException e = task(() -> k.manage().requestIrq(irq, CLAIM, IrqAction.IRQF_SHARED, "b", devB));
     assertThat(e).isNotNull();
     assertThat(e.errno()).isEqualTo(Errno.EBUSY);
-    assertThat(lines("err")).contains(String.format("Flags mismatch irq %d. 00000080 (b) vs. 00002080 (a)", irq));
+    assertThat(lines("err")).contains(String.format("genirq: Flags mismatch irq %d. 00000080 (b) vs. 00002080 (a)", irq));
     // Trigger bits differ.
     e = task(() -> k.manage().requestIrq(irq, CLAIM, IrqAction.IRQF_SHARED | IrqAction.IRQF_ONESHOT | 0x1, "c", devC));
     assertThat(e.errno()).isEqualTo(Errno.EBUSY);
-    assertThat(lines("err")).contains(String.format("Flags mismatch irq %d. 00002081 (c) vs. 00002080 (a)", irq));
+    assertThat(lines("err")).contains(String.format("genirq: Flags mismatch irq %d. 00002081 (c) vs. 00002080 (a)", irq));
     assertThat(chain()).containsExactly("a");
     // The same flags join.
     request(IrqAction.IRQF_SHARED | IrqAction.IRQF_ONESHOT, "d", devB);
@@ -176,7 +177,7 @@ class ManageTest {
     request(0, "a", devA);
     KernelException e = task(() -> k.manage().requestIrq(irq, CLAIM, IrqAction.IRQF_SHARED, "b", devB));
     assertThat(e.errno()).isEqualTo(Errno.EBUSY);
-    assertThat(lines("err")).contains(String.format("Flags mismatch irq %d. 00000080 (b) vs. 00000000 (a)", irq));
+    assertThat(lines("err")).contains(String.format("genirq: Flags mismatch irq %d. 00000080 (b) vs. 00000000 (a)", irq));
     assertThat(chain()).containsExactly("a");
   }
 
