@@ -338,7 +338,7 @@ public final class Exploration {
     SiteRecorder rec = SiteRecorder.stepsOnly();
     Strategy watch = rec.watching(new DelaySchedule(List.of()));
     Explorer.run(RaceTargets.baseline(runSeed), watch, bound, null, false, rt -> runSchedule(scenario, rt, null));
-    return RaceTargets.of(rec.rareCandidates(ExploreRuntime.MAX_LAG_NS, RaceTargets.RARE), runSeed);
+    return rec.targets(ExploreRuntime.MAX_LAG_NS, RaceTargets.RARE, runSeed);
   }
 
   static Outcome outcome(ScheduleId id, long steps, Throwable failure) {

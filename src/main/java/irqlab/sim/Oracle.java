@@ -35,6 +35,8 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
   private final java.util.Set<String> reportedMismatches = new java.util.HashSet<>();
   /** Completions a device could not signal at all (MSI-X and MSI off), per device, per queue. */
   private final java.util.Map<QueueDevice, long[]> notSignalled = new java.util.IdentityHashMap<>();
+  /** Completions whose signal missed their line, judged at the queue's next completion. */
+  private final MissedSignals missed = new MissedSignals();
 
   public Oracle(Exec exec) {
     this.exec = exec;
@@ -101,6 +103,24 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
   @Override
   public void notSignalled(QueueDevice device, int queue) {
     notSignalled.computeIfAbsent(device, d -> new long[d.queues()])[queue]++;
+    if (!device.signalsByLevel()) {
+      missed.astray(device, "the device could not signal it: MSI-X and MSI off");
+    }
+  }
+
+  @Override
+  public void signalling(QueueDevice device, int queue) {
+    missed.signalling(device, queue, exec.now(), bindings == null ? null : bindingOf(device.requesterId()), this);
+  }
+
+  @Override
+  public void signalled(QueueDevice device, int queue) {
+    missed.signalled(device, queue, exec.now());
+  }
+
+  @Override
+  public void drained(QueueDevice device, int queue, int count) {
+    missed.drained(device, queue);
   }
 
   /**
@@ -137,10 +157,13 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
       return;
     }
     Object target = kernel.vectorDomain().vectorIrq(cpu, vector);
+    Binding b = bindingOf(origin);
     if (target == null) {
+      if (b != null) {
+        missed.astray(b.device(), "its message reached vector " + vector + " on CPU " + cpu + ", where no handler is installed");
+      }
       return; // common_interrupt reports it: no-handler
     }
-    Binding b = bindingOf(origin);
     IrqDesc expected = b == null ? null : b.irqOfEntry(source);
     if (expected == null || expected == target) {
       return;
@@ -148,6 +171,7 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
     String where = target instanceof IrqDesc owner
         ? "bound to irq " + owner.irq() + (owner.action() == null ? "" : " (" + owner.action().name() + ")")
         : "marked for a retrigger";
+    missed.astray(b.device(), "its message reached vector " + vector + " on CPU " + cpu + ", " + where);
     misrouted.putIfAbsent(expected, new Violation(Violation.MISROUTED, exec.now(), b.id() + " signalled "
         + b.name(source) + " (irq " + expected.irq() + ") with " + String.format("address 0x%x data 0x%x", address, data)
         + ", which reached vector " + vector + " on CPU " + cpu + ", " + where + ", and irq " + expected.irq()
@@ -159,6 +183,16 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
   public void vectorRaised(int cpu, int vector) {
     if (!misrouted.isEmpty() && kernel.vectorDomain().vectorIrq(cpu, vector) instanceof IrqDesc d) {
       misrouted.remove(d);
+    }
+  }
+
+  /** A message of requester {@code rid} reached no CPU: if a completion of its device sent it, that work is stranded. */
+  private void strandedBy(int rid, String why) {
+    if (bindings != null && !spoofs.active()) {
+      Binding b = bindingOf(rid);
+      if (b != null) {
+        missed.astray(b.device(), why);
+      }
     }
   }
 
@@ -192,6 +226,7 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
   /** The remapping unit blocked a message; a blocked spoof is a fault, not a violation. */
   @Override
   public void blocked(int requesterId, long address, int data, int faultReason, int index) {
+    strandedBy(requesterId, "the remapping unit blocked its message (fault reason 0x" + Integer.toHexString(faultReason) + ")");
     if (spoofs.active()) {
       spoofs.blocked(requesterId, address, data, faultReason, index);
     }
@@ -216,6 +251,7 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
   @Override
   public void dropped(int requesterId, long address, int data, String why) {
     messagesDropped++;
+    strandedBy(requesterId, "its message was dropped: " + why);
     if (spoofs.active()) {
       spoofs.dropped(requesterId, address, data, why);
     }

@@ -115,19 +115,32 @@ class VfioGrowTest {
     Map<Integer, Long> window = unsignalled(r, "1.98ms");
     assertThat(window).isNotEmpty().doesNotContainKey(3);
     Map<Integer, Long> lost = new TreeMap<>();
+    Map<Integer, Long> stranded = new TreeMap<>();
     Pattern p = Pattern.compile("nic0 queue (\\d+): (\\d+) completion\\(s\\) with no handler run after them and"
         + " nothing pending \\(nic0/msix/(\\d+), irq \\d+\\)");
+    // A completion of the first window was consumed only thanks to its queue's next completion:
+    // lost too, judged when the queue completed again (the oracle's check at the next completion).
+    Pattern q = Pattern.compile("nic0 queue (\\d+): a completion at 1\\.0[0-3][0-9]*ms got no interrupt \\(the device"
+        + " could not signal it: MSI-X and MSI off\\) and was still unconsumed, with nothing pending, when the"
+        + " queue completed again at [0-9.]+ms \\(nic0/msix/\\d+ has no interrupt now\\)");
     assertThat(r.violations()).allSatisfy(v -> {
       assertThat(v.kind()).isEqualTo(Violation.LOST_INTERRUPT);
       Matcher mm = p.matcher(v.detail());
-      assertThat(mm.matches()).as(v.detail()).isTrue();
-      assertThat(mm.group(3)).as("each queue's own vector").isEqualTo(mm.group(1));
-      lost.put(Integer.parseInt(mm.group(1)), Long.parseLong(mm.group(2)));
+      Matcher mq = q.matcher(v.detail());
+      assertThat(mm.matches() || mq.matches()).as(v.detail()).isTrue();
+      if (mm.matches()) {
+        assertThat(mm.group(3)).as("each queue's own vector").isEqualTo(mm.group(1));
+        lost.put(Integer.parseInt(mm.group(1)), Long.parseLong(mm.group(2)));
+      } else {
+        stranded.merge(Integer.parseInt(mq.group(1)), 1L, Long::sum);
+      }
     });
     assertThat(lost).isEqualTo(window);
     assertThat(r.devices().get(0).outstanding()).isEqualTo(window.values().stream().mapToLong(Long::longValue).sum());
-    // The first window's completions were signalled by nobody but consumed later: not lost.
-    assertThat(unsignalled(r, "1ms")).isNotEmpty();
+    // The first window's completions were signalled by nobody and consumed only by later work:
+    // each queue that lost some there is reported once.
+    assertThat(stranded.keySet()).isEqualTo(unsignalled(r, "1ms").keySet());
+    assertThat(stranded.values()).containsOnly(1L);
     // Interrupts were freed and allocated again twice: one row per name, counts added up.
     assertThat(r.irqs().stream().filter(s -> s.name().equals("nic0/msix/0"))).hasSize(1);
     assertThat(r.irqs()).extracting(RunResult.IrqStat::name)

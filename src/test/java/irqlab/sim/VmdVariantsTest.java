@@ -68,7 +68,7 @@ class VmdVariantsTest {
 
   @Test
   void the2015TeardownUsesTheChildsDescriptorAfterFreeAndNamesBothSides() {
-    Violation v = findAndReplay(scenario("vmd-rcu-list-only"), 45);
+    Violation v = findAndReplay(scenario("vmd-rcu-list-only"), 112);
     assertThat(v.kind()).isEqualTo(Violation.USE_AFTER_FREE);
     // Who used it (a CPU in the VMD handler's generic_handle_irq), who freed it (the unbind).
     assertThat(v.detail()).containsPattern("irq \\d+'s irq_desc used by cpu\\d in (handle_irq_desc|handle_untracked_irq)")

@@ -83,13 +83,22 @@ public class QueueDevice extends PciFunction {
       return;
     }
     exec.point("device completion", barResource(DEVICE_BAR), queueRegister(queue, REG_COMPLETIONS), Access.WRITE);
+    if (!running) {
+      // The driver stopped the queues while this completion waited for its turn (an unbind in a
+      // burst): a stopped device completes nothing, as its own control register decides at once.
+      return;
+    }
     completions[queue]++;
     exec.traceValue(completions[queue]);
     completedTotal[queue]++;
     completedAll++;
     observer.completed(this, queue);
-    if (signals(queue) && !signal(ivar[queue] & 0xffff)) {
-      observer.notSignalled(this, queue);
+    if (signals(queue)) {
+      observer.signalling(this, queue);
+      if (!signal(ivar[queue] & 0xffff)) {
+        observer.notSignalled(this, queue);
+      }
+      observer.signalled(this, queue);
     }
   }
 

@@ -5,6 +5,12 @@ public interface WorkObserver {
   /** The device completed one unit of work on {@code queue} and wants to signal. */
   default void completed(QueueDevice device, int queue) {}
 
+  /** The device is about to signal that completion of {@code queue} (its vector select is valid). */
+  default void signalling(QueueDevice device, int queue) {}
+
+  /** The device signalled (or failed to signal) that completion of {@code queue}. */
+  default void signalled(QueueDevice device, int queue) {}
+
   /**
    * The device could not signal that completion of {@code queue}: its vector select names an entry
    * it cannot send (MSI-X and MSI off, or no such entry): no message went out, no pending bit was set.

@@ -442,6 +442,15 @@ public class PciFunction {
     return false;
   }
 
+  /**
+   * Whether a signal that {@link #signal} did not send simply left nothing to send: the function
+   * signals on its INTx pin (no MSI or MSI-X on, the pin wired, INTx not disabled), whose level
+   * follows the device's condition. Otherwise an unsent signal was dropped (MSI-X off).
+   */
+  public boolean signalsByLevel() {
+    return intxSink != null && !msixEnabled() && !msiEnabled() && !intxDisabled();
+  }
+
   private boolean intxDisabled() {
     return (config.read16(ConfigSpace.COMMAND) & ConfigSpace.COMMAND_INTX_DISABLE) != 0;
   }

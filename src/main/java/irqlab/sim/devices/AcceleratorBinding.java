@@ -56,6 +56,16 @@ final class AcceleratorBinding extends Binding {
    */
   @Override
   public void checkQuiescent(Verdicts v) {
+    checkQueues(v);
+  }
+
+  /** Queue contexts are judged at quiescence only (their messages do not go through the queues' vector selects). */
+  @Override
+  public boolean remembered(int q, boolean running) {
+    return true;
+  }
+
+  private void checkQueues(Verdicts v) {
     if (dev.contexts().staleWriteBacks() > Accelerators.NARRATED) {
       ctx.log(ctx.exec().now(), id() + ": " + dev.contexts().staleWriteBacks()
           + " context write-backs overwrote CPU stores in all");

@@ -34,10 +34,21 @@ public final class DelayStrategy implements Strategy {
   private final LongCounts seen = new LongCounts();
   private final DelayedActors held = new DelayedActors();
   private long delaysMade;
+  /** Focused: delays only at these units (see {@link RaceTargets#focused}); null: anywhere. */
+  private final LongCounts contended;
+  /** Focused: at most this many delays in a schedule. */
+  static final int FOCUSED_DELAYS = 2;
+  private final Sites sites;
 
   public DelayStrategy(long seed) {
+    this(seed, null);
+  }
+
+  DelayStrategy(long seed, LongCounts contended) {
     this.random = new SplittableRandom(Seeds.forStrategy(seed, SALT));
     this.prio = new Priorities(random);
+    this.contended = contended;
+    this.sites = contended == null ? null : new Sites();
   }
 
   @Override
@@ -58,7 +69,7 @@ public final class DelayStrategy implements Strategy {
     int r = d.running();
     if (r >= 0 && d.arrived() && !held.isDelayed(r)) {
       Resource res = d.resource(r);
-      if (res != null) {
+      if (res != null && (contended == null || delaysMade < FOCUSED_DELAYS && contended(res, d.unit(r)))) {
         long key = ((long) r << 54) ^ ((long) d.access(r).ordinal() << 52) ^ ((long) d.resourceNumber(r) << 36)
             ^ d.offset(r);
         int k = seen.increment(key);
@@ -71,6 +82,10 @@ public final class DelayStrategy implements Strategy {
     int x = choose(d);
     held.chosen(x, d);
     return x;
+  }
+
+  private boolean contended(Resource res, long unit) {
+    return unit == Resource.ANY_UNIT || contended.get(SiteRecorder.unitKey(sites, res, unit)) > 0;
   }
 
   private int choose(Decision d) {

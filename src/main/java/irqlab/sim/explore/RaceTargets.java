@@ -24,14 +24,17 @@ public final class RaceTargets {
   public static final int RARE = 3;
   private static final long SALT = 0x5441524745L;
   /** No targets: every schedule of the default strategy is a random-delay one. */
-  public static final RaceTargets NONE = new RaceTargets(List.of(), 0, 0);
+  public static final RaceTargets NONE = new RaceTargets(List.of(), null, 0, 0);
 
   private final List<DelaySchedule.Delay> places;
+  /** The units where the baseline saw two actors' conflicting accesses within the lag, or null. */
+  private final LongCounts contended;
   private final long runSeed;
   private final int candidates;
 
-  private RaceTargets(List<DelaySchedule.Delay> places, long runSeed, int candidates) {
+  private RaceTargets(List<DelaySchedule.Delay> places, LongCounts contended, long runSeed, int candidates) {
     this.places = places;
+    this.contended = contended;
     this.runSeed = runSeed;
     this.candidates = candidates;
   }
@@ -46,6 +49,11 @@ public final class RaceTargets {
    * is aimed at once.
    */
   public static RaceTargets of(List<List<DelaySchedule.Delay>> groups, long runSeed) {
+    return of(groups, null, runSeed);
+  }
+
+  /** As above, with the baseline's contended units for the focused schedules (null: none). */
+  static RaceTargets of(List<List<DelaySchedule.Delay>> groups, LongCounts contended, long runSeed) {
     List<List<DelaySchedule.Delay>> order = new ArrayList<>(groups);
     SplittableRandom r = new SplittableRandom(Seeds.forStrategy(runSeed, SALT));
     for (int i = order.size() - 1; i > 0; i--) {
@@ -67,7 +75,7 @@ public final class RaceTargets {
         }
       }
     }
-    return new RaceTargets(List.copyOf(all), runSeed, all.size() / 2);
+    return new RaceTargets(List.copyOf(all), contended, runSeed, all.size() / 2);
   }
 
   /** The places found, each aimed at twice: until the write, and held past it. */
@@ -95,6 +103,23 @@ public final class RaceTargets {
     }
     int k = index >>> 1;
     return k < places.size() ? places.get(k) : null;
+  }
+
+  /**
+   * Whether default-strategy schedule {@code index} is a focused one: every fourth (2, 6, 10, ...),
+   * random delays as the even schedules make them, but only at units the baseline saw contended.
+   * Random delays at every first access stretch a long rare path (a CPU going offline locks a
+   * hundred descriptors no one else touches, half of them delayed up to the lag each) from an
+   * instant to a millisecond or two, and a race that needs that path to run between two
+   * completions of a busy queue (CVE-2024-31076's leak) then hardly ever happens.
+   */
+  public boolean focused(int index) {
+    return contended != null && (index & 3) == 2;
+  }
+
+  /** The contended units (see {@link #focused}). */
+  LongCounts contended() {
+    return contended;
   }
 
   /** The schedule of one aimed delay, named as the default strategy (its id replays it). */

@@ -5,7 +5,6 @@ import irqlab.exec.Resource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,7 +17,6 @@ import java.util.Map;
  */
 public final class SiteRecorder {
   private final Sites sites = new Sites();
-  private final IdentityHashMap<Resource, Long> names = new IdentityHashMap<>();
   /** Whether to keep the signature (the exhaustive strategy) or only the steps. */
   private final boolean ordered;
   private final Map<Long, Long> orders = new HashMap<>();
@@ -99,7 +97,7 @@ public final class SiteRecorder {
     pending[r] = true;
     pendingSite[r] = st;
     pendingOccurrence[r] = sites.occurrence(r, st);
-    pendingUnit[r] = Seeds.mix(nameHash(res) ^ d.unit(r));
+    pendingUnit[r] = unitKey(sites, res, d.unit(r));
     pendingAccess[r] = (byte) d.access(r).ordinal();
   }
 
@@ -202,6 +200,44 @@ public final class SiteRecorder {
   }
 
   /**
+   * The units on which one actor's access was followed, within {@code lagNs}, by another actor's
+   * conflicting access: the only places where delaying an access can reorder two conflicting ones.
+   * A delay anywhere else only moves time (the offline path's hundred locks of descriptors no one
+   * else touches), so the focused schedules of the default strategy delay only here.
+   */
+  LongCounts contendedUnits(long lagNs) {
+    LongCounts out = new LongCounts();
+    for (Map.Entry<Long, int[]> e : byUnit(u -> true).entrySet()) {
+      int[] idx = e.getValue();
+      found:
+      for (int a = 1; a <= idx[0]; a++) {
+        int s = idx[a];
+        for (int b = a + 1; b <= idx[0]; b++) {
+          int t = idx[b];
+          if (time[t] > time[s] + lagNs) {
+            break;
+          }
+          if (actor[t] != actor[s] && conflicts(s, t)) {
+            out.increment(e.getKey());
+            break found;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The aimed places around rare writes and the contended units, for the default strategy. */
+  public RaceTargets targets(long lagNs, int rare, long runSeed) {
+    return RaceTargets.of(rareCandidates(lagNs, rare), contendedUnits(lagNs), runSeed);
+  }
+
+  /** The conflict unit of an access, named as {@link #contendedUnits} names it. */
+  static long unitKey(Sites sites, Resource r, long unit) {
+    return Seeds.mix(sites.site(r, 0, Access.SYNC) ^ unit);
+  }
+
+  /**
    * The steps around rare writes: a write to a unit by an actor that makes at most {@code rare}
    * writes to it in the whole run, and another actor's access to that unit within {@code lagNs}
    * before it (delayed, it sees the write) or after it (the write itself, delayed, lets that access
@@ -256,14 +292,5 @@ public final class SiteRecorder {
       }
     }
     return new ArrayList<>(groups.values());
-  }
-
-  private long nameHash(Resource r) {
-    Long h = names.get(r);
-    if (h == null) {
-      h = sites.site(r, 0, Access.SYNC);
-      names.put(r, h);
-    }
-    return h;
   }
 }

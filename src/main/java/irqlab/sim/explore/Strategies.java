@@ -28,6 +28,9 @@ public final class Strategies {
       if (aim != null) {
         return new RaceTargets.Aimed(aim, id.runSeed());
       }
+      if (targets.focused(id.index())) {
+        return new DelayStrategy(id.seed(), targets.contended());
+      }
     }
     Strategy s = of(id.strategy(), id.seed());
     if (!s.name().equals(id.strategy())) {
