@@ -54,10 +54,14 @@ final class MissedSignals {
    * {@code device} completed work on {@code queue} and is about to signal it: judges the queues of
    * the same line that a signal missed before.
    */
-  void signalling(QueueDevice device, int queue, long now, Binding b, Oracle o) {
+  void signalling(QueueDevice device, int queue, long now, Oracle o) {
     Queues s = of(device);
-    if (s.count > 0 && b != null) {
-      judge(device, queue, now, b, s, o);
+    if (s.count > 0) {
+      // The binding is looked up only when something is stranded: never on the common path.
+      Binding b = o.bindingOfDevice(device);
+      if (b != null) {
+        judge(device, queue, now, b, s, o);
+      }
     }
     s.signalling = queue;
     s.astray = null;

@@ -110,7 +110,7 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
 
   @Override
   public void signalling(QueueDevice device, int queue) {
-    missed.signalling(device, queue, exec.now(), bindings == null ? null : bindingOf(device.requesterId()), this);
+    missed.signalling(device, queue, exec.now(), this);
   }
 
   @Override
@@ -194,6 +194,11 @@ public final class Oracle implements KernelObserver, WorkObserver, MessageObserv
         missed.astray(b.device(), why);
       }
     }
+  }
+
+  /** The binding of {@code device}'s function, or null before the machine is bound. */
+  Binding bindingOfDevice(QueueDevice device) {
+    return bindings == null ? null : bindingOf(device.requesterId());
   }
 
   private Binding bindingOf(int rid) {
