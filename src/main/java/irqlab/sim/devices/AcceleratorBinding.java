@@ -49,6 +49,12 @@ final class AcceleratorBinding extends Binding {
     return kernel.descs().get(driver.imsIrq(driver.imsIndex(q)));
   }
 
+  /** Queue contexts are judged at quiescence only (their messages do not go through the queues' vector selects). */
+  @Override
+  public boolean remembered(int q, boolean running) {
+    return true;
+  }
+
   /**
    * A queue's unconsumed work is fine while the kernel remembers it (pending, disabled or without
    * handler, an IRR bit) or the slot array holds it pending; otherwise it is lost, and for queue
@@ -56,16 +62,6 @@ final class AcceleratorBinding extends Binding {
    */
   @Override
   public void checkQuiescent(Verdicts v) {
-    checkQueues(v);
-  }
-
-  /** Queue contexts are judged at quiescence only (their messages do not go through the queues' vector selects). */
-  @Override
-  public boolean remembered(int q, boolean running) {
-    return true;
-  }
-
-  private void checkQueues(Verdicts v) {
     if (dev.contexts().staleWriteBacks() > Accelerators.NARRATED) {
       ctx.log(ctx.exec().now(), id() + ": " + dev.contexts().staleWriteBacks()
           + " context write-backs overwrote CPU stores in all");

@@ -207,10 +207,11 @@ public class Binding {
       if (outstanding == 0 || remembered(q, false)) {
         continue;
       }
-      IrqDesc desc = irqOfEntry(dev.vectorSelect(q));
+      int entry = dev.vectorSelect(q);
+      IrqDesc desc = irqOfEntry(entry);
       v.lostInterrupt(dev.id() + " queue " + q + ": " + outstanding
           + " completion(s) with no handler run after them and nothing pending"
-          + (desc == null ? "" : " (" + name(dev.vectorSelect(q)) + ", irq " + desc.irq() + ")"));
+          + (desc == null ? "" : " (" + name(entry) + ", irq " + desc.irq() + ")"));
     }
   }
 
